@@ -1,0 +1,150 @@
+/**
+ * One interface for every imputation protocol, written from the caller's side (lifecycle, download,
+ * services check). Expected remote outcomes are values; only the unexpected throws (RemoteError,
+ * AuthError). A network error is never a job failure.
+ */
+import type { Build, Service } from '../registry/types.js';
+
+export const CHILD_STATUSES = ['queued', 'running', 'completed', 'failed', 'canceled'] as const;
+export type ChildStatus = (typeof CHILD_STATUSES)[number];
+export const TERMINAL: ReadonlySet<ChildStatus> = new Set(['completed', 'failed', 'canceled']);
+
+/** What a service says about one remote job. */
+export interface RemoteJobState {
+  remoteId: string;
+  /** null: the service's state does not map (WES UNKNOWN) — keep the previous status */
+  status: ChildStatus | null;
+  /** the service's own state word/code, e.g. "4" or "COMPLETE" */
+  rawState: string;
+  /** 0..100 when the protocol gives a signal ((k/n) steps, WES tasks) */
+  progress?: number;
+  /** Michigan positionInQueue (when >= 0) */
+  queuePosition?: number;
+  /** current step, e.g. "Imputation (3/22)" */
+  step?: string;
+  /** the service's error text for failed jobs (HTML stripped), else the latest message */
+  message?: string;
+  /** extra advice, e.g. for Michigan state -1 "restart may revive it" */
+  hint?: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** when the server deletes the results (Michigan: deletedOn, else end + 7 days) */
+  resultsExpireAt?: string;
+  /** results are gone for good (Michigan 7, 10) */
+  retired?: boolean;
+}
+
+export interface InputFile {
+  path: string;
+  /** name sent to the service (ends in .vcf.gz) */
+  name: string;
+  size: number;
+}
+
+export interface SubmitRequest {
+  parentId: string;
+  childId: string;
+  /** Michigan job-name; carries the child id so an interrupted submit can be found again */
+  jobName: string;
+  files: InputFile[];
+  panelId: number;
+  build: Build;
+  phasing: 'eagle' | 'beagle' | 'no_phasing';
+  population?: string;
+  r2Filter?: string;
+  mode: 'imputation' | 'qc-only';
+  /** Michigan result zip password (generated per child) */
+  password?: string;
+  aesEncryption?: boolean;
+  meta?: boolean;
+  signal?: AbortSignal;
+  /** bytes of the request body sent so far */
+  onProgress?: (sent: number, total: number) => void;
+}
+
+export type SubmitOutcome =
+  | { kind: 'submitted'; remoteId: string }
+  /** the per-user job limit is reached: keep the child queued locally and try again later */
+  | { kind: 'no-slot'; message: string }
+  /** the service refused this submission; only this child fails */
+  | { kind: 'rejected'; message: string };
+
+export type CancelOutcome =
+  | { kind: 'canceled' }
+  /** the server accepted the request but may ignore it (WES reference server, starter kit) */
+  | { kind: 'requested' }
+  | { kind: 'already-finished' };
+
+export interface RemoteOutput {
+  /** relative file name to store under, may contain '/' (statistics/snps-excluded.txt) */
+  name: string;
+  /** http(s) URL to GET, or file:// path, or another scheme we only list */
+  url: string;
+  scheme: 'http' | 'file' | 'other';
+  size?: number;
+  /** Michigan: downloads left (-1 unlimited) */
+  downloadsLeft?: number;
+  /** output group, e.g. Michigan "output", "qcreport", "statistics" */
+  group?: string;
+  /** a Michigan chr_N.zip that needs the child's password */
+  encrypted?: boolean;
+}
+
+export interface ServiceCheck {
+  reachable: boolean;
+  latencyMs?: number;
+  protocol: string;
+  /** server/app version, e.g. "imputationserver2 2.0.12" or "WES 1.1.0" */
+  version?: string;
+  username?: string;
+  tokenValid?: boolean;
+  tokenExpiresAt?: string;
+  problems: string[];
+}
+
+export interface RemotePanel {
+  /** key to paste into the registry (Michigan remote_id) */
+  remoteId: string;
+  name: string;
+  populations: { id: string; name: string }[];
+  build?: Build;
+}
+
+export interface AdapterCapabilities {
+  /** one request lists every job of ours */
+  listJobs: boolean;
+  /** cancel may be a no-op on this server */
+  cancelMayBeNoop: boolean;
+  /** a remote job can be found again by job name or tags */
+  findByChild: boolean;
+}
+
+export interface ImputationAdapter {
+  readonly service: Service;
+  readonly capabilities: AdapterCapabilities;
+  check(): Promise<ServiceCheck>;
+  panels(): Promise<RemotePanel[]>;
+  submit(request: SubmitRequest): Promise<SubmitOutcome>;
+  /** cheap status of one job */
+  status(remoteId: string): Promise<RemoteJobState>;
+  /**
+   * Status of many jobs with one list request where the protocol has one; jobs the list does not
+   * show are asked for one by one. The map has an entry for every id asked.
+   */
+  statusMany(remoteIds: string[]): Promise<Map<string, RemoteJobState>>;
+  /** full state with messages, errors and progress signals (one detail request) */
+  details(remoteId: string): Promise<RemoteJobState & { messages: string[] }>;
+  /** find a remote job created for this child (crash recovery); null when none exists */
+  findByChild(childId: string, parentId: string): Promise<string | null>;
+  outputs(remoteId: string): Promise<RemoteOutput[]>;
+  cancel(remoteId: string): Promise<CancelOutcome>;
+}
+
+export interface AdapterOptions {
+  /** resolved token, or undefined when the service needs none */
+  token?: string;
+  /** verbose request log sink (secrets already redacted) */
+  log?: (line: string) => void;
+  /** test hook: override timeouts/retries */
+  http?: Partial<import('./http.js').HttpOptions>;
+}
