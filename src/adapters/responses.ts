@@ -1,0 +1,78 @@
+/**
+ * Reading what servers answer, leniently: real servers send HTML error pages, plain text, truncated
+ * JSON and several error envelopes. Shared by every adapter.
+ */
+import type { ZodType } from 'zod';
+import { RemoteError } from '../errors.js';
+import { redact } from '../secrets.js';
+import type { HttpResponse } from './http.js';
+
+/** HTML tags removed, whitespace collapsed, at most `limit` characters. */
+export function plainText(text: string, limit = 200): string {
+  const stripped = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return stripped.length > limit ? `${stripped.slice(0, limit - 1)}…` : stripped;
+}
+
+/** The error text of a body: JSON `msg` → `detail` → `message` → `error` → `title`, else the raw text. */
+export function errorMessage(text: string): string {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (value && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      for (const key of ['msg', 'detail', 'message', 'error', 'title']) {
+        const field = record[key];
+        if (typeof field === 'string' && field.trim()) return plainText(field);
+      }
+    }
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return plainText(text) || '(empty body)';
+}
+
+/** Parse a JSON body against a schema; garbage becomes one clear RemoteError. */
+export async function readJson<T>(
+  service: string,
+  what: string,
+  response: HttpResponse,
+  schema: ZodType<T>,
+): Promise<T> {
+  const text = await response.text();
+  return parseJson(service, what, text, schema, response.status);
+}
+
+export function parseJson<T>(service: string, what: string, text: string, schema: ZodType<T>, status = 200): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const looksHtml = /^\s*</.test(text);
+    throw new RemoteError(
+      service,
+      redact(
+        `${service} answered ${what} with ${looksHtml ? 'an HTML page' : text.trim() ? 'malformed JSON' : 'an empty body'} (HTTP ${status})${text.trim() ? `: ${plainText(text, 80)}` : ''}`,
+      ),
+      { retryable: true, status, hint: 'the server may be under maintenance or behind a proxy; try again later' },
+    );
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'the body';
+    throw new RemoteError(
+      service,
+      redact(`${service} answered ${what} with an unexpected shape (HTTP ${status}): ${where}: ${issue?.message ?? 'invalid'}`),
+      { retryable: true, status },
+    );
+  }
+  return parsed.data;
+}
