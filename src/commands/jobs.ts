@@ -1,0 +1,51 @@
+/** `fedimpute jobs`: parents with their children as a tree. Reads the store only: no network, no zod. */
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { CHILD_STATUSES } from '../adapters/types.js';
+import { childJson, childLine, parentJson, parentLine } from '../output/jobs.js';
+
+export interface JobsOptions {
+  status?: string;
+  limit?: number;
+}
+
+export async function runJobs(options: JobsOptions, context: Context): Promise<number> {
+  if (options.status && !(CHILD_STATUSES as readonly string[]).includes(options.status)) {
+    throw new UsageError(`unknown status '${options.status}'`, { hint: `use one of ${CHILD_STATUSES.join(', ')}` });
+  }
+  const store = await context.store();
+  const parents = store.listParents({ status: options.status, limit: options.limit });
+  const children = store.childrenOf(parents.map((parent) => parent.id));
+
+  if (context.globals.json) {
+    context.json({ jobs: parents.map((parent) => parentJson(parent, children.get(parent.id) ?? [])) });
+    return 0;
+  }
+  if (parents.length === 0) {
+    context.info(
+      options.status
+        ? `No ${options.status} jobs.`
+        : 'No jobs yet. Submit one with: fedimpute submit --services 1,4 file.vcf.gz',
+    );
+    return 0;
+  }
+  const now = context.now();
+  const lines: string[] = [];
+  for (const parent of parents) {
+    const kids = children.get(parent.id) ?? [];
+    if (context.tty) {
+      lines.push(parentLine(parent, context.style, now));
+      kids.forEach((child, index) => lines.push(childLine(child, context.style, now, index === kids.length - 1)));
+    } else {
+      lines.push(['parent', parent.id, parent.name ?? '', parent.status, String(parent.progress), parent.created_at, parent.message ?? ''].join('\t'));
+      for (const child of kids) {
+        const json = childJson(child);
+        lines.push(
+          ['child', child.id, parent.id, json.service_slug ?? '', String(json.panel_id ?? ''), json.remote_job_id ?? '', json.status, String(json.progress), json.results_expire_at ?? ''].join('\t'),
+        );
+      }
+    }
+  }
+  context.out(lines.join('\n'));
+  return 0;
+}

@@ -1,0 +1,152 @@
+/**
+ * One context carries everything impure: streams, environment, clock, store, registry, adapters.
+ * The real one is built by main.ts; tests build their own. Nothing else reads process.env or writes
+ * to process.stdout.
+ */
+import { isAbsolute, join } from 'node:path';
+import type { ImputationAdapter } from './adapters/types.js';
+import { redact } from './secrets.js';
+import { createStyle, type Style } from './output/style.js';
+import type { Registry, Service } from './registry/types.js';
+import type { Store } from './store/store.js';
+
+export interface Globals {
+  config?: string;
+  db?: string;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+}
+
+export interface OutputStream {
+  write(chunk: string): boolean;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface ContextOptions {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  globals: Globals;
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdinIsTTY?: boolean;
+  now?: () => Date;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+export class Context {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly globals: Globals;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  /** stdout is a terminal: tables, colour, live redraws */
+  readonly tty: boolean;
+  readonly stderrTty: boolean;
+  readonly style: Style;
+  readonly errorStyle: Style;
+  readonly signal: AbortSignal;
+  readonly now: () => Date;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private openedStore?: Store;
+  private loadedRegistry?: Promise<Registry>;
+  private readonly adapters = new Map<number, Promise<ImputationAdapter>>();
+
+  constructor(options: ContextOptions) {
+    this.env = options.env;
+    this.cwd = options.cwd;
+    this.globals = options.globals;
+    this.stdout = options.stdout;
+    this.stderr = options.stderr;
+    this.tty = Boolean(options.stdout.isTTY);
+    this.stderrTty = Boolean(options.stderr.isTTY);
+    const colorAllowed = options.globals.color && !('NO_COLOR' in options.env && options.env.NO_COLOR !== '');
+    this.style = createStyle(colorAllowed && this.tty);
+    this.errorStyle = createStyle(colorAllowed && this.stderrTty);
+    this.signal = options.signal ?? new AbortController().signal;
+    this.now = options.now ?? (() => new Date());
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** a line of data on stdout */
+  out(text: string): void {
+    this.stdout.write(`${redact(text)}\n`);
+  }
+
+  json(value: unknown): void {
+    this.stdout.write(`${redact(JSON.stringify(value, null, this.tty ? 2 : undefined))}\n`);
+  }
+
+  /** chatter on stderr, silenced by --quiet */
+  info(text: string): void {
+    if (!this.globals.quiet) this.stderr.write(`${redact(text)}\n`);
+  }
+
+  warn(text: string): void {
+    if (!this.globals.quiet) this.stderr.write(`${this.errorStyle.yellow('warning:')} ${redact(text)}\n`);
+  }
+
+  debug(text: string): void {
+    if (this.globals.verbose) this.stderr.write(`${this.errorStyle.gray(redact(text))}\n`);
+  }
+
+  /** --db, else $FEDIMPUTE_DB, else $XDG_DATA_HOME/fedimpute/fedimpute.db */
+  get dbPath(): string {
+    const chosen = this.globals.db ?? this.env.FEDIMPUTE_DB;
+    if (chosen) return this.resolvePath(chosen);
+    const dataHome = this.env.XDG_DATA_HOME || join(this.env.HOME ?? '.', '.local', 'share');
+    return join(dataHome, 'fedimpute', 'fedimpute.db');
+  }
+
+  /** opened on first use; better-sqlite3 is loaded only then */
+  async store(): Promise<Store> {
+    if (!this.openedStore) {
+      const [{ openDatabase }, { Store }] = await Promise.all([import('./store/db.js'), import('./store/store.js')]);
+      this.openedStore = new Store(openDatabase(this.dbPath), this.now);
+    }
+    return this.openedStore;
+  }
+
+  registry(): Promise<Registry> {
+    this.loadedRegistry ??= import('./registry/load.js').then(({ loadRegistry }) =>
+      loadRegistry({ flag: this.globals.config, env: this.env, cwd: this.cwd }),
+    );
+    return this.loadedRegistry;
+  }
+
+  adapter(service: Service): Promise<ImputationAdapter> {
+    let adapter = this.adapters.get(service.id);
+    if (!adapter) {
+      adapter = import('./adapters/index.js').then(({ createAdapter }) =>
+        createAdapter(service, this.env, (line) => this.debug(line)),
+      );
+      this.adapters.set(service.id, adapter);
+    }
+    return adapter;
+  }
+
+  resolvePath(path: string): string {
+    return path === ':memory:' || isAbsolute(path) ? path : join(this.cwd, path);
+  }
+
+  close(): void {
+    this.openedStore?.close();
+    this.openedStore = undefined;
+  }
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,82 @@
+/** Small pure formatters shared by every command's output. */
+import type { Style } from './style.js';
+
+export function shortId(id: string | null | undefined): string {
+  return id ? id.slice(0, 8) : '';
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h ${String(minutes % 60).padStart(2, '0')}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+/** "3 min ago", "in 2 days" */
+export function relativeTime(iso: string | null | undefined, now: Date): string {
+  if (!iso) return '';
+  const delta = Date.parse(iso) - now.getTime();
+  const past = delta < 0;
+  const abs = Math.abs(delta);
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'min'],
+    [1000, 's'],
+  ];
+  if (abs < 5000) return 'just now';
+  for (const [size, unit] of units) {
+    if (abs >= size) {
+      const value = Math.floor(abs / size);
+      const label = unit === 's' ? `${value}s` : `${value} ${unit}${value > 1 && unit !== 'min' ? 's' : ''}`;
+      return past ? `${label} ago` : `in ${label}`;
+    }
+  }
+  return 'just now';
+}
+
+export function progressBar(percent: number, width = 12): string {
+  const clamped = Math.max(0, Math.min(100, percent));
+  const filled = Math.round((clamped / 100) * width);
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+const SYMBOLS: Record<string, string> = {
+  queued: '○',
+  running: '◐',
+  completed: '✔',
+  failed: '✖',
+  canceled: '⊘',
+};
+
+export function statusLabel(status: string, style: Style): string {
+  const text = `${SYMBOLS[status] ?? '?'} ${status}`;
+  switch (status) {
+    case 'completed':
+      return style.green(text);
+    case 'failed':
+      return style.red(text);
+    case 'canceled':
+      return style.yellow(text);
+    case 'running':
+      return style.cyan(text);
+    default:
+      return style.gray(text);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Opening the store: file created 0600 before SQLite touches it, WAL so readers never block the
+ * writer, busy_timeout so concurrent `poll`s wait instead of failing with "database is locked".
+ */
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { ConfigError } from '../errors.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+
+export type Database = BetterSqlite3.Database;
+
+const require = createRequire(import.meta.url);
+
+export function openDatabase(path: string, migrations: readonly string[] = MIGRATIONS): Database {
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // create (or touch) with 0600 so the file is never world-readable, not even for an instant
+    closeSync(openSync(path, 'a', 0o600));
+  }
+  const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
+  let db: Database;
+  try {
+    db = new Sqlite(path);
+    db.pragma('busy_timeout = 15000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+  } catch (error) {
+    throw new ConfigError(`cannot open the job store ${path}: ${(error as Error).message}`, {
+      hint: 'point --db or FEDIMPUTE_DB at a writable SQLite file',
+      cause: error,
+    });
+  }
+  migrate(db, path, migrations);
+  return db;
+}
+
+export function migrate(db: Database, path: string, migrations: readonly string[] = MIGRATIONS): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > migrations.length) {
+    db.close();
+    throw new ConfigError(
+      `the job store ${path} was written by a newer fedimpute (schema ${version}, this one knows ${migrations.length})`,
+      { hint: 'upgrade fedimpute (npm install -g fedimpute) or use another --db' },
+    );
+  }
+  if (version === migrations.length) return;
+  // BEGIN IMMEDIATE: two processes opening a fresh store at once must not both migrate
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    for (let index = current; index < migrations.length; index++) db.exec(migrations[index]);
+    db.pragma(`user_version = ${migrations.length}`);
+  }).immediate();
+}
+
+export { SCHEMA_VERSION };
