@@ -1,0 +1,77 @@
+/**
+ * A small pool of worker threads that inflate (or deflate) runs of BGZF blocks. Jobs are handed to the
+ * least busy worker; results come back as promises, and the caller keeps them in submission order, so
+ * ordering and backpressure (how many jobs are in flight) stay with the caller (see bgzf.ts).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { INFLATE_WORKER_CODE } from './inflate-worker-code.js';
+
+interface Pending {
+  resolve: (data: Buffer) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+export interface InflatePool {
+  readonly size: number;
+  /** The pool takes ownership of `blocks`/`data` (their buffer is transferred when it is theirs alone). */
+  /** inflate whole BGZF blocks (header to ISIZE, back to back); rejects with "truncated BGZF"/"corrupt BGZF" */
+  inflate(blocks: Uint8Array): Promise<Buffer>;
+  /** compress raw bytes into BGZF blocks of at most 65,280 input bytes each (no EOF block) */
+  deflate(data: Uint8Array, level: number): Promise<Buffer>;
+  /** terminate the workers so the process can exit */
+  close(): Promise<void>;
+}
+
+/** size defaults to the available cores, minimum 2 */
+export function createInflatePool(size = Math.max(2, availableParallelism())): InflatePool {
+  const slots: Slot[] = [];
+  let nextId = 1;
+  for (let index = 0; index < size; index++) slots.push(startSlot());
+
+  function run(op: 'inflate' | 'deflate', data: Uint8Array, level = 0): Promise<Buffer> {
+    const slot = slots.reduce((best, candidate) => (candidate.pending.size < best.pending.size ? candidate : best));
+    const id = nextId++;
+    // Structured clone copies a view's whole ArrayBuffer, so send an exact buffer and transfer it.
+    const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+    return new Promise<Buffer>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.ref();
+      slot.worker.postMessage({ id, op, data: owned, level }, [owned.buffer as ArrayBuffer]);
+    });
+  }
+
+  return {
+    size,
+    inflate: (blocks) => run('inflate', blocks),
+    deflate: (data, level) => run('deflate', data, level),
+    async close() {
+      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    },
+  };
+}
+
+function startSlot(): Slot {
+  const worker = new Worker(INFLATE_WORKER_CODE, { eval: true });
+  const pending = new Map<number, Pending>();
+  worker.on('message', (message: { id: number; data?: Uint8Array; error?: string }) => {
+    const job = pending.get(message.id);
+    if (!job) return;
+    pending.delete(message.id);
+    if (pending.size === 0) worker.unref();
+    if (message.error !== undefined || !message.data) job.reject(new Error(message.error ?? 'no data'));
+    else job.resolve(Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength));
+  });
+  worker.on('error', (error) => {
+    for (const job of pending.values()) job.reject(error);
+    pending.clear();
+  });
+  // Only a busy worker keeps the process alive, so a forgotten close() cannot hang the CLI.
+  worker.unref();
+  return { worker, pending };
+}

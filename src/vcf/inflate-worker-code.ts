@@ -1,0 +1,81 @@
+/**
+ * Source of the BGZF worker, kept as a string and started with `new Worker(code, {eval: true})`: vitest
+ * transpiles our TypeScript on the fly but not worker entry files, and dist/ has no .ts, so a string works
+ * from both without a path to resolve. Plain CommonJS-style JS (eval workers run as scripts).
+ *
+ * Messages in: {id, op: 'inflate', data: Uint8Array of whole BGZF blocks}
+ *              {id, op: 'deflate', data: Uint8Array of raw bytes, level} -> BGZF blocks (no EOF block)
+ * Messages out: {id, data: Uint8Array} (buffer transferred) or {id, error: string}
+ */
+export const INFLATE_WORKER_CODE = `
+const { parentPort } = require('node:worker_threads');
+const zlib = require('node:zlib');
+
+function inflateBlocks(input) {
+  const parts = [];
+  let total = 0;
+  let offset = 0;
+  while (offset < input.length) {
+    if (input.length - offset < 18) throw new Error('truncated BGZF');
+    const xlen = input[offset + 10] | (input[offset + 11] << 8);
+    const bsize = (input[offset + 16] | (input[offset + 17] << 8)) + 1;
+    if (offset + bsize > input.length) throw new Error('truncated BGZF');
+    const payload = input.subarray(offset + 12 + xlen, offset + bsize - 8);
+    const isize = readUint32(input, offset + bsize - 4);
+    const out = isize === 0 ? Buffer.alloc(0) : zlib.inflateRawSync(payload);
+    if (out.length !== isize) throw new Error('corrupt BGZF block: ISIZE ' + isize + ' but inflated ' + out.length);
+    parts.push(out);
+    total += out.length;
+    offset += bsize;
+  }
+  return Buffer.concat(parts, total);
+}
+
+function readUint32(bytes, at) {
+  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16)) + bytes[at + 3] * 16777216;
+}
+
+// zlib.crc32 arrived in Node 20.15; older 20.x gets a table version.
+const crc32 = zlib.crc32 || (() => {
+  const table = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c;
+  }
+  return (bytes) => {
+    let c = -1;
+    for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]) & 255] ^ (c >>> 8);
+    return (c ^ -1) >>> 0;
+  };
+})();
+
+const MAX_BLOCK_INPUT = 65280;
+function deflateBlocks(input, level) {
+  const parts = [];
+  for (let offset = 0; offset < input.length; offset += MAX_BLOCK_INPUT) {
+    const piece = input.subarray(offset, Math.min(input.length, offset + MAX_BLOCK_INPUT));
+    const body = zlib.deflateRawSync(piece, { level });
+    const block = Buffer.alloc(18 + body.length + 8);
+    block.set([31, 139, 8, 4, 0, 0, 0, 0, 0, 255, 6, 0, 66, 67, 2, 0]);
+    block.writeUInt16LE(block.length - 1, 16);
+    block.set(body, 18);
+    block.writeUInt32LE(crc32(piece), 18 + body.length);
+    block.writeUInt32LE(piece.length, 22 + body.length);
+    parts.push(block);
+  }
+  return Buffer.concat(parts);
+}
+
+parentPort.on('message', (message) => {
+  try {
+    const input = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
+    const out = message.op === 'inflate' ? inflateBlocks(input) : deflateBlocks(input, message.level);
+    const data = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    const transfer = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? [out.buffer] : [];
+    parentPort.postMessage({ id: message.id, data }, transfer);
+  } catch (error) {
+    parentPort.postMessage({ id: message.id, error: String(error && error.message ? error.message : error) });
+  }
+});
+`;
