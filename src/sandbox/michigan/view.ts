@@ -14,6 +14,7 @@ function visibleOutputs(context: Context, job: EmulatorJob): OutputFile[] {
   const filesAt = job.endTime + (context.options.timing?.filesDelayMs ?? 0);
   if ((job.state === 4 || job.state === 8) && Date.now() < filesAt) return [];
   if (job.state === 4 || job.state === 8) return job.outputs;
+  if (job.state < 5) return [];
   // failed or canceled: QC statistics only
   return job.outputs.filter((output) => output.group !== 'output');
 }

@@ -1,0 +1,84 @@
+/** `services check` and `panels --remote` for Michigan servers: server info, token verify, JWT expiry, app form. */
+import { RemoteError } from '../../errors.js';
+import type { MichiganService } from '../../registry/types.js';
+import type { HttpClient } from '../http.js';
+import { parseJson } from '../responses.js';
+import type { RemotePanel, ServiceCheck } from '../types.js';
+import { ServerSchema, VerifySchema, type AppFormSchema } from './schemas.js';
+
+/** The unverified `exp` of a JWT-shaped token (Cloudgene puts username and exp in the payload). */
+export function tokenExpiry(token: string): { expiresAt?: string; username?: string } {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: number; username?: string };
+    return { expiresAt: typeof payload.exp === 'number' ? new Date(payload.exp * 1000).toISOString() : undefined, username: payload.username };
+  } catch {
+    return {};
+  }
+}
+
+export async function checkService(service: MichiganService, token: string | undefined, http: HttpClient): Promise<ServiceCheck> {
+  const result: ServiceCheck = { reachable: false, protocol: 'michigan', problems: [] };
+  const started = Date.now();
+  try {
+    const response = await http.request({ method: 'GET', url: `${service.base_url}/api/v2/server`, headers: token ? { 'X-Auth-Token': token } : {} });
+    result.latencyMs = Date.now() - started;
+    result.reachable = true;
+    const text = await response.text();
+    if (response.status !== 200) result.problems.push(`GET /api/v2/server answered HTTP ${response.status}`);
+    else {
+      const server = parseJson(service.name, 'the server info', text, ServerSchema);
+      const app = server.apps?.find((candidate) => candidate.id.startsWith('imputationserver2'));
+      result.version = app ? `imputationserver2 ${app.version ?? app.id.split('@')[1] ?? ''}`.trim() : undefined;
+      if (!app) result.problems.push('the server does not offer the imputationserver2 app');
+      if (server.maintenace) result.problems.push('the server is in maintenance mode');
+    }
+  } catch (error) {
+    result.problems.push(error instanceof RemoteError ? error.message : String(error));
+    return result;
+  }
+  if (!token) {
+    result.problems.push('no API token configured');
+    return result;
+  }
+  const decoded = tokenExpiry(token);
+  result.tokenExpiresAt = decoded.expiresAt;
+  result.username = decoded.username;
+  try {
+    const response = await http.request({
+      method: 'POST',
+      url: `${service.base_url}/api/v2/tokens/verify`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+      idempotent: true, // verify has no effect: safe to retry
+    });
+    const verify = parseJson(service.name, 'the token check', await response.text(), VerifySchema, response.status);
+    result.tokenValid = verify.valid;
+    if (verify.username) result.username = verify.username;
+    if (verify.expire !== undefined && verify.expire !== null) {
+      const when = typeof verify.expire === 'number' ? new Date(verify.expire) : new Date(verify.expire);
+      if (!Number.isNaN(when.getTime())) result.tokenExpiresAt = when.toISOString();
+    }
+    if (!verify.valid)
+      result.problems.push(`token rejected: ${verify.message ?? 'invalid'}; create a new API token in the ${service.name} web UI profile page`);
+  } catch (error) {
+    result.problems.push(error instanceof RemoteError ? error.message : String(error));
+  }
+  if (result.tokenExpiresAt && Date.parse(result.tokenExpiresAt) <= Date.now()) {
+    result.tokenValid = false;
+    if (!result.problems.some((problem) => problem.startsWith('token'))) result.problems.push(`token expired on ${result.tokenExpiresAt}`);
+  }
+  return result;
+}
+
+export function listPanels(form: import('zod').infer<typeof AppFormSchema>): RemotePanel[] {
+  const refpanel = form.params.find((param) => param.id === 'refpanel');
+  const population = form.params.find((param) => param.id === 'population');
+  return (refpanel?.values ?? []).map((panel) => {
+    const bound = population?.values?.find((entry) => entry.key === panel.key);
+    return {
+      remoteId: panel.key,
+      name: panel.value ?? panel.key,
+      populations: (bound?.values ?? []).map((choice) => ({ id: choice.key, name: choice.value ?? choice.label ?? choice.key })),
+    };
+  });
+}

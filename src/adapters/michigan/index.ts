@@ -1,0 +1,4 @@
+/** The Michigan (Cloudgene 3) protocol adapter; loaded only by commands that talk to servers. */
+export { createMichiganAdapter } from './adapter.js';
+export { mapMichiganState, MICHIGAN_STATES, mapJob } from './states.js';
+export { tokenExpiry } from './check.js';
