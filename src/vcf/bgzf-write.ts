@@ -77,10 +77,20 @@ export class BgzfWriter {
 
   /** Copies `data`; resolves once buffered memory is back under the bound. */
   async write(data: Uint8Array | string): Promise<void> {
+    this.append(data);
+    await this.drain();
+  }
+
+  /** Copies `data` into the buffer without compressing; call drain() soon (after each input chunk). */
+  append(data: Uint8Array | string): void {
     const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
     this.pending.push(bytes);
     this.pendingBytes += bytes.length;
     this.bytesIn += bytes.length;
+  }
+
+  /** compress and write whole blocks of what append() buffered */
+  async drain(): Promise<void> {
     if (this.pendingBytes >= this.batch) await this.flush(false);
   }
 

@@ -59,3 +59,14 @@ export class Corpus {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** a PLINK 1 fileset; genotypes[variant][sample] are the 2-bit .bed codes */
+export function writeFileset(base: string, fam: string[], bim: string[], genotypes: number[][], magic = [0x6c, 0x1b, 0x01]): void {
+  writeFileSync(`${base}.fam`, fam.join('\n') + '\n');
+  writeFileSync(`${base}.bim`, bim.join('\n') + '\n');
+  const bytesPerVariant = Math.ceil(fam.length / 4);
+  const bed = Buffer.alloc(3 + genotypes.length * bytesPerVariant);
+  bed.set(magic);
+  genotypes.forEach((codes, variant) => codes.forEach((code, sample) => (bed[3 + variant * bytesPerVariant + (sample >> 2)] |= code << (2 * (sample & 3)))));
+  writeFileSync(`${base}.bed`, bed);
+}
