@@ -14,6 +14,12 @@ export async function runJobs(options: JobsOptions, context: Context): Promise<n
     throw new UsageError(`unknown status '${options.status}'`, { hint: `use one of ${CHILD_STATUSES.join(', ')}` });
   }
   const store = await context.store();
+  if (context.globals.json && !context.tty) {
+    // the hot path of scripts and cron: SQLite writes the JSON (see store/json.ts for why)
+    const { parentsJsonText } = await import('../store/json.js');
+    context.out(`{"jobs":${parentsJsonText(store.db, { status: options.status, limit: options.limit })}}`);
+    return 0;
+  }
   const parents = store.listParents({ status: options.status, limit: options.limit });
   const children = store.childrenOf(parents.map((parent) => parent.id));
 
