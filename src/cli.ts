@@ -10,7 +10,8 @@ import { EXIT, UsageError } from './errors.js';
 const require = createRequire(import.meta.url);
 
 type MakeContext = (globals: Globals) => Context;
-type Action = (options: Record<string, unknown>, context: Context, args: string[]) => Promise<number | void>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Action = (options: any, context: Context, args: string[]) => Promise<number | void>;
 
 export async function runCli(argv: string[], makeContext: MakeContext): Promise<number> {
   const program = new Command('fedimpute');
@@ -64,6 +65,61 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
     .option('--status <status>', 'only parents in this status (queued, running, completed, failed, canceled)')
     .addOption(new Option('--limit <n>', 'at most n parents').argParser(positiveInteger('--limit')))
     .action(action(async () => (await import('./commands/jobs.js')).runJobs));
+
+  program
+    .command('status')
+    .description('the parent and its children from the store')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--refresh', 'poll the services once first')
+    .option('--exit-status', 'exit 0 all completed, 3 settled with failures, 8 still pending')
+    .action(action(async () => (await import('./commands/status.js')).runStatus));
+
+  program
+    .command('submit')
+    .description('submit VCF files to several services at once; one parent job, one child per service')
+    .argument('<vcf...>', 'bgzipped VCF files, one chromosome each')
+    .requiredOption('--services <list>', 'service ids or slugs, e.g. 1,4 (or service:panel pairs, e.g. 1:37,4)')
+    .option('--panels <list>', 'panel ids parallel to --services (default: each service\'s default panel)')
+    .option('--name <name>', 'job name (default: the first file name)')
+    .option('--description <text>', 'free text kept with the job')
+    .option('--build <build>', 'build of the input: hg19 or hg38 (default: from the chromosome names)')
+    .option('--phasing [engine]', 'phase unphased input: eagle (default) or beagle')
+    .option('--no-phasing', 'input is already phased')
+    .option('--population <id>', 'population for QC against the panel (e.g. afr, eur, mixed, off)')
+    .option('--r2-filter <value>', 'drop imputed variants below this r2: 0, 0.001, 0.1, 0.2, 0.3')
+    .option('--mode <mode>', 'imputation (default) or qc-only')
+    .addOption(new Option('--concurrency <n>', 'uploads at once').default(4).argParser(positiveInteger('--concurrency')))
+    .option('--no-check', 'skip the local pre-flight check of the input')
+    .option('--dry-run', 'validate and print the plan; upload nothing')
+    .action(action(async () => (await import('./commands/submit.js')).runSubmit));
+
+  program
+    .command('watch')
+    .description('follow a parent until every child has finished (live table on a terminal)')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--interval <duration>', 'time between polls, e.g. 30s, 2m', '30s')
+    .option('--timeout <duration>', 'give up after this long (exit 8); the jobs keep running')
+    .action(action(async () => (await import('./commands/watch.js')).runWatch));
+
+  program
+    .command('poll')
+    .description('one refresh of every unfinished job, for cron: a line per change')
+    .action(action(async () => (await import('./commands/poll.js')).runPoll));
+
+  program
+    .command('cancel')
+    .description('cancel the unfinished children of a parent')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--child <id>', 'only this child (id prefix or service slug)')
+    .action(action(async () => (await import('./commands/cancel.js')).runCancel));
+
+  program
+    .command('retry')
+    .description('resubmit failed or canceled children with the same inputs and options')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--child <id>', 'only this child (id prefix or service slug)')
+    .addOption(new Option('--concurrency <n>', 'uploads at once').default(4).argParser(positiveInteger('--concurrency')))
+    .action(action(async () => (await import('./commands/retry.js')).runRetry));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -30,6 +30,7 @@ export type ChildPatch = Partial<
     | 'cancel_requested_at'
     | 'lease_until'
     | 'lease_owner'
+    | 'result_password'
   >
 >;
 
@@ -266,6 +267,15 @@ export class Store {
       ).run(owner, until, this.now(), id);
       return { claimed: true, previous: abandoned ? 'unconfirmed' : previous };
     }).immediate();
+  }
+
+  /** children of ours holding a slot on a service: accepted remotely and not finished, or being uploaded */
+  activeRemoteJobs(serviceId: number, exceptId: string): number {
+    const row = this.statement(
+      `SELECT COUNT(*) AS count FROM jobs WHERE service_id = ? AND id != ? AND parent_job_id IS NOT NULL
+         AND status IN ('queued', 'running') AND (remote_job_id IS NOT NULL OR submit_state = 'submitting')`,
+    ).get(serviceId, exceptId) as { count: number };
+    return row.count;
   }
 
   renewLease(id: string, owner: string, leaseMs: number): void {

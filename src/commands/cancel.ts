@@ -1,0 +1,84 @@
+/**
+ * `fedimpute cancel <parent> [--child id]`: cancel unfinished children remotely, in parallel. Children
+ * not yet on a service are canceled locally; one being uploaded by another process is marked so that
+ * process cancels it as soon as the service accepts it; a service whose cancel may be a no-op leaves
+ * "cancel requested" and polling goes on.
+ */
+import type { Context } from '../context.js';
+import { EXIT, RemoteError, AuthError } from '../errors.js';
+import { TERMINAL } from '../adapters/types.js';
+import type { JobRow } from '../store/rows.js';
+import type { Store } from '../store/store.js';
+import { currentOwner, ownerAlive } from '../lifecycle/owner.js';
+import { patchFrom } from '../lifecycle/refresh.js';
+
+export interface CancelOptions {
+  child?: string;
+}
+
+type Outcome = { child: JobRow; result: 'canceled' | 'requested' | 'already-finished' | 'error' | 'auth-error'; message: string };
+
+export async function runCancel(options: CancelOptions, context: Context, [reference]: string[]): Promise<number> {
+  const store = await context.store();
+  const parent = store.resolveParent(reference);
+  const targets = (options.child ? [store.resolveChild(parent, options.child)] : store.children(parent.id)).filter(
+    (child) => !TERMINAL.has(child.status),
+  );
+  if (targets.length === 0) {
+    context.info(`nothing to cancel: every child of ${parent.id.slice(0, 8)} has finished`);
+    if (context.globals.json) context.json({ parent_job_id: parent.id, children: [] });
+    return EXIT.ok;
+  }
+  const registry = await context.registry();
+  const outcomes = await Promise.all(targets.map((child) => cancelOne(context, store, registry.services.find((service) => service.id === child.service_id), child)));
+  const refreshed = store.get(parent.id)!;
+  if (context.globals.json) {
+    context.json({
+      parent_job_id: parent.id,
+      status: refreshed.status,
+      children: outcomes.map(({ child, result, message }) => ({ id: child.id, service_slug: child.service_slug, result, message })),
+    });
+  } else {
+    for (const { child, result, message } of outcomes) context.out([child.service_slug, child.id, result, message].join('\t'));
+  }
+  if (outcomes.some((outcome) => outcome.result === 'auth-error')) return EXIT.auth;
+  return outcomes.some((outcome) => outcome.result === 'error') ? EXIT.runtime : EXIT.ok;
+}
+
+async function cancelOne(
+  context: Context,
+  store: Store,
+  service: import('../registry/types.js').Service | undefined,
+  child: JobRow,
+): Promise<Outcome> {
+  const now = context.now().toISOString();
+  if (!child.remote_job_id) {
+    const live = child.submit_state === 'submitting' && child.lease_owner && child.lease_owner !== currentOwner() && ownerAlive(child.lease_owner);
+    if (live) {
+      store.updateChild(child.id, { cancel_requested_at: now, message: 'cancel requested while uploading' });
+      return { child, result: 'requested', message: 'being uploaded by another fedimpute process; it cancels the job as soon as the service accepts it' };
+    }
+    store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, message: 'canceled before it was submitted' }, { event: 'canceled locally' });
+    return { child, result: 'canceled', message: 'canceled before it was submitted' };
+  }
+  if (!service) return { child, result: 'error', message: `service ${child.service_id} is no longer in the registry` };
+  try {
+    const adapter = await context.adapter(service);
+    const outcome = await adapter.cancel(child.remote_job_id);
+    if (outcome.kind === 'canceled') {
+      store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, message: 'canceled' });
+      return { child, result: 'canceled', message: 'canceled' };
+    }
+    if (outcome.kind === 'requested') {
+      store.updateChild(child.id, { cancel_requested_at: now, message: 'cancel requested' });
+      return { child, result: 'requested', message: `cancel requested; ${service.slug} may finish the job anyway, polling goes on` };
+    }
+    const state = await adapter.details(child.remote_job_id);
+    store.updateChild(child.id, patchFrom(state, child));
+    return { child, result: 'already-finished', message: `already finished (${state.status ?? state.rawState})` };
+  } catch (error) {
+    if (error instanceof AuthError) return { child, result: 'auth-error', message: error.message };
+    if (error instanceof RemoteError) return { child, result: 'error', message: error.message };
+    throw error;
+  }
+}

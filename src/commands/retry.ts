@@ -1,0 +1,72 @@
+/**
+ * `fedimpute retry <parent> [--child id]`: resubmit failed or canceled children with the same inputs and
+ * options. The inputs must still be the files that were submitted (same sha256); the previous attempt
+ * stays in job_attempts and the parent is re-aggregated.
+ */
+import type { Context } from '../context.js';
+import { EXIT, InputError, UsageError } from '../errors.js';
+import { generatePassword } from '../domain/password.js';
+import { sha256File } from '../domain/hash.js';
+import { findService } from '../lifecycle/plan.js';
+import { uploadChildren } from '../lifecycle/upload.js';
+import { checkServices } from '../lifecycle/validate.js';
+import type { StoredInput } from '../store/rows.js';
+
+export interface RetryOptions {
+  child?: string;
+  concurrency?: number;
+}
+
+export async function runRetry(options: RetryOptions, context: Context, [reference]: string[]): Promise<number> {
+  const store = await context.store();
+  const parent = store.resolveParent(reference);
+  const candidates = options.child ? [store.resolveChild(parent, options.child)] : store.children(parent.id);
+  const targets = candidates.filter((child) => child.status === 'failed' || child.status === 'canceled');
+  if (options.child && targets.length === 0) {
+    throw new UsageError(`child ${candidates[0].id.slice(0, 8)} (${candidates[0].service_slug}) is ${candidates[0].status}; only failed or canceled children can be retried`);
+  }
+  if (targets.length === 0) throw new UsageError(`nothing to retry: job ${parent.id.slice(0, 8)} has no failed or canceled children`);
+
+  const registry = await context.registry();
+  const services = targets.map((child) => {
+    const service = findService(registry, String(child.service_id));
+    if (!service) throw new UsageError(`service ${child.service_id} (${child.service_slug}) is no longer in the registry ${registry.file}`);
+    return service;
+  });
+  await verifyInputs(JSON.parse(parent.input_files ?? '[]') as StoredInput[]);
+  await checkServices(context, services);
+
+  for (const child of targets) {
+    store.reopenForRetry(child.id);
+    if (child.service_type === 'michigan') store.updateChild(child.id, { result_password: generatePassword() });
+  }
+  const outcome = await uploadChildren(context, store, parent.id, options.concurrency ?? 4);
+  const retried = targets.map((child) => store.get(child.id)!);
+  if (context.globals.json) {
+    context.json({
+      parent_job_id: parent.id,
+      status: store.get(parent.id)!.status,
+      child_jobs: retried.map((child) => ({ id: child.id, service_slug: child.service_slug, attempt: child.attempt, status: child.status, remote_job_id: child.remote_job_id, error: child.status === 'failed' ? child.last_error : null })),
+    });
+  } else {
+    for (const child of retried) {
+      context.out([child.service_slug, child.id, `attempt ${child.attempt}`, child.status, child.remote_job_id ?? '', child.status === 'failed' ? (child.last_error ?? '') : (child.message ?? '')].join('\t'));
+    }
+  }
+  if (outcome.authError) throw outcome.authError;
+  return retried.some((child) => child.status === 'failed') ? EXIT.jobFailed : EXIT.ok;
+}
+
+async function verifyInputs(inputs: StoredInput[]): Promise<void> {
+  for (const input of inputs) {
+    let hash: string;
+    try {
+      hash = await sha256File(input.path);
+    } catch {
+      throw new InputError(`input ${input.path} is gone; retry needs the file that was submitted`, { hint: 'restore it, or submit a new job' });
+    }
+    if (hash !== input.sha256) {
+      throw new InputError(`input ${input.path} changed since it was submitted (sha256 differs)`, { hint: 'retry resubmits the same data; submit the new file as a new job' });
+    }
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * `fedimpute submit --services 1,4 [--panels 37,39] <vcf...>`: validate every child, record the parent
+ * and its children, then upload to every service at once (p-limit), streaming from disk.
+ */
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import type { Context } from '../context.js';
+import { EXIT } from '../errors.js';
+import { generatePassword } from '../domain/password.js';
+import { hashInputs, checkServices, validateSubmission, type SubmitRequestOptions } from '../lifecycle/validate.js';
+import type { ChildPlan, SubmitOptions } from '../lifecycle/plan.js';
+import { uploadChildren } from '../lifecycle/upload.js';
+import { childDetail } from '../output/jobs.js';
+import { shortId, statusLabel } from '../output/format.js';
+import { renderTable } from '../output/table.js';
+import type { JobRow } from '../store/rows.js';
+
+export interface SubmitCommandOptions extends SubmitRequestOptions {
+  name?: string;
+  description?: string;
+  concurrency?: number;
+  dryRun?: boolean;
+}
+
+export async function runSubmit(options: SubmitCommandOptions, context: Context, files: string[]): Promise<number> {
+  const registry = await context.registry();
+  const submission = await validateSubmission(context, registry, options, files);
+  await checkServices(context, submission.plans.map((plan) => plan.service));
+  const name = options.name ?? defaultName(files[0]);
+  if (options.dryRun) return printPlan(context, name, submission.plans, submission.options, submission.inputs);
+
+  const inputs = await hashInputs(submission.inputs);
+  const parentId = randomUUID();
+  const store = await context.store();
+  const children = submission.plans.map((plan) => ({
+    id: randomUUID(),
+    name,
+    service_id: plan.service.id,
+    service_slug: plan.service.slug,
+    service_name: plan.service.name,
+    service_type: plan.service.type,
+    reference_panel_id: plan.panelId,
+    panel_name: plan.panelName,
+    input_files: JSON.stringify(inputs),
+    options: JSON.stringify(submission.options),
+    result_password: plan.service.type === 'michigan' ? generatePassword() : null,
+    submit_state: 'pending' as const,
+  }));
+  // recorded before any upload: a crash from here on is repaired by the next `poll`
+  store.insertParent(
+    {
+      id: parentId,
+      name,
+      description: options.description ?? null,
+      input_files: JSON.stringify(inputs),
+      options: JSON.stringify({ ...submission.options, services: options.services, panels: options.panels ?? null }),
+    },
+    children,
+  );
+  const outcome = await uploadChildren(context, store, parentId, options.concurrency ?? 4);
+  const parent = store.get(parentId)!;
+  const rows = store.children(parentId);
+  printResult(context, parent, rows, submission.plans.length);
+  if (outcome.authError) throw outcome.authError;
+  return rows.some((child) => child.status === 'failed') ? EXIT.jobFailed : EXIT.ok;
+}
+
+function defaultName(file: string | undefined): string {
+  return file ? basename(file).replace(/\.vcf\.gz$|\.vcf$|\.bed$/, '') : 'fedimpute';
+}
+
+function printPlan(
+  context: Context,
+  name: string,
+  plans: ChildPlan[],
+  options: SubmitOptions,
+  inputs: { path: string; size: number }[],
+): number {
+  if (context.globals.json) {
+    context.json({
+      dry_run: true,
+      parent_job_name: name,
+      total_services: plans.length,
+      options,
+      inputs: inputs.map((input) => ({ path: input.path, size: input.size })),
+      child_jobs: plans.map((plan) => ({ service_id: plan.service.id, service_name: plan.service.name, panel_id: plan.panelId, panel_name: plan.panelName })),
+    });
+    return EXIT.ok;
+  }
+  const rows = plans.map((plan) => [String(plan.service.id), plan.service.slug, plan.service.type, `${plan.panelId} ${plan.panelName}`, options.build, options.population ?? '', options.phasing]);
+  context.out(renderTable([{ header: 'ID' }, { header: 'SERVICE' }, { header: 'PROTOCOL' }, { header: 'PANEL' }, { header: 'BUILD' }, { header: 'POPULATION' }, { header: 'PHASING' }], rows, context.tty, context.style.enabled));
+  context.info(`dry run: "${name}" would go to ${plans.length} service${plans.length === 1 ? '' : 's'}; nothing was uploaded`);
+  return EXIT.ok;
+}
+
+function printResult(context: Context, parent: JobRow, children: JobRow[], total: number): void {
+  const failed = children.filter((child) => child.status === 'failed').length;
+  const waiting = children.filter((child) => !child.remote_job_id && child.status === 'queued').length;
+  const message =
+    failed > 0
+      ? `${total - failed} of ${total} child jobs submitted, ${failed} refused`
+      : waiting > 0
+        ? `${total - waiting} of ${total} child jobs submitted, ${waiting} waiting for a free slot`
+        : `all ${total} child jobs submitted`;
+  if (context.globals.json) {
+    context.json({
+      parent_job_id: parent.id,
+      parent_job_name: parent.name,
+      total_services: total,
+      child_jobs: children.map((child) => ({
+        id: child.id,
+        service_id: child.service_id,
+        service_name: child.service_name,
+        panel_id: child.reference_panel_id,
+        status: child.status,
+        remote_job_id: child.remote_job_id,
+        error: child.status === 'failed' ? child.last_error : null,
+      })),
+      status: parent.status,
+      message,
+    });
+    return;
+  }
+  if (!context.tty) {
+    context.out(parent.id);
+    for (const child of children) {
+      context.info(`${child.service_slug}\t${child.status}\t${child.remote_job_id ?? ''}\t${childDetail(child, context.now())}`);
+    }
+    context.info(message);
+    return;
+  }
+  const { style } = context;
+  context.out(`${style.green('✔')} ${style.bold(shortId(parent.id))} ${parent.name ?? ''} — ${message}`);
+  context.out(
+    renderTable(
+      [{ header: 'SERVICE' }, { header: 'PANEL' }, { header: 'REMOTE JOB' }, { header: 'STATUS' }, { header: 'NOTE' }],
+      children.map((child) => [child.service_slug ?? '', `${child.reference_panel_id} ${child.panel_name ?? ''}`, child.remote_job_id ?? '', statusLabel(child.status, style), childDetail(child, context.now())]),
+      true,
+      style.enabled,
+    ),
+  );
+  context.out(style.dim(`parent ${parent.id}\nfollow it with: fedimpute watch ${shortId(parent.id)}`));
+}

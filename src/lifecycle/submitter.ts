@@ -1,0 +1,141 @@
+/**
+ * Submitting one child, safely: claim the lease in the store, find an interrupted attempt again on the
+ * service before resubmitting, respect the per-user job limit, and record the outcome. Used by
+ * `submit`, `poll`/`watch` (waiting and interrupted children) and `retry`.
+ */
+import { basename } from 'node:path';
+import { AuthError, RemoteError } from '../errors.js';
+import type { ImputationAdapter, InputFile } from '../adapters/types.js';
+import type { JobRow, StoredInput } from '../store/rows.js';
+import type { Store } from '../store/store.js';
+import type { SubmitOptions } from './plan.js';
+import { LEASE_MS, currentOwner, ownerAlive } from './owner.js';
+
+export type ChildSubmitResult =
+  | { kind: 'submitted'; remoteId: string }
+  | { kind: 'found'; remoteId: string }
+  | { kind: 'waiting-slot'; message: string }
+  | { kind: 'rejected'; message: string }
+  | { kind: 'canceled' }
+  /** the POST got no usable answer; the next poll looks for it on the service or resubmits */
+  | { kind: 'unconfirmed'; message: string }
+  /** another live process is submitting it, or it needs nothing */
+  | { kind: 'skipped' };
+
+export interface SubmitChildOptions {
+  onProgress?: (sent: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export async function submitChild(
+  store: Store,
+  adapter: ImputationAdapter,
+  childId: string,
+  options: SubmitChildOptions = {},
+): Promise<ChildSubmitResult> {
+  const owner = currentOwner();
+  const claim = store.claimSubmission(childId, owner, LEASE_MS, ownerAlive);
+  if (!claim.claimed) return { kind: 'skipped' };
+  const child = store.get(childId)!;
+  if (child.cancel_requested_at) {
+    store.updateChild(childId, { status: 'canceled', submit_state: 'pending', lease_owner: null, message: 'canceled before it was submitted' });
+    return { kind: 'canceled' };
+  }
+  if (claim.previous === 'unconfirmed' && adapter.capabilities.findByChild) {
+    const remoteId = await adapter.findByChild(child.id, child.parent_job_id!).catch(() => undefined);
+    if (remoteId === undefined) {
+      // cannot tell whether it exists: try again later rather than risk a duplicate
+      store.updateChild(childId, { submit_state: 'unconfirmed', lease_owner: null });
+      return { kind: 'unconfirmed', message: 'could not look the job up on the service' };
+    }
+    if (remoteId) return recordSubmitted(store, adapter, child, remoteId, 'found');
+  }
+  const limit = adapter.service.max_parallel_jobs;
+  if (limit !== undefined && activeJobs(store, child) >= limit) {
+    const message = `waiting for a free slot (${limit} jobs at once on ${adapter.service.slug})`;
+    store.updateChild(childId, { submit_state: 'waiting-slot', lease_owner: null, message });
+    return { kind: 'waiting-slot', message };
+  }
+
+  const heartbeat = setInterval(() => store.renewLease(childId, owner, LEASE_MS), LEASE_MS / 3);
+  heartbeat.unref();
+  try {
+    const outcome = await adapter.submit({
+      parentId: child.parent_job_id!,
+      childId: child.id,
+      jobName: jobName(store, child),
+      files: inputFiles(child),
+      panelId: child.reference_panel_id!,
+      ...submitOptions(child),
+      password: child.result_password ?? undefined,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
+    if (outcome.kind === 'submitted') return recordSubmitted(store, adapter, child, outcome.remoteId, 'submitted');
+    if (outcome.kind === 'no-slot') {
+      store.updateChild(childId, { submit_state: 'waiting-slot', lease_owner: null, message: `waiting for a free slot: ${outcome.message}` });
+      return { kind: 'waiting-slot', message: outcome.message };
+    }
+    store.updateChild(childId, {
+      status: 'failed',
+      submit_state: 'rejected',
+      lease_owner: null,
+      last_error: outcome.message,
+      message: outcome.message,
+    });
+    return { kind: 'rejected', message: outcome.message };
+  } catch (error) {
+    if (error instanceof AuthError) {
+      store.updateChild(childId, { submit_state: 'pending', lease_owner: null, last_error: error.message });
+      throw error;
+    }
+    const message = error instanceof RemoteError ? error.message : (error as Error).message;
+    store.updateChild(childId, { submit_state: 'unconfirmed', lease_owner: null, last_error: message });
+    if (!(error instanceof RemoteError) && !options.signal?.aborted) throw error;
+    return { kind: 'unconfirmed', message };
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function recordSubmitted(
+  store: Store,
+  adapter: ImputationAdapter,
+  child: JobRow,
+  remoteId: string,
+  kind: 'submitted' | 'found',
+): Promise<ChildSubmitResult> {
+  const change = store.updateChild(child.id, {
+    remote_job_id: remoteId,
+    submit_state: 'submitted',
+    submitted_at: new Date().toISOString(),
+    lease_owner: null,
+    last_error: null,
+    message: kind === 'found' ? 'found again on the service after an interrupted submission' : 'submitted',
+  });
+  // a cancel that arrived while we were uploading
+  if (change.after.cancel_requested_at) {
+    const outcome = await adapter.cancel(remoteId).catch(() => undefined);
+    if (outcome?.kind === 'canceled') store.updateChild(child.id, { status: 'canceled', message: 'canceled' });
+  }
+  return { kind, remoteId };
+}
+
+/** this service's jobs of ours that hold one of the server's per-user slots */
+function activeJobs(store: Store, child: JobRow): number {
+  return store.activeRemoteJobs(child.service_id!, child.id);
+}
+
+export function jobName(store: Store, child: JobRow): string {
+  const parent = store.get(child.parent_job_id!);
+  return `${parent?.name ?? 'fedimpute'} [${child.id}]`;
+}
+
+export function inputFiles(child: JobRow): InputFile[] {
+  const inputs = JSON.parse(child.input_files ?? '[]') as StoredInput[];
+  return inputs.map((input) => ({ path: input.path, name: input.name || basename(input.path), size: input.size }));
+}
+
+export function submitOptions(child: JobRow): SubmitOptions {
+  return JSON.parse(child.options ?? '{}') as SubmitOptions;
+}

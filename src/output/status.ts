@@ -1,0 +1,82 @@
+/** The parent block and child table of `status` and `watch`. */
+import type { JobRow } from '../store/rows.js';
+import { childDetail, expiryNote } from './jobs.js';
+import { formatDuration, progressBar, relativeTime, shortId, statusLabel } from './format.js';
+import type { Style } from './style.js';
+import { renderTable } from './table.js';
+
+export function parentBlock(parent: JobRow, style: Style, now: Date): string {
+  const lines = [
+    `${style.bold(shortId(parent.id))}  ${style.bold(parent.name ?? '')}  ${statusLabel(parent.status, style)}  ${progressBar(parent.progress, 16)} ${Math.round(parent.progress)}%`,
+    style.dim(
+      [
+        parent.message,
+        `created ${relativeTime(parent.created_at, now)}`,
+        parent.started_at ? `started ${relativeTime(parent.started_at, now)}` : 'not started',
+        parent.completed_at ? `finished ${relativeTime(parent.completed_at, now)}` : parent.settled ? '' : 'in progress',
+        parent.settled ? 'settled' : '',
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    ),
+  ];
+  return lines.join('\n');
+}
+
+export function childTable(children: JobRow[], style: Style, now: Date, tty: boolean): string {
+  const rows = children.map((child) => {
+    const elapsed = child.started_at
+      ? formatDuration((child.completed_at ? Date.parse(child.completed_at) : now.getTime()) - Date.parse(child.started_at))
+      : '';
+    if (!tty) {
+      return [
+        child.id,
+        child.service_slug ?? '',
+        String(child.reference_panel_id ?? ''),
+        child.remote_job_id ?? '',
+        child.status,
+        String(child.progress),
+        child.queue_position !== null && child.queue_position >= 0 ? String(child.queue_position) : '',
+        child.step ?? '',
+        elapsed,
+        child.status === 'failed' ? (child.last_error ?? '') : (child.message ?? ''),
+        child.results_expire_at ?? '',
+      ];
+    }
+    return [
+      `${child.service_slug ?? ''}`,
+      `${child.reference_panel_id ?? ''} ${style.dim(truncate(child.panel_name ?? '', 24))}`,
+      child.remote_job_id ? truncate(child.remote_job_id, 26) : style.dim('—'),
+      statusLabel(child.status, style),
+      `${progressBar(child.progress, 10)} ${String(Math.round(child.progress)).padStart(3)}%`,
+      elapsed,
+      truncate(childDetail(child, now), 60) + expiryNote(child, style, now),
+    ];
+  });
+  if (!tty) return renderTable([], rows, false);
+  return renderTable(
+    [{ header: 'SERVICE' }, { header: 'PANEL' }, { header: 'REMOTE JOB' }, { header: 'STATUS' }, { header: 'PROGRESS' }, { header: 'ELAPSED', align: 'right' }, { header: 'QUEUE / STEP / MESSAGE' }],
+    rows,
+    true,
+    style.enabled,
+  );
+}
+
+function truncate(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/** a plain line for one change, for `watch` without a TTY and for `poll` */
+export function changeLine(change: {
+  at: string;
+  kind: string;
+  id: string;
+  service_slug: string | null;
+  from: string | null;
+  to: string;
+  progress: number;
+  remote_job_id: string | null;
+  message: string | null;
+}): string {
+  return [change.at, change.kind, change.id, change.service_slug ?? '', `${change.from ?? ''}->${change.to}`, String(change.progress), change.remote_job_id ?? '', change.message ?? ''].join('\t');
+}

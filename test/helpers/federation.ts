@@ -1,0 +1,103 @@
+/**
+ * A loopback federation for end-to-end tests: Michigan emulators and a WES emulator, a services.yaml
+ * pointing at them, a token environment and a temporary store. Tests drive `bin/fedimpute` against it.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMichiganEmulator, type MichiganEmulator, type MichiganEmulatorOptions } from '../../src/sandbox/michigan/index.js';
+import { generateVcf, type GenerateOptions } from '../../src/vcf/generate.js';
+import { runCli, tempDir, type CliOptions, type CliResult } from './cli.js';
+
+export interface Federation {
+  dir: string;
+  config: string;
+  db: string;
+  env: Record<string, string>;
+  michigan: MichiganEmulator[];
+  wes: import('../../src/sandbox/wes/index.js').WesEmulator[];
+  run(args: string[], options?: CliOptions): Promise<CliResult>;
+  vcf(name: string, options?: Partial<GenerateOptions>): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface FederationOptions {
+  /** one entry per Michigan service (ids 1, 2, …) */
+  michigan?: MichiganEmulatorOptions[];
+  /** one entry per WES service (ids 11, 12, …) */
+  wes?: Record<string, unknown>[];
+  /** extra YAML keys per service slug */
+  extra?: Record<string, string>;
+}
+
+export async function startFederation(options: FederationOptions = {}): Promise<Federation> {
+  const temp = tempDir('fedimpute-fed-');
+  const michigan = await Promise.all((options.michigan ?? [{}]).map((entry) => startMichiganEmulator(entry)));
+  const wesModule = options.wes?.length ? await import('../../src/sandbox/wes/index.js') : undefined;
+  const wes = wesModule ? await Promise.all(options.wes!.map((entry) => wesModule.startWesEmulator(entry as never))) : [];
+  const env: Record<string, string> = {};
+  const lines = ['services:'];
+  michigan.forEach((emulator, index) => {
+    const slug = `mich${index + 1}`;
+    env[`MICH${index + 1}_TOKEN`] = emulator.tokenFor('alice');
+    lines.push(
+      `  - id: ${index + 1}`,
+      `    slug: ${slug}`,
+      `    name: Michigan emulator ${index + 1}`,
+      `    type: michigan`,
+      `    base_url: ${emulator.url}`,
+      `    token: \${MICH${index + 1}_TOKEN}`,
+      `    max_parallel_jobs: 2`,
+      `    default_panel: 37`,
+      `    panels:`,
+      `      - { id: 37, name: H3Africa v6, remote_id: "apps@h3africa-v6hc-s@1.0.0", build: hg38, populations: [afr, mixed, off] }`,
+      `      - { id: 38, name: 1000G Phase 3 v5, remote_id: "apps@1000g-phase-3-v5@2.0.0", build: hg19, populations: [afr, amr, eas, eur, sas, all, off] }`,
+      ...(options.extra?.[slug] ? [options.extra[slug]] : []),
+    );
+  });
+  wes.forEach((emulator, index) => {
+    const slug = `wes${index + 1}`;
+    lines.push(
+      `  - id: ${11 + index}`,
+      `    slug: ${slug}`,
+      `    name: WES emulator ${index + 1}`,
+      `    type: wes`,
+      `    base_url: ${emulator.url}`,
+      ...(emulator.token ? [`    token: \${WES${index + 1}_TOKEN}`] : []),
+      `    workflow: { url: impute.cwl, type: CWL, version: v1.2 }`,
+      `    input: { mode: attachment }`,
+      `    params: { target_vcf: { class: File, path: "{{input}}" }, ref_panel: "{{panel.ref}}", build: "{{build}}", job: "{{job_id}}" }`,
+      `    outputs: { include: ["**/*.dose.vcf.gz", "**/*.info.gz"] }`,
+      `    default_panel: 39`,
+      `    panels:`,
+      `      - { id: 39, name: 1000G Phase 3 v5, build: hg38, params: { ref: /refs/1kg } }`,
+      ...(options.extra?.[slug] ? [options.extra[slug]] : []),
+    );
+    if (emulator.token) env[`WES${index + 1}_TOKEN`] = emulator.token;
+  });
+  const config = join(temp.path, 'services.yaml');
+  writeFileSync(config, `${lines.join('\n')}\n`);
+  const db = join(temp.path, 'store.db');
+  return {
+    dir: temp.path,
+    config,
+    db,
+    env,
+    michigan,
+    wes,
+    run: (args, runOptions = {}) =>
+      runCli(args, {
+        ...runOptions,
+        cwd: runOptions.cwd ?? temp.path,
+        env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '20', ...env, ...runOptions.env },
+      }),
+    vcf: async (name, generate = {}) => {
+      const path = join(temp.path, name);
+      await generateVcf(path, { samples: 24, chromosomes: ['20'], recordsPerChromosome: 200, chrPrefix: true, phased: true, ...generate });
+      return path;
+    },
+    close: async () => {
+      await Promise.all([...michigan.map((emulator) => emulator.close()), ...wes.map((emulator) => emulator.close())]);
+      temp.cleanup();
+    },
+  };
+}
