@@ -35,8 +35,9 @@ export async function main(argv: string[]): Promise<number> {
   };
   const verbose = argv.includes('--verbose');
   try {
-    const { runCli } = await import('./cli.js');
-    const code = await runCli(argv, makeContext);
+    // `jobs` and `status` skip commander when their argv is plain (see fastpath.ts); the rest goes to cli.ts
+    const fast = (await import('./fastpath.js')).fastPath(argv);
+    const code = fast ? await fast(makeContext) : await (await import('./cli.js')).runCli(argv, makeContext);
     if (interrupted) return EXIT.interrupted;
     return code;
   } catch (error) {
