@@ -58,6 +58,38 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
     .command('list', { isDefault: true })
     .description('list services and their panels')
     .action(action(async () => (await import('./commands/services.js')).runServices));
+  services
+    .command('check')
+    .description('reachability, latency, protocol version, token validity and expiry, per service')
+    .argument('[ids...]', 'service ids or slugs (default: all)')
+    .action(action(async () => (await import('./commands/services-check.js')).runServicesCheck));
+
+  program
+    .command('panels')
+    .description('reference panels per service; --remote reads them from the server')
+    .argument('[service]', 'service id or slug')
+    .option('--remote', 'ask the server (Michigan app form, WES service-info)')
+    .action(action(async () => (await import('./commands/panels.js')).runPanels));
+
+  program
+    .command('check')
+    .description('local pre-flight of VCF files against the servers\' input rules (no network)')
+    .argument('<vcf...>', 'input files')
+    .option('--build <build>', 'build the data is in: hg19 or hg38')
+    .option('--services <list>', 'also check build and population against these services\' panels')
+    .option('--panels <list>', 'panel ids parallel to --services')
+    .option('--population <id>', 'population to check against each panel')
+    .action(action(async () => (await import('./commands/check.js')).runCheck));
+
+  program
+    .command('prepare')
+    .description('split into one BGZF VCF per chromosome named for the build (VCF or PLINK .bed input)')
+    .argument('<input>', 'a VCF (.vcf, .vcf.gz) or PLINK 1 .bed (with .bim/.fam)')
+    .option('--build <build>', 'target build: hg19 (no chr prefix) or hg38 (chr prefix)')
+    .option('--out <dir>', 'output folder (default: current folder)')
+    .option('--format <format>', 'input format when the extension does not say: vcf, plink, bgen')
+    .option('--ref-allele <allele>', 'PLINK input: which allele becomes REF, a2 (default) or a1')
+    .action(action(async () => (await import('./commands/prepare.js')).runPrepare));
 
   program
     .command('jobs')

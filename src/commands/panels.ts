@@ -1,0 +1,49 @@
+/**
+ * `fedimpute panels [service] [--remote]`: the registry's panels, or with --remote the panels the server
+ * itself offers (Michigan app form: keys and populations ready to paste into services.yaml; WES
+ * service-info workflow types).
+ */
+import type { Context } from '../context.js';
+import { ConfigError, EXIT } from '../errors.js';
+import { findService } from '../lifecycle/plan.js';
+import { renderTable } from '../output/table.js';
+
+export interface PanelsOptions {
+  remote?: boolean;
+}
+
+export async function runPanels(options: PanelsOptions, context: Context, [reference]: string[]): Promise<number> {
+  const registry = await context.registry();
+  const services = reference ? [findService(registry, reference)] : registry.services;
+  if (services.some((service) => !service)) {
+    throw new ConfigError(`unknown service '${reference}' (known: ${registry.services.map((service) => `${service.id} (${service.slug})`).join(', ')})`);
+  }
+  const rows: { service: string; id: string; name: string; build: string; populations: string[]; default: boolean }[] = [];
+  for (const service of services as NonNullable<(typeof services)[number]>[]) {
+    if (options.remote) {
+      const panels = await (await context.adapter(service)).panels();
+      for (const panel of panels) {
+        rows.push({ service: service.slug, id: panel.remoteId, name: panel.name, build: panel.build ?? '', populations: panel.populations.map((population) => population.id), default: false });
+      }
+    } else {
+      for (const panel of service.panels) {
+        rows.push({ service: service.slug, id: String(panel.id), name: panel.name, build: panel.build, populations: panel.populations, default: service.default_panel === panel.id });
+      }
+    }
+  }
+  if (context.globals.json) {
+    context.json({ remote: Boolean(options.remote), panels: rows });
+    return EXIT.ok;
+  }
+  const { style } = context;
+  context.out(
+    renderTable(
+      [{ header: 'SERVICE' }, { header: options.remote ? 'REMOTE ID (remote_id)' : 'ID' }, { header: 'NAME' }, { header: 'BUILD' }, { header: 'POPULATIONS' }],
+      rows.map((row) => [row.service, context.tty && row.default ? `${row.id} ${style.green('★')}` : row.id, row.name, row.build, row.populations.join(context.tty ? ', ' : ',')]),
+      context.tty,
+      style.enabled,
+    ),
+  );
+  if (options.remote && context.tty) context.info(style.dim('paste a REMOTE ID as remote_id (and its populations) into services.yaml'));
+  return EXIT.ok;
+}
