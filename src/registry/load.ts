@@ -47,7 +47,8 @@ export async function loadRegistry(location: RegistryLocation): Promise<Registry
 
 export async function parseRegistry(text: string, file: string): Promise<Registry> {
   const [{ parseDocument }, { registrySchema }] = await Promise.all([import('yaml'), import('./schema.js')]);
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  // prettyErrors: only then does yaml fill error.linePos, which gives the message its file:line:col
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     const error = document.errors[0];
     const where = error.linePos?.[0] ? `:${error.linePos[0].line}:${error.linePos[0].col}` : '';
@@ -134,7 +135,7 @@ function describeIssue(issue: Issue): string {
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `'${key}'`).join(', ')}`;
   }
   if (issue.code === 'invalid_type') {
-    if (issue.input === undefined) return `missing (expected ${issue.expected})`;
+    if (issue.input === undefined) return `missing (expected ${issue.expected === 'array' ? 'a list' : issue.expected})`;
     return `expected ${issue.expected}, got ${describeValue(issue.input)}`;
   }
   if (issue.code === 'invalid_value' && issue.values) {
