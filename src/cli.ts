@@ -122,6 +122,8 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
     .option('--mode <mode>', 'imputation (default) or qc-only')
     .addOption(new Option('--concurrency <n>', 'uploads at once').default(4).argParser(positiveInteger('--concurrency')))
     .option('--no-check', 'skip the local pre-flight check of the input')
+    .option('--prepare', 'split per chromosome and rename for --build first (VCF or PLINK .bed input)')
+    .option('--format <format>', 'with --prepare: input format when the extension does not say (vcf, plink)')
     .option('--dry-run', 'validate and print the plan; upload nothing')
     .action(action(async () => (await import('./commands/submit.js')).runSubmit));
 

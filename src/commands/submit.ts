@@ -3,9 +3,9 @@
  * and its children, then upload to every service at once (p-limit), streaming from disk.
  */
 import { randomUUID } from 'node:crypto';
-import { basename } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Context } from '../context.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { generatePassword } from '../domain/password.js';
 import { hashInputs, checkServices, validateSubmission, type SubmitRequestOptions } from '../lifecycle/validate.js';
 import type { ChildPlan, SubmitOptions } from '../lifecycle/plan.js';
@@ -16,6 +16,8 @@ import { renderTable } from '../output/table.js';
 import type { JobRow } from '../store/rows.js';
 
 export interface SubmitCommandOptions extends SubmitRequestOptions {
+  prepare?: boolean;
+  format?: string;
   name?: string;
   description?: string;
   concurrency?: number;
@@ -24,7 +26,8 @@ export interface SubmitCommandOptions extends SubmitRequestOptions {
 
 export async function runSubmit(options: SubmitCommandOptions, context: Context, files: string[]): Promise<number> {
   const registry = await context.registry();
-  const submission = await validateSubmission(context, registry, options, files);
+  const inputs = options.prepare ? await prepareInputs(context, options, files) : files;
+  const submission = await validateSubmission(context, registry, options, inputs);
   await checkServices(context, submission.plans.map((plan) => plan.service));
   const name = options.name ?? defaultName(files[0]);
   if (options.dryRun) return printPlan(context, name, submission.plans, submission.options, submission.inputs);
@@ -63,6 +66,21 @@ export async function runSubmit(options: SubmitCommandOptions, context: Context,
   printResult(context, parent, rows, submission.plans.length);
   if (outcome.authError) throw outcome.authError;
   return rows.some((child) => child.status === 'failed') ? EXIT.jobFailed : EXIT.ok;
+}
+
+/** `submit --prepare`: split and rename first, into a folder beside the store that retry can find again */
+async function prepareInputs(context: Context, options: SubmitCommandOptions, files: string[]): Promise<string[]> {
+  if (options.build !== 'hg19' && options.build !== 'hg38') throw new UsageError('--prepare needs --build hg19 or hg38 (the build to name the chromosomes for)');
+  const { prepareVcf } = await import('../vcf/prepare.js');
+  const outDir = join(dirname(context.dbPath), 'prepared', randomUUID());
+  const prepared: string[] = [];
+  for (const file of files) {
+    const result = await prepareVcf(resolve(context.cwd, file), { build: options.build, outDir, format: options.format as 'vcf' | 'plink' | 'bgen' | undefined });
+    for (const warning of result.warnings) context.warn(warning);
+    prepared.push(...result.outputs.map((output) => output.path));
+  }
+  context.info(`prepared ${prepared.length} file${prepared.length === 1 ? '' : 's'} for ${options.build} in ${outDir}`);
+  return prepared;
 }
 
 function defaultName(file: string | undefined): string {
