@@ -26,8 +26,8 @@ export interface SubmitCommandOptions extends SubmitRequestOptions {
 
 export async function runSubmit(options: SubmitCommandOptions, context: Context, files: string[]): Promise<number> {
   const registry = await context.registry();
-  const inputs = options.prepare ? await prepareInputs(context, options, files) : files;
-  const submission = await validateSubmission(context, registry, options, inputs);
+  const paths = options.prepare ? await prepareInputs(context, options, files) : files;
+  const submission = await validateSubmission(context, registry, options, paths);
   await checkServices(context, submission.plans.map((plan) => plan.service));
   const name = options.name ?? defaultName(files[0]);
   if (options.dryRun) return printPlan(context, name, submission.plans, submission.options, submission.inputs);
