@@ -54,7 +54,7 @@ export interface ReadStats {
 
 export interface ReadOptions {
   pool: InflatePool;
-  /** bytes per read (default 4 MiB) */
+  /** compressed bytes per read and per pool job (default 256 KiB: a few MiB inflated; larger runs only raise memory) */
   chunkSize?: number;
   /** runs of blocks being inflated at once (default 2 × pool size) */
   inFlight?: number;
@@ -73,7 +73,7 @@ export async function* readDecompressed(
 }
 
 async function* readBgzf(path: string, options: ReadOptions, stats: ReadStats): AsyncGenerator<Buffer> {
-  const chunkSize = options.chunkSize ?? 4 << 20;
+  const chunkSize = options.chunkSize ?? 256 << 10;
   const inFlight = options.inFlight ?? options.pool.size * 2;
   const queue: Array<Promise<Buffer>> = [];
   const handle = await open(path, 'r');

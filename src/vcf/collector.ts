@@ -35,6 +35,10 @@ export class VcfCollector {
   malformedRecords = 0;
   firstMalformed: number | null = null;
   private lineNumber = 0;
+  /** lines seen so far */
+  get lineCount(): number {
+    return this.lineNumber;
+  }
   private readonly finished = new Set<string>();
   private currentChrom = '';
   private lastPos = 0;

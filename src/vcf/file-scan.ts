@@ -10,7 +10,7 @@ import { VcfCollector } from './collector.js';
 import type { InflatePool } from './inflate-pool.js';
 import { fileFinding } from './messages.js';
 import type { FileReport, Finding } from './report.js';
-import { LineSplitter } from './scan.js';
+import { LineSplitter, LineTooLongError } from './scan.js';
 
 export interface ScannedFile {
   report: FileReport;
@@ -38,8 +38,9 @@ export async function scanVcfFile(path: string, pool: InflatePool, phasingSample
       }
       splitter.end();
     } catch (error) {
-      if (!(error instanceof DecompressError)) throw ioError(path, error);
-      findings.push(fileFinding(error.code === 'truncated-bgzf' ? 'truncated-bgzf' : 'corrupt-compression', path, { detail: error.message }));
+      if (error instanceof LineTooLongError) findings.push(fileFinding(collector.state === 'start' ? 'not-vcf' : 'malformed-record', path, { count: 1, line: collector.lineCount + 1 }));
+      else if (error instanceof DecompressError) findings.push(fileFinding(error.code === 'truncated-bgzf' ? 'truncated-bgzf' : 'corrupt-compression', path, { detail: error.message }));
+      else throw ioError(path, error);
     }
     if (splitter.crlfLines > 0) lineEndings = 'crlf';
   }
@@ -96,6 +97,8 @@ async function readHead(path: string): Promise<Buffer> {
 function ioError(path: string, error: unknown): Error {
   if (error instanceof InputError) return error;
   const code = (error as NodeJS.ErrnoException)?.code;
+  // only system errors are about the file; anything else is a bug and keeps its own message
+  if (typeof code !== 'string' || !(error instanceof Error)) return error instanceof Error ? error : new Error(String(error));
   if (code === 'ENOENT') return new InputError(`${path}: no such file`, { hint: 'check the path and try again', cause: error });
   if (code === 'EACCES') return new InputError(`${path}: permission denied`, { hint: 'make the file readable (chmod +r)', cause: error });
   if (code === 'EISDIR') return new InputError(`${path} is a directory, not a VCF file`, { hint: 'pass the .vcf.gz files themselves', cause: error });

@@ -7,6 +7,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { INFLATE_WORKER_CODE } from './inflate-worker-code.js';
 
+const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(INFLATE_WORKER_CODE)}`);
+
 interface Pending {
   resolve: (data: Buffer) => void;
   reject: (error: Error) => void;
@@ -57,7 +59,7 @@ export function createInflatePool(size = Math.max(2, availableParallelism())): I
 }
 
 function startSlot(): Slot {
-  const worker = new Worker(INFLATE_WORKER_CODE, { eval: true });
+  const worker = new Worker(WORKER_URL);
   const pending = new Map<number, Pending>();
   worker.on('message', (message: { id: number; data?: Uint8Array; error?: string }) => {
     const job = pending.get(message.id);

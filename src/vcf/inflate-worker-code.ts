@@ -1,34 +1,42 @@
 /**
- * Source of the BGZF worker, kept as a string and started with `new Worker(code, {eval: true})`: vitest
+ * Source of the BGZF worker, kept as a string and started from a `data:` URL as an ES module: vitest
  * transpiles our TypeScript on the fly but not worker entry files, and dist/ has no .ts, so a string works
- * from both without a path to resolve. Plain CommonJS-style JS (eval workers run as scripts).
+ * from both without a path to resolve. Not `eval: true`: an eval worker inherits the parent's
+ * `--input-type=module` and then `require` is undefined; a data: URL is always an ES module.
  *
  * Messages in: {id, op: 'inflate', data: Uint8Array of whole BGZF blocks}
  *              {id, op: 'deflate', data: Uint8Array of raw bytes, level} -> BGZF blocks (no EOF block)
  * Messages out: {id, data: Uint8Array} (buffer transferred) or {id, error: string}
  */
 export const INFLATE_WORKER_CODE = `
-const { parentPort } = require('node:worker_threads');
-const zlib = require('node:zlib');
+import { parentPort } from 'node:worker_threads';
+import zlib from 'node:zlib';
 
 function inflateBlocks(input) {
-  const parts = [];
+  // First pass: block bounds and the inflated total (from ISIZE), so the output is one allocation.
+  const blocks = [];
   let total = 0;
-  let offset = 0;
-  while (offset < input.length) {
+  for (let offset = 0; offset < input.length; ) {
     if (input.length - offset < 18) throw new Error('truncated BGZF');
     const xlen = input[offset + 10] | (input[offset + 11] << 8);
     const bsize = (input[offset + 16] | (input[offset + 17] << 8)) + 1;
     if (offset + bsize > input.length) throw new Error('truncated BGZF');
-    const payload = input.subarray(offset + 12 + xlen, offset + bsize - 8);
     const isize = readUint32(input, offset + bsize - 4);
-    const out = isize === 0 ? Buffer.alloc(0) : zlib.inflateRawSync(payload);
-    if (out.length !== isize) throw new Error('corrupt BGZF block: ISIZE ' + isize + ' but inflated ' + out.length);
-    parts.push(out);
-    total += out.length;
+    blocks.push(offset + 12 + xlen, offset + bsize - 8, isize);
+    total += isize;
     offset += bsize;
   }
-  return Buffer.concat(parts, total);
+  const output = Buffer.allocUnsafeSlow(total);
+  let at = 0;
+  for (let index = 0; index < blocks.length; index += 3) {
+    const isize = blocks[index + 2];
+    if (isize === 0) continue;
+    const inflated = zlib.inflateRawSync(input.subarray(blocks[index], blocks[index + 1]));
+    if (inflated.length !== isize) throw new Error('corrupt BGZF block: ISIZE ' + isize + ' but inflated ' + inflated.length);
+    output.set(inflated, at);
+    at += isize;
+  }
+  return output;
 }
 
 function readUint32(bytes, at) {

@@ -13,13 +13,22 @@ const SLASH = 47;
 
 export type LineHandler = (buffer: Buffer, start: number, end: number) => void;
 
+/** A line longer than the splitter's limit: binary data, or a file without newlines. Keeps memory bounded. */
+export class LineTooLongError extends Error {}
+
+/** far above any real VCF line (50,000 samples with several FORMAT fields is a few MiB) */
+export const MAX_LINE_BYTES = 256 << 20;
+
 /** Splits chunks into lines (without the LF; a CR before it is kept, see `crlfLines`). */
 export class LineSplitter {
   private carry: Buffer | null = null;
   crlfLines = 0;
   lines = 0;
 
-  constructor(private readonly onLine: LineHandler) {}
+  constructor(
+    private readonly onLine: LineHandler,
+    private readonly maxLine = MAX_LINE_BYTES,
+  ) {}
 
   push(chunk: Buffer): void {
     let start = 0;
@@ -27,6 +36,7 @@ export class LineSplitter {
       const newline = chunk.indexOf(NEWLINE);
       if (newline < 0) {
         this.carry = Buffer.concat([this.carry, chunk]);
+        if (this.carry.length > this.maxLine) throw new LineTooLongError(`a line is longer than ${this.maxLine} bytes`);
         return;
       }
       const line = Buffer.concat([this.carry, chunk.subarray(0, newline)]);
