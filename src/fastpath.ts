@@ -24,7 +24,7 @@ interface FastCommand {
   load: () => Promise<Action>;
 }
 
-const GLOBAL_OPTIONS = {
+export const GLOBAL_OPTIONS = {
   config: { type: 'string' },
   db: { type: 'string' },
   json: { type: 'boolean' },
