@@ -1,0 +1,109 @@
+/**
+ * `fedimpute sandbox [--port N] [--speed fast|realistic] [--faults rate] [--dir d]`: a Michigan-API server
+ * and a WES server on 127.0.0.1 with a ready registry, until Ctrl-C or SIGTERM. For trying fedimpute
+ * without accounts and for pipeline tests (start it in the background, point FEDIMPUTE_CONFIG at the registry).
+ *
+ * Exit codes: 0 after SIGTERM (how `kill`, Snakemake, Nextflow and systemd stop it); 130 after Ctrl-C, as
+ * every command (DESIGN §4, set by main.ts). Both shut down the same clean way: servers closed, the files
+ * the sandbox wrote removed.
+ */
+import type { Context } from '../context.js';
+import { EXIT, UsageError } from '../errors.js';
+import type { Sandbox, SandboxSpeed } from '../sandbox/index.js';
+import { panelSummary } from '../sandbox/registry.js';
+
+export interface SandboxCommandOptions {
+  port?: string | number;
+  speed?: string;
+  faults?: string | number;
+  dir?: string;
+}
+
+export interface SandboxSettings {
+  port: number;
+  speed: SandboxSpeed;
+  faults: number;
+  dir: string;
+}
+
+export function parseSandboxOptions(options: SandboxCommandOptions, context: Context): SandboxSettings {
+  const port = Number(options.port ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65534) {
+    throw new UsageError(`--port must be a whole number from 1 to 65534 (or 0 for free ports), got '${options.port}'`);
+  }
+  const speed = options.speed ?? 'fast';
+  if (speed !== 'fast' && speed !== 'realistic') throw new UsageError(`--speed must be fast or realistic, got '${speed}'`);
+  const faults = Number(options.faults ?? 0);
+  if (!Number.isFinite(faults) || faults < 0 || faults > 1) {
+    throw new UsageError(`--faults must be a rate from 0 to 1 (e.g. 0.1), got '${options.faults}'`);
+  }
+  return { port, speed, faults, dir: context.resolvePath(options.dir ?? '.') };
+}
+
+export async function runSandbox(options: SandboxCommandOptions, context: Context): Promise<number> {
+  const settings = parseSandboxOptions(options, context);
+  const { startSandbox } = await import('../sandbox/index.js');
+  const sandbox = await startSandbox(settings);
+  try {
+    if (context.globals.json) {
+      // one line, whatever the terminal: scripts read it with `head -1 | jq`
+      context.stdout.write(`${JSON.stringify(readyJson(sandbox))}\n`);
+    } else {
+      printUsage(context, sandbox, settings);
+    }
+    await untilAborted(context.signal);
+    context.info('stopping the sandbox…');
+  } finally {
+    await sandbox.close();
+  }
+  context.info('sandbox stopped');
+  return EXIT.ok;
+}
+
+export function readyJson(sandbox: Sandbox) {
+  return {
+    michigan_url: sandbox.michiganUrl,
+    wes_url: sandbox.wesUrl,
+    registry: sandbox.registry,
+    token_files: { 'sandbox-michigan': sandbox.tokenFiles.michigan, 'sandbox-wes': sandbox.tokenFiles.wes },
+  };
+}
+
+function printUsage(context: Context, sandbox: Sandbox, settings: SandboxSettings): void {
+  const { style } = context;
+  const db = sandbox.registry.replace(/services\.yaml$/, 'db');
+  const timing = settings.speed === 'fast' ? 'fast: a job takes seconds' : 'realistic: a job takes minutes, with queue positions';
+  const faults = settings.faults > 0 ? `faults at rate ${settings.faults} before and after requests` : 'no faults';
+  const lines = [
+    style.bold('fedimpute sandbox: two imputation services on this machine (no accounts, no network)'),
+    `  1  sandbox-michigan  Michigan API (Cloudgene 3)  ${sandbox.michiganUrl}`,
+    `     panels ${panelSummary('michigan')}`,
+    `  2  sandbox-wes       GA4GH WES 1.0.0, CWL        ${sandbox.wesUrl}`,
+    `     panels ${panelSummary('wes')}`,
+    `  registry  ${sandbox.registry}`,
+    `  tokens    ${sandbox.tokenFiles.michigan}, ${sandbox.tokenFiles.wes} (mode 0600)`,
+    `  speed     ${timing}; ${faults}`,
+    '',
+    'From another terminal or a pipeline:',
+    `  export FEDIMPUTE_CONFIG=${shellQuote(sandbox.registry)}`,
+    `  export FEDIMPUTE_DB=${shellQuote(db)}    ${style.dim('# optional: keeps sandbox jobs out of your own store')}`,
+    '  fedimpute services check',
+    `  fedimpute submit --services 1,2 my.chr20.vcf.gz    ${style.dim('# bgzipped, hg38 names (chr20), at least 20 samples')}`,
+    '  fedimpute watch last --interval 2s',
+    '  fedimpute download last --out results',
+    '',
+    `${style.green('sandbox ready')} · Ctrl-C or kill ${process.pid} stops it and removes the registry and token files`,
+  ];
+  context.out(lines.join('\n'));
+}
+
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
