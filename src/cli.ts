@@ -155,6 +155,16 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
     .addOption(new Option('--concurrency <n>', 'uploads at once').default(4).argParser(positiveInteger('--concurrency')))
     .action(action(async () => (await import('./commands/retry.js')).runRetry));
 
+  program
+    .command('download')
+    .description('fetch the results of finished children into <out>/<parent>/<service>/, decrypting Michigan zips')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--child <id>', 'only this child (id prefix or service slug)')
+    .option('--out <dir>', 'where to put the parent\'s folder (default: the current directory)')
+    .option('--keep-zips', 'keep the Michigan chr_N.zip files after extracting them')
+    .addOption(new Option('--concurrency <n>', 'files at once').default(4).argParser(positiveInteger('--concurrency')))
+    .action(action(async () => (await import('./commands/download.js')).runDownload));
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
