@@ -1,0 +1,142 @@
+/**
+ * The results of one child: ask the service what it published, skip what is already complete on disk (recorded
+ * in the store and present with the same size), fetch the rest once each, decrypt Michigan zips, record every
+ * finished file. A failing file does not stop the others; it becomes one message.
+ */
+import { createReadStream } from 'node:fs';
+import { access, constants, rm, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { HttpClient } from '../adapters/http.js';
+import type { RemoteOutput } from '../adapters/types.js';
+import type { DownloadRow, JobRow } from '../store/rows.js';
+import type { Store } from '../store/store.js';
+import { extractZip } from './extract.js';
+import { fetchToFile } from './fetch.js';
+import { destination, safeRelative } from './layout.js';
+import type { Progress } from './progress.js';
+import type { FileResult } from './types.js';
+import { FileFailure, ioFailure, PartFile, type FileDigest } from './write.js';
+
+export interface ChildJob {
+  store: Store;
+  child: JobRow;
+  slug: string;
+  folder: string;
+  http: HttpClient;
+  /** Michigan: one GET per file, never retried */
+  countedDownloads: boolean;
+  keepZips: boolean;
+  progress: Progress;
+  signal: AbortSignal;
+  /** runs one file at a time per slot (p-limit) */
+  limit: <T>(task: () => Promise<T>) => Promise<T>;
+}
+
+export async function downloadOutputs(job: ChildJob, outputs: RemoteOutput[]): Promise<FileResult[]> {
+  const records = new Map(job.store.downloads(job.child.id).map((row) => [row.name, row]));
+  const results = await Promise.all(outputs.map((output) => job.limit(() => one(job, output, records))));
+  return results.flat();
+}
+
+async function one(job: ChildJob, output: RemoteOutput, records: Map<string, DownloadRow>): Promise<FileResult[]> {
+  const base = { child_id: job.child.id, service_slug: job.slug };
+  const failed = (name: string, message: string): FileResult[] => [{ ...base, name, path: null, size: null, sha256: null, status: 'failed', note: message }];
+  const name = safeRelative(output.name);
+  if (!name) return failed(output.name, `${output.name}: unsafe file name from the server; not downloaded`);
+  if (output.scheme === 'other') return [{ ...base, name, path: null, size: output.size ?? null, sha256: null, status: 'listed', note: `${output.url} (this scheme is not fetched by fedimpute; copy it yourself)` }];
+  const path = destination(job.folder, name);
+  try {
+    if (output.encrypted) return await zipOutput(job, output, name, path, records);
+    const row = records.get(name);
+    if (row && (await hasSize(row.path, row.size))) return [{ ...base, name, path: row.path, size: row.size, sha256: row.sha256, status: 'skipped', note: 'already downloaded' }];
+    if (output.scheme === 'file') {
+      const local = await readableLocal(output.url);
+      if (!local) return [{ ...base, name, path: null, size: output.size ?? null, sha256: null, status: 'listed', note: `${output.url} is a path on the server host that is not readable here; copy it from there` }];
+      const digest = await copyLocal(job, local, path, name);
+      return [record(job, name, path, digest)];
+    }
+    const digest = await fetchOnce(job, output, path, name);
+    return [record(job, name, path, digest)];
+  } catch (error) {
+    if (error instanceof FileFailure) return failed(name, error.message);
+    if (job.signal.aborted) throw error;
+    return failed(name, ioFailure(error, name).message);
+  }
+}
+
+/** chr_<N>.zip: fetched once, recorded, extracted; the entries are the results, the zip goes unless --keep-zips */
+async function zipOutput(job: ChildJob, output: RemoteOutput, name: string, zipPath: string, records: Map<string, DownloadRow>): Promise<FileResult[]> {
+  const zipRow = records.get(name);
+  const entryRows = [...records.values()].filter((row) => row.name.startsWith(`${name}/`));
+  if (zipRow && entryRows.length > 0 && (await allPresent(entryRows))) {
+    return entryRows.map((row) => ({ child_id: job.child.id, service_slug: job.slug, name: row.name.slice(name.length + 1), path: row.path, size: row.size, sha256: row.sha256, status: 'skipped', note: `already extracted from ${name}` }));
+  }
+  // a zip fetched earlier whose extraction failed (e.g. a wrong password) is not fetched again
+  let zipDigest: FileDigest | undefined = zipRow && (await hasSize(zipPath, zipRow.size)) ? zipRow : undefined;
+  if (!zipDigest) {
+    zipDigest = await fetchOnce(job, output, zipPath, name);
+    job.store.recordDownload({ job_id: job.child.id, name, path: zipPath, size: zipDigest.size, sha256: zipDigest.sha256 });
+  }
+  const key = `${job.child.id}/${name}`;
+  const entries = await extractZip(zipPath, job.folder, {
+    password: job.child.result_password,
+    label: name,
+    onBytes: (done, total) => job.progress.update(key, `${job.slug}/${name}`, 'extract', done, total),
+  }).finally(() => job.progress.end(key));
+  const results = entries.map((entry) => record(job, entry.name, entry.path, entry, `${name}/${entry.name}`, `from ${name}`));
+  if (job.keepZips) results.push({ child_id: job.child.id, service_slug: job.slug, name, path: zipPath, size: zipDigest.size, sha256: zipDigest.sha256, status: 'downloaded', note: 'kept (--keep-zips)' });
+  else await rm(zipPath, { force: true });
+  return results;
+}
+
+async function fetchOnce(job: ChildJob, output: RemoteOutput, path: string, name: string): Promise<FileDigest> {
+  if (output.downloadsLeft === 0)
+    throw new FileFailure(`${name}: the server allows no more downloads of this file (0 downloads left)`, 'exhausted');
+  const key = `${job.child.id}/${name}`;
+  try {
+    return await fetchToFile(job.http, output, path, name, {
+      idempotent: !job.countedDownloads,
+      signal: job.signal,
+      onBytes: (received, total) => job.progress.update(key, `${job.slug}/${name}`, 'download', received, total),
+    });
+  } finally {
+    job.progress.end(key);
+  }
+}
+
+function record(job: ChildJob, name: string, path: string, digest: FileDigest, storeName = name, note: string | null = null): FileResult {
+  job.store.recordDownload({ job_id: job.child.id, name: storeName, path, size: digest.size, sha256: digest.sha256 });
+  const result: FileResult = { child_id: job.child.id, service_slug: job.slug, name, path, size: digest.size, sha256: digest.sha256, status: 'downloaded', note };
+  job.progress.report(result);
+  return result;
+}
+
+async function hasSize(path: string, size: number): Promise<boolean> {
+  return stat(path).then((info) => info.isFile() && info.size === size, () => false);
+}
+
+async function allPresent(rows: DownloadRow[]): Promise<boolean> {
+  return (await Promise.all(rows.map((row) => hasSize(row.path, row.size)))).every(Boolean);
+}
+
+/** a file:// output is copied when the server's path is visible here (shared cluster file system) */
+async function readableLocal(url: string): Promise<string | null> {
+  try {
+    const path = fileURLToPath(url);
+    await access(path, constants.R_OK);
+    return (await stat(path)).isFile() ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+async function copyLocal(job: ChildJob, source: string, path: string, name: string): Promise<FileDigest> {
+  const file = await PartFile.create(path, name);
+  try {
+    for await (const chunk of createReadStream(source) as AsyncIterable<Buffer>) await file.write(chunk);
+    return await file.commit();
+  } catch (error) {
+    await file.abort();
+    throw ioFailure(error, name);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * `download` for one parent: every child that has results (completed, and the QC/statistics files that
+ * failed Michigan jobs publish) is handled in parallel, files through one p-limit pool. Retired jobs are
+ * refused; a completed job with no files yet is a note, not a failure.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Context } from '../context.js';
+import { AuthError, RemoteError } from '../errors.js';
+import { TERMINAL } from '../adapters/types.js';
+import type { JobRow } from '../store/rows.js';
+import type { Store } from '../store/store.js';
+import { downloadOutputs, type ChildJob } from './child.js';
+import { parentFolderName } from './layout.js';
+import { writeManifest } from './manifest.js';
+import { Progress } from './progress.js';
+import type { DownloadReport } from './types.js';
+
+export interface DownloadRun {
+  parent: JobRow;
+  children: JobRow[];
+  outDir: string;
+  keepZips: boolean;
+  concurrency: number;
+}
+
+export async function downloadParent(context: Context, store: Store, run: DownloadRun): Promise<DownloadReport & { manifest: string }> {
+  const outDir = resolve(context.cwd, run.outDir);
+  const parentDir = join(outDir, parentFolderName(run.parent));
+  const report: DownloadReport = { parent_job_id: run.parent.id, out_dir: outDir, files: [], errors: [], children: [] };
+  const registry = await context.registry();
+  const { default: pLimit } = await import('p-limit');
+  const limit = pLimit(run.concurrency);
+  const { createHttpClient } = await import('../adapters/http.js');
+  const clients = new Map<number, ReturnType<typeof createHttpClient>>();
+  const progress = await Progress.create(context);
+  try {
+    await mkdir(parentDir, { recursive: true });
+    await Promise.all(
+      run.children.map(async (child) => {
+        const slug = child.service_slug ?? `service-${child.service_id}`;
+        const note = (text: string) => report.children.push({ child_id: child.id, service_slug: slug, status: child.status, note: text });
+        const fail = (message: string, auth = false) => report.errors.push({ child_id: child.id, service_slug: slug, name: null, message, ...(auth ? { auth } : {}) });
+        if (!TERMINAL.has(child.status)) return note(`still ${child.status}; nothing to download yet`);
+        if (!child.remote_job_id) return note(`never reached ${slug}; nothing to download`);
+        const service = registry.services.find((candidate) => candidate.id === child.service_id);
+        if (!service) return fail(`service ${child.service_id} (${slug}) is no longer in the registry ${registry.file}`);
+        try {
+          const adapter = await context.adapter(service);
+          const state = await adapter.status(child.remote_job_id);
+          const expires = state.resultsExpireAt ?? child.results_expire_at;
+          if (state.resultsExpireAt && state.resultsExpireAt !== child.results_expire_at) store.updateChild(child.id, { results_expire_at: state.resultsExpireAt });
+          if (state.retired || (expires && Date.parse(expires) <= context.now().getTime())) {
+            const when = expires ? ` on ${expires.slice(0, 10)}` : '';
+            return fail(`${slug} deleted the results of job ${child.remote_job_id}${when} (retention period over, remote state ${state.rawState}); they can no longer be downloaded`);
+          }
+          const outputs = await adapter.outputs(child.remote_job_id);
+          if (outputs.length === 0) {
+            return note(child.status === 'completed' ? 'results not published yet; try again in a minute' : 'the service published no files for this job');
+          }
+          if (!clients.has(service.id)) clients.set(service.id, createHttpClient(service.name, { caFile: service.ca_file, bodyTimeoutMs: 300_000 }, (line) => context.debug(line)));
+          const job: ChildJob = {
+            store, child, slug, folder: join(parentDir, slug), http: clients.get(service.id)!, countedDownloads: service.type === 'michigan',
+            keepZips: run.keepZips, progress, signal: context.signal, limit,
+          };
+          const files = await downloadOutputs(job, outputs);
+          report.files.push(...files);
+          for (const file of files) if (file.status === 'failed') report.errors.push({ child_id: child.id, service_slug: slug, name: file.name, message: file.note ?? 'failed' });
+        } catch (error) {
+          if (error instanceof AuthError) return fail(error.message, true);
+          if (error instanceof RemoteError) return fail(error.message);
+          throw error;
+        }
+      }),
+    );
+  } finally {
+    progress.close();
+    await Promise.all([...clients.values()].map((client) => client.close()));
+  }
+  const manifest = await writeManifest(store, store.get(run.parent.id)!, parentDir, context.now());
+  return { ...report, manifest };
+}
