@@ -1,0 +1,177 @@
+/**
+ * `fedimpute demo [--keep dir] [--db file]`: the whole job on a fresh machine. Starts the sandbox in-process
+ * (fast), writes a small valid VCF, then runs the real commands with a context pointed at the sandbox:
+ * check → submit (to both services) → watch → download → a summary of what came back.
+ *
+ * Where things go: the input and the decrypted results stay in --keep (default ./fedimpute-demo, so a first
+ * run leaves something to look at); the store is temporary unless --db is given; the sandbox's registry and
+ * tokens live in a temp folder removed at the end (they die with the sandbox anyway).
+ */
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { Context, type OutputStream } from '../context.js';
+import { EXIT, ExitStatus } from '../errors.js';
+import { formatBytes } from '../output/format.js';
+import { renderTable } from '../output/table.js';
+import type { Sandbox } from '../sandbox/index.js';
+
+export interface DemoOptions {
+  keep?: string;
+}
+
+const INPUT_NAME = 'chr20.vcf.gz';
+const JOB_NAME = 'fedimpute-demo';
+/** the sandbox runs at fast speed: a job takes a few seconds */
+const WATCH_INTERVAL = '1s';
+
+export interface DemoFile {
+  service: string;
+  path: string;
+  bytes: number;
+}
+
+type Step = (context: Context) => Promise<number>;
+
+export async function runDemo(options: DemoOptions, context: Context): Promise<number> {
+  const keep = context.resolvePath(options.keep ?? 'fedimpute-demo');
+  const work = await mkdtemp(join(tmpdir(), 'fedimpute-demo-'));
+  let sandbox: Sandbox | undefined;
+  let inner: Context | undefined;
+  try {
+    const { startSandbox } = await import('../sandbox/index.js');
+    sandbox = await startSandbox({ dir: work, speed: 'fast' });
+    heading(context, 'sandbox', `Michigan API at ${sandbox.michiganUrl}, GA4GH WES at ${sandbox.wesUrl}`);
+    inner = innerContext(context, sandbox.registry, context.globals.db ?? join(work, 'demo.db'));
+
+    const input = await writeInput(join(keep, 'input'));
+    heading(context, 'input', `${input} (30 samples, chr20, 300 records, hg38 names, phased)`);
+
+    await step(context, inner, 'check', 'local pre-flight against both services’ input rules', (ctx) =>
+      runCheckStep(ctx, input),
+    );
+    await step(context, inner, 'submit', 'one parent job, one child per sandbox service', (ctx) => runSubmitStep(ctx, input));
+    const parentId = (await inner.store()).resolveParent('last').id;
+    await step(context, inner, 'watch', `until every child has finished (polling every ${WATCH_INTERVAL})`, async (ctx) => {
+      const { runWatch } = await import('./watch.js');
+      return runWatch({ interval: WATCH_INTERVAL }, ctx, [parentId]);
+    });
+    const downloaded = await step(context, inner, 'download', `results into ${keep}`, (ctx) => runDownloadStep(ctx, parentId, keep));
+    if (!downloaded) return EXIT.ok;
+
+    const files = await resultFiles(keep, parentId);
+    printSummary(context, parentId, keep, files);
+    return EXIT.ok;
+  } finally {
+    inner?.close();
+    await sandbox?.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The real commands run with this context: same streams, signal and clock; registry and store of the demo. */
+function innerContext(context: Context, registry: string, db: string): Context {
+  // with --json the demo's one JSON document is the summary; the steps' own output becomes chatter
+  const stdout: OutputStream = context.globals.json ? { write: (chunk) => context.stderr.write(chunk), isTTY: false } : context.stdout;
+  return new Context({
+    env: context.env,
+    cwd: context.cwd,
+    globals: { ...context.globals, config: registry, db: context.resolvePath(db), json: false },
+    stdout,
+    stderr: context.stderr,
+    signal: context.signal,
+    now: context.now,
+    sleep: context.sleep,
+  });
+}
+
+async function step(outer: Context, inner: Context, name: string, what: string, run: Step): Promise<boolean> {
+  heading(outer, name, what);
+  const code = await run(inner);
+  if (outer.signal.aborted) throw new ExitStatus(EXIT.interrupted);
+  if (code === DOWNLOAD_MISSING) return false;
+  if (code !== EXIT.ok) throw new ExitStatus(code as ExitStatus['exitCode'], `demo: the ${name} step ended with exit code ${code}`);
+  return true;
+}
+
+function heading(context: Context, name: string, what: string): void {
+  context.info(`${context.errorStyle.bold(`── ${name}`)} ${context.errorStyle.dim(what)}`);
+}
+
+async function writeInput(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, INPUT_NAME);
+  const { generateVcf } = await import('../vcf/generate.js');
+  await generateVcf(path, { samples: 30, chromosomes: ['20'], recordsPerChromosome: 300, chrPrefix: true, phased: true, seed: 20 });
+  return path;
+}
+
+async function runCheckStep(context: Context, input: string): Promise<number> {
+  const { runCheck } = await import('./check.js');
+  return runCheck({ build: 'hg38', services: '1,2' }, context, [input]);
+}
+
+async function runSubmitStep(context: Context, input: string): Promise<number> {
+  const { runSubmit } = await import('./submit.js');
+  return runSubmit(
+    { services: '1,2', build: 'hg38', name: JOB_NAME, description: 'fedimpute demo against the local sandbox', concurrency: 2 },
+    context,
+    [input],
+  );
+}
+
+/** returned by the download step while `fedimpute download` is not part of this build */
+const DOWNLOAD_MISSING = -1;
+
+async function runDownloadStep(context: Context, parentId: string, out: string): Promise<number> {
+  // loaded by a computed name until src/commands/download.ts lands in this tree
+  const specifier = './download.js';
+  let module: { runDownload: (options: { out?: string }, context: Context, args: string[]) => Promise<number | void> };
+  try {
+    module = await import(specifier);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    context.warn('this build has no `fedimpute download` yet: skipping the download step');
+    return DOWNLOAD_MISSING;
+  }
+  return (await module.runDownload({ out }, context, [parentId])) ?? EXIT.ok;
+}
+
+/** every file under <keep>/<parent short id>…/<service>/, sizes included */
+export async function resultFiles(keep: string, parentId: string): Promise<DemoFile[]> {
+  const folders = (await readdir(keep, { withFileTypes: true })).filter(
+    (entry) => entry.isDirectory() && entry.name.startsWith(parentId.slice(0, 8)),
+  );
+  const files: DemoFile[] = [];
+  for (const folder of folders) {
+    const root = join(keep, folder.name);
+    for (const service of await readdir(root, { withFileTypes: true })) {
+      if (!service.isDirectory()) continue;
+      for (const path of await walk(join(root, service.name))) {
+        files.push({ service: service.name, path, bytes: (await stat(path)).size });
+      }
+    }
+  }
+  return files.sort((a, b) => a.service.localeCompare(b.service) || a.path.localeCompare(b.path));
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await walk(path)));
+    else if (entry.isFile() && !entry.name.startsWith('.')) found.push(path);
+  }
+  return found;
+}
+
+function printSummary(context: Context, parentId: string, keep: string, files: DemoFile[]): void {
+  if (context.globals.json) {
+    context.json({ parent_job_id: parentId, results_dir: keep, files: files.map((file) => ({ service: file.service, path: file.path, bytes: file.bytes })) });
+    return;
+  }
+  heading(context, 'results', `${files.length} files from ${new Set(files.map((file) => file.service)).size} services`);
+  const rows = files.map((file) => [file.service, relative(keep, file.path), context.tty ? formatBytes(file.bytes) : String(file.bytes)]);
+  context.out(renderTable([{ header: 'SERVICE' }, { header: 'FILE' }, { header: 'SIZE' }], rows, context.tty, context.style.enabled));
+  context.info(context.errorStyle.green(`✔ demo complete: decrypted results in ${keep}`));
+}
