@@ -156,6 +156,21 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
     .action(action(async () => (await import('./commands/retry.js')).runRetry));
 
   program
+    .command('sandbox')
+    .description('a Michigan-API and a WES server on this machine with a ready registry, until Ctrl-C (no accounts, no network)')
+    .option('--port <n>', 'Michigan on n, WES on n+1 (default: free ports)')
+    .option('--speed <speed>', 'fast (a job takes seconds) or realistic (minutes, with queue positions)', 'fast')
+    .option('--faults <rate>', 'inject server faults (500, 429, resets, slow and malformed replies) at this rate, e.g. 0.1')
+    .option('--dir <dir>', 'where to write sandbox.services.yaml and its token files (default: current folder)')
+    .action(action(async () => (await import('./commands/sandbox.js')).runSandbox));
+
+  program
+    .command('demo')
+    .description('the whole job against a local sandbox: check, submit, watch, download (no accounts, no network)')
+    .option('--keep <dir>', 'where the input and the decrypted results stay (default: ./fedimpute-demo)')
+    .action(action(async () => (await import('./commands/demo.js')).runDemo));
+
+  program
     .command('download')
     .description('fetch the results of finished children into <out>/<parent>/<service>/, decrypting Michigan zips')
     .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
