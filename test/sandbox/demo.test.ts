@@ -1,0 +1,83 @@
+/**
+ * `fedimpute demo` through the binary, not on a TTY: the whole job against the in-process sandbox, results
+ * decrypted on disk in <keep>/<parent short id>-fedimpute-demo/<service slug>/.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { jobRows } from '../helpers/store.js';
+
+const temps: { cleanup: () => void }[] = [];
+afterEach(() => {
+  for (const temp of temps.splice(0)) temp.cleanup();
+});
+
+function files(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...files(path));
+    else found.push(path);
+  }
+  return found;
+}
+
+const gzipMagic = Buffer.from([0x1f, 0x8b]);
+
+describe('fedimpute demo', () => {
+  test('runs check, submit, watch and download against the sandbox; decrypted results stay in ./fedimpute-demo', async () => {
+    const temp = tempDir('fedimpute-demo-test-');
+    temps.push(temp);
+    const result = await runCli(['demo'], { cwd: temp.path, env: { FEDIMPUTE_RETRY_BASE_MS: '20' } });
+    expect(result.stderr).not.toMatch(/error|warning/);
+    expect(result.code).toBe(0);
+    for (const step of ['sandbox', 'input', 'check', 'submit', 'watch', 'download', 'results']) {
+      expect(result.stderr).toContain(`── ${step} `);
+    }
+    expect(result.stderr).toContain(`✔ demo complete: decrypted results in ${join(temp.path, 'fedimpute-demo')}`);
+
+    const keep = join(temp.path, 'fedimpute-demo');
+    expect(existsSync(join(keep, 'input', 'chr20.vcf.gz'))).toBe(true);
+    const parents = readdirSync(keep).filter((name) => name !== 'input');
+    expect(parents).toHaveLength(1);
+    expect(parents[0]).toMatch(/^[0-9a-f]{8}-fedimpute-demo$/);
+    const parentFolder = join(keep, parents[0]);
+    expect(readdirSync(parentFolder).sort()).toEqual(['sandbox-michigan', 'sandbox-wes']);
+    for (const slug of ['sandbox-michigan', 'sandbox-wes']) {
+      const doses = files(join(parentFolder, slug)).filter((path) => path.endsWith('/chr20.dose.vcf.gz'));
+      expect(doses, slug).toHaveLength(1);
+      expect(readFileSync(doses[0]).subarray(0, 2)).toEqual(gzipMagic);
+      // the summary names every file with its size (tab-separated off a TTY)
+      expect(result.stdout).toContain(`${slug}\t${relative(keep, doses[0])}\t${readFileSync(doses[0]).length}`);
+    }
+    // Michigan zips come back decrypted: no encrypted chr_20.zip left beside the dose file
+    expect(files(join(parentFolder, 'sandbox-michigan')).some((path) => path.endsWith('.zip'))).toBe(false);
+    // the temporary store and the sandbox's registry and tokens are gone
+    expect(readdirSync(temp.path)).toEqual(['fedimpute-demo']);
+  });
+
+  test('--db keeps the jobs in that store; --keep chooses the results folder; --json prints one summary document', async () => {
+    const temp = tempDir('fedimpute-demo-test-');
+    temps.push(temp);
+    const db = join(temp.path, 'jobs.db');
+    const keep = join(temp.path, 'out');
+    const result = await runCli(['demo', '--db', db, '--keep', keep, '--json'], { cwd: temp.path, env: { FEDIMPUTE_RETRY_BASE_MS: '20' } });
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { parent_job_id: string; results_dir: string; files: { service: string; path: string; bytes: number }[] };
+    expect(summary.results_dir).toBe(keep);
+    const doses = summary.files.filter((file) => file.path.endsWith('/chr20.dose.vcf.gz'));
+    expect(doses.map((file) => file.service)).toEqual(['sandbox-michigan', 'sandbox-wes']);
+    for (const dose of doses) {
+      expect(dose.path.startsWith(join(keep, `${summary.parent_job_id.slice(0, 8)}-fedimpute-demo`, dose.service))).toBe(true);
+      expect(readFileSync(dose.path).length).toBe(dose.bytes);
+    }
+    const rows = jobRows(db);
+    const parent = rows.find((row) => row.id === summary.parent_job_id)!;
+    expect(parent.status).toBe('completed');
+    expect(rows.filter((row) => row.parent_job_id === parent.id).map((row) => [row.service_slug, row.status])).toEqual([
+      ['sandbox-michigan', 'completed'],
+      ['sandbox-wes', 'completed'],
+    ]);
+  });
+});

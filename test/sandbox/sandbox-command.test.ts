@@ -1,0 +1,232 @@
+/**
+ * `fedimpute sandbox` as a user or a pipeline runs it: a second process, driven from outside with the
+ * registry it writes, then stopped by a signal. Exit 130 after Ctrl-C (SIGINT, DESIGN §4), 0 after SIGTERM.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { generateVcf } from '../../src/vcf/generate.js';
+import { runCli, spawnCli, tempDir } from '../helpers/cli.js';
+
+interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const started: Running[] = [];
+const temps: { cleanup: () => void }[] = [];
+
+afterEach(async () => {
+  for (const running of started.splice(0)) {
+    if (running.child.exitCode === null && running.child.signalCode === null) {
+      running.child.kill('SIGKILL');
+      await running.exit;
+    }
+  }
+  for (const temp of temps.splice(0)) temp.cleanup();
+});
+
+function start(args: string[], cwd: string): Running {
+  const child = spawnCli(args, { cwd, env: { FEDIMPUTE_RETRY_BASE_MS: '20' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const running = { child, stdout: () => stdout, stderr: () => stderr, exit };
+  started.push(running);
+  return running;
+}
+
+async function waitFor(running: Running, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  while (!pattern.test(running.stdout())) {
+    if (running.child.exitCode !== null) throw new Error(`sandbox exited ${running.child.exitCode}: ${running.stderr()}`);
+    if (Date.now() > until) throw new Error(`no ${pattern} within ${timeoutMs} ms; stdout: ${running.stdout()} stderr: ${running.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return running.stdout();
+}
+
+function portOf(url: string): number {
+  return Number(new URL(url).port);
+}
+
+function isOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** two consecutive free ports for --port N (Michigan on N, WES on N+1) */
+async function freePortPair(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: found } = server.address() as { port: number };
+        server.close(() => resolve(found));
+      });
+    });
+    if (port < 65534 && !(await isOpen(port + 1))) return port;
+  }
+}
+
+function findFiles(dir: string, name: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...findFiles(path, name));
+    else if (entry.name === name) found.push(path);
+  }
+  return found;
+}
+
+describe('fedimpute sandbox', () => {
+  test('serves both protocols for submit, watch and download from another process; Ctrl-C stops it cleanly', async () => {
+    const temp = tempDir('fedimpute-sandbox-');
+    temps.push(temp);
+    const dir = join(temp.path, 'sandbox');
+    const sandbox = start(['sandbox', '--dir', dir], temp.path);
+    const text = await waitFor(sandbox, /sandbox ready/);
+
+    const registry = join(dir, 'sandbox.services.yaml');
+    expect(text).toContain(`export FEDIMPUTE_CONFIG=${registry}`);
+    expect(existsSync(registry)).toBe(true);
+    const yaml = readFileSync(registry, 'utf8');
+    expect(yaml).toMatch(/slug: sandbox-michigan/);
+    expect(yaml).toMatch(/slug: sandbox-wes/);
+    expect(yaml).not.toMatch(/token: /);
+    for (const name of ['sandbox-michigan.token', 'sandbox-wes.token']) {
+      expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
+    }
+    const urls = [...text.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1]));
+    expect(urls).toHaveLength(2);
+
+    const env = { FEDIMPUTE_CONFIG: registry, FEDIMPUTE_DB: join(temp.path, 'store.db'), FEDIMPUTE_RETRY_BASE_MS: '20' };
+    await generateVcf(join(temp.path, 'chr20.vcf.gz'), { samples: 30, chromosomes: ['20'], recordsPerChromosome: 300, chrPrefix: true, phased: true });
+
+    const services = await runCli(['services', 'check'], { cwd: temp.path, env });
+    expect(services.stderr).toBe('');
+    expect(services.code).toBe(0);
+
+    const submit = await runCli(['submit', '--services', '1,2', '--build', 'hg38', 'chr20.vcf.gz'], { cwd: temp.path, env });
+    expect(submit.stderr).toContain('all 2 child jobs submitted');
+    expect(submit.code).toBe(0);
+    const parent = submit.stdout.trim();
+    expect(parent).toMatch(/^[0-9a-f-]{36}$/);
+
+    const watch = await runCli(['watch', parent, '--interval', '1s', '--timeout', '60s'], { cwd: temp.path, env });
+    expect(watch.code).toBe(0);
+    expect(watch.stdout).toMatch(/sandbox-michigan\t\w+->completed/);
+    expect(watch.stdout).toMatch(/sandbox-wes\t\w+->completed/);
+
+    const download = await runCli(['download', parent, '--out', 'results'], { cwd: temp.path, env });
+    expect(download.code).toBe(0);
+    const results = join(temp.path, 'results');
+    for (const slug of ['sandbox-michigan', 'sandbox-wes']) {
+      const [folder] = readdirSync(results).filter((name) => name.startsWith(parent.slice(0, 8)));
+      const doses = findFiles(join(results, folder, slug), 'chr20.dose.vcf.gz');
+      expect(doses, slug).toHaveLength(1);
+      expect(readFileSync(doses[0]).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    }
+
+    sandbox.child.kill('SIGINT');
+    const exit = await sandbox.exit;
+    expect(exit).toEqual({ code: 130, signal: null });
+    expect(sandbox.stderr()).toBe('stopping the sandbox…\nsandbox stopped\n');
+    for (const port of urls) expect(await isOpen(port)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('--json prints one ready line for scripts; --port N gives Michigan N and WES N+1; SIGTERM exits 0', async () => {
+    const temp = tempDir('fedimpute-sandbox-');
+    temps.push(temp);
+    const port = await freePortPair();
+    const sandbox = start(['sandbox', '--json', '--port', String(port), '--speed', 'realistic'], temp.path);
+    const line = (await waitFor(sandbox, /\n/)).split('\n')[0];
+    const ready = JSON.parse(line);
+    expect(Object.keys(ready)).toEqual(['michigan_url', 'wes_url', 'registry', 'token_files']);
+    expect(ready.michigan_url).toBe(`http://127.0.0.1:${port}`);
+    expect(ready.wes_url).toBe(`http://127.0.0.1:${port + 1}`);
+    expect(ready.registry).toBe(join(temp.path, 'sandbox.services.yaml'));
+    expect(ready.token_files).toEqual({
+      'sandbox-michigan': join(temp.path, 'sandbox-michigan.token'),
+      'sandbox-wes': join(temp.path, 'sandbox-wes.token'),
+    });
+
+    // a second sandbox on the same ports: one clear line, exit 2, and the first one is untouched
+    const busy = await runCli(['sandbox', '--port', String(port), '--dir', join(temp.path, 'other')], { cwd: temp.path });
+    expect(busy.code).toBe(2);
+    expect(busy.stderr.split('\n')[0]).toBe(`error: cannot listen on 127.0.0.1:${port}: the port is in use`);
+    expect(existsSync(ready.registry)).toBe(true);
+
+    // realistic speed: a job waits in the queue (a minute) with its position
+    const env = { FEDIMPUTE_CONFIG: ready.registry, FEDIMPUTE_DB: join(temp.path, 'store.db') };
+    await generateVcf(join(temp.path, 'chr20.vcf.gz'), { samples: 30, chromosomes: ['20'], recordsPerChromosome: 50, chrPrefix: true, phased: true });
+    const submit = await runCli(['submit', '--services', '1', '--build', 'hg38', 'chr20.vcf.gz'], { cwd: temp.path, env });
+    expect(submit.code).toBe(0);
+    const token = readFileSync(ready.token_files['sandbox-michigan'], 'utf8').trim();
+    const jobs = (await (await fetch(`${ready.michigan_url}/api/v2/jobs`, { headers: { 'X-Auth-Token': token } })).json()) as {
+      data: { state: number; positionInQueue: number }[];
+    };
+    expect(jobs.data.map((job) => [job.state, job.positionInQueue])).toEqual([[1, 1]]);
+
+    sandbox.child.kill('SIGTERM');
+    expect(await sandbox.exit).toEqual({ code: 0, signal: null });
+    expect(await isOpen(port)).toBe(false);
+    expect(await isOpen(port + 1)).toBe(false);
+    expect(existsSync(ready.registry)).toBe(false);
+  });
+
+  test('--faults injects server faults at the given rate', async () => {
+    const temp = tempDir('fedimpute-sandbox-');
+    temps.push(temp);
+    const sandbox = start(['sandbox', '--json', '--faults', '0.5'], temp.path);
+    const ready = JSON.parse((await waitFor(sandbox, /\n/)).split('\n')[0]);
+    const token = readFileSync(ready.token_files['sandbox-wes'], 'utf8').trim();
+    const outcomes: string[] = [];
+    for (let index = 0; index < 20; index++) {
+      try {
+        const response = await fetch(`${ready.wes_url}/ga4gh/wes/v1/service-info`, {
+          headers: { Authorization: `Bearer ${token}` },
+          signal: AbortSignal.timeout(2_500),
+        });
+        const text = await response.text();
+        outcomes.push(response.status === 200 && text.startsWith('{"workflow_type_versions"') ? 'ok' : `fault ${response.status}`);
+      } catch {
+        outcomes.push('fault');
+      }
+    }
+    expect(outcomes).toContain('ok');
+    expect(outcomes.some((outcome) => outcome.startsWith('fault'))).toBe(true);
+    sandbox.child.kill('SIGTERM');
+    expect((await sandbox.exit).code).toBe(0);
+  });
+
+  test('bad options are usage errors (exit 2, one line, nothing started)', async () => {
+    const temp = tempDir('fedimpute-sandbox-');
+    temps.push(temp);
+    for (const [args, message] of [
+      [['--speed', 'warp'], "error: --speed must be fast or realistic, got 'warp'"],
+      [['--faults', '2'], "error: --faults must be a rate from 0 to 1 (e.g. 0.1), got '2'"],
+      [['--port', 'x'], "error: --port must be a whole number from 1 to 65534 (or 0 for free ports), got 'x'"],
+    ] as const) {
+      const result = await runCli(['sandbox', ...args], { cwd: temp.path });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toBe(`${message}\n`);
+      expect(result.stdout).toBe('');
+    }
+    expect(readdirSync(temp.path)).toEqual([]);
+  });
+});
