@@ -48,7 +48,7 @@ async function one(job: ChildJob, output: RemoteOutput, records: Map<string, Dow
   try {
     if (output.encrypted) return await zipOutput(job, output, name, path, records);
     const row = records.get(name);
-    if (row && (await hasSize(row.path, row.size))) return [{ ...base, name, path: row.path, size: row.size, sha256: row.sha256, status: 'skipped', note: 'already downloaded' }];
+    if (row && row.path === path && (await hasSize(path, row.size))) return [{ ...base, name, path: row.path, size: row.size, sha256: row.sha256, status: 'skipped', note: 'already downloaded' }];
     if (output.scheme === 'file') {
       const local = await readableLocal(output.url);
       if (!local) return [{ ...base, name, path: null, size: output.size ?? null, sha256: null, status: 'listed', note: `${output.url} is a path on the server host that is not readable here; copy it from there` }];
@@ -67,12 +67,15 @@ async function one(job: ChildJob, output: RemoteOutput, records: Map<string, Dow
 /** chr_<N>.zip: fetched once, recorded, extracted; the entries are the results, the zip goes unless --keep-zips */
 async function zipOutput(job: ChildJob, output: RemoteOutput, name: string, zipPath: string, records: Map<string, DownloadRow>): Promise<FileResult[]> {
   const zipRow = records.get(name);
-  const entryRows = [...records.values()].filter((row) => row.name.startsWith(`${name}/`));
+  // complete = recorded at this run's destination (another --out fetches again) with the recorded size
+  const entryRows = [...records.values()].filter(
+    (row) => row.name.startsWith(`${name}/`) && row.path === destination(job.folder, row.name.slice(name.length + 1)),
+  );
   if (zipRow && entryRows.length > 0 && (await allPresent(entryRows))) {
     return entryRows.map((row) => ({ child_id: job.child.id, service_slug: job.slug, name: row.name.slice(name.length + 1), path: row.path, size: row.size, sha256: row.sha256, status: 'skipped', note: `already extracted from ${name}` }));
   }
   // a zip fetched earlier whose extraction failed (e.g. a wrong password) is not fetched again
-  let zipDigest: FileDigest | undefined = zipRow && (await hasSize(zipPath, zipRow.size)) ? zipRow : undefined;
+  let zipDigest: FileDigest | undefined = zipRow && zipRow.path === zipPath && (await hasSize(zipPath, zipRow.size)) ? zipRow : undefined;
   if (!zipDigest) {
     zipDigest = await fetchOnce(job, output, zipPath, name);
     job.store.recordDownload({ job_id: job.child.id, name, path: zipPath, size: zipDigest.size, sha256: zipDigest.sha256 });
