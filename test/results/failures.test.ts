@@ -1,0 +1,157 @@
+/**
+ * Every way a download can fail gives one clear message, exit 1, and leaves no half-written file; the other
+ * files and children go on. Each case has its own federation (they change the emulator or the store).
+ */
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { spawnCli } from '../helpers/cli.js';
+import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
+import { startProxy, type Proxy } from './proxy.js';
+import { sha256, shareRequests, submitAndWatch, tree } from './setup.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const require = createRequire(import.meta.url);
+const Sqlite = require('better-sqlite3') as typeof import('better-sqlite3');
+
+let fed: Federation | undefined;
+let proxy: Proxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  await fed?.close();
+  proxy = fed = undefined;
+});
+
+async function setup(options: FederationOptions = {}) {
+  fed = await startFederation(options);
+  const job = await submitAndWatch(fed, '1');
+  const out = join(fed.dir, 'out');
+  return { fed, job, out, folder: join(job.folder(out), 'mich1') };
+}
+
+/** route mich1 through a proxy that can cut or slow down result transfers */
+async function throughProxy(federation: Federation): Promise<Proxy> {
+  const started = await startProxy(federation.michigan[0].url);
+  writeFileSync(federation.config, readFileSync(federation.config, 'utf8').replace(federation.michigan[0].url, started.url));
+  return started;
+}
+
+const leftovers = (folder: string) => (existsSync(folder) ? tree(folder).filter((file) => file.endsWith('.part')) : []);
+
+describe('download failures', () => {
+  test('exhausted download counter: a clear error naming the file, no request spent', async () => {
+    const { fed, out, folder } = await setup({ michigan: [{ downloadLimit: 0 }] });
+    const result = await fed.run(['download', 'last', '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: mich1: chr_20.zip: the server allows no more downloads of this file (0 downloads left)');
+    expect(result.stderr).toContain('error: mich1: qc_report.txt: the server allows no more downloads');
+    expect(shareRequests(fed)).toBe(0);
+    expect(leftovers(folder)).toEqual([]);
+  });
+
+  test('wrong stored password: cannot decrypt, zip kept; with the right one the next run extracts without fetching', async () => {
+    const { fed, job, out, folder } = await setup();
+    const db = new Sqlite(fed.db);
+    db.prepare('UPDATE jobs SET result_password = ? WHERE id = ?').run('WrongPassword0000000', job.children.mich1.id);
+    const result = await fed.run(['download', 'last', '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: mich1: cannot decrypt chr_20.zip: wrong password (the password stored for this job does not open it); the downloaded zip is kept at');
+    expect(tree(folder)).toEqual(['chr_20.zip', 'qc_report.txt', 'quality-control.html', 'statistics/chunks-excluded.txt', 'statistics/snps-excluded.txt']);
+    db.prepare('UPDATE jobs SET result_password = ? WHERE id = ?').run(job.children.mich1.password, job.children.mich1.id);
+    db.close();
+    const before = shareRequests(fed);
+    const again = await fed.run(['download', 'last', '--out', out]);
+    expect(again.code).toBe(0);
+    expect(shareRequests(fed)).toBe(before);
+    const expected = await fed.michigan[0].expectedResults(job.children.mich1.remote);
+    expect(sha256(join(folder, 'chr20.dose.vcf.gz'))).toBe(expected.get('chr_20.zip/chr20.dose.vcf.gz')!.sha256);
+    expect(existsSync(join(folder, 'chr_20.zip'))).toBe(false);
+  });
+
+  test('an output that vanished on the server (404) fails alone', async () => {
+    const { fed, job, out, folder } = await setup();
+    fed.michigan[0].deleteOutputFile(job.children.mich1.remote, 'qc_report.txt');
+    const result = await fed.run(['download', 'last', '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: mich1: qc_report.txt is no longer on the server (HTTP 404)');
+    expect(result.stderr).toContain('1 failed');
+    expect(tree(folder)).toEqual(['chr20.dose.vcf.gz', 'chr20.info.gz', 'quality-control.html', 'statistics/chunks-excluded.txt', 'statistics/snps-excluded.txt']);
+  });
+
+  test('a transfer reset mid-body (chunked, no Content-Length) leaves nothing; the next run completes', async () => {
+    const { fed, out, folder } = await setup({ michigan: [{ syntheticResultBytes: 4 << 20 }] });
+    proxy = await throughProxy(fed);
+    proxy.options.cutAfter = 1 << 20;
+    const result = await fed.run(['download', 'last', '--out', out, '--concurrency', '1']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/error: mich1: transfer of chr_20\.zip broke off after 1\.0 MB .*nothing was kept, run download again/);
+    expect(leftovers(folder)).toEqual([]);
+    expect(existsSync(join(folder, 'chr_20.zip'))).toBe(false);
+    proxy.options.cutAfter = undefined;
+    const again = await fed.run(['download', 'last', '--out', out]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^mich1\tchr20.dose.vcf.gz\t/m);
+  });
+
+  test('fewer bytes than Content-Length is a truncated transfer', async () => {
+    const { fed, out, folder } = await setup({ michigan: [{ syntheticResultBytes: 2 << 20, chunked: false }] });
+    proxy = await throughProxy(fed);
+    proxy.options.cutAfter = 300_000;
+    const result = await fed.run(['download', 'last', '--out', out, '--child', 'mich1']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/transfer of chr_20\.zip broke off after 293 KB of [\d.]+ MB/);
+    expect(leftovers(folder)).toEqual([]);
+  });
+
+  // Honest ENOSPC without root or a small tmpfs: the part file is a symlink to /dev/full, whose writes
+  // fail with ENOSPC from the kernel — the real error path, not a mock.
+  test.skipIf(!existsSync('/dev/full'))('a full disk (ENOSPC) names the file and leaves no part file', async () => {
+    const { fed, out, folder } = await setup();
+    mkdirSync(folder, { recursive: true });
+    symlinkSync('/dev/full', join(folder, '.chr_20.zip.part'));
+    const result = await fed.run(['download', 'last', '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: mich1: disk full while writing chr_20.zip; free space and run download again');
+    expect(leftovers(folder)).toEqual([]);
+    expect(existsSync(join(folder, 'qc_report.txt'))).toBe(true);
+  });
+
+  test('a download killed mid-transfer leaves only a .part that the next run replaces', async () => {
+    const { fed, out, folder } = await setup({ michigan: [{ syntheticResultBytes: 4 << 20 }] });
+    proxy = await throughProxy(fed);
+    proxy.options.bytesPerSecond = 1 << 20;
+    const child = spawnCli(['download', 'last', '--out', out], {
+      cwd: fed.dir, env: { FEDIMPUTE_CONFIG: fed.config, FEDIMPUTE_DB: fed.db, ...fed.env },
+    });
+    const part = join(folder, '.chr_20.zip.part');
+    for (let waited = 0; !(existsSync(part) && readFileSync(part).length > 100_000); waited += 20) {
+      if (waited > 20_000) throw new Error('the transfer never started');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(leftovers(folder)).toContain('.chr_20.zip.part');
+    proxy.options.bytesPerSecond = undefined;
+    const again = await fed.run(['download', 'last', '--out', out]);
+    expect(again.code).toBe(0);
+    expect(leftovers(folder)).toEqual([]);
+    expect(tree(folder)).toContain('chr20.dose.vcf.gz');
+  });
+
+  test('a retired job (results deleted by the server) is refused', async () => {
+    const { fed, job, out } = await setup();
+    await fed.michigan[0].setState(job.children.mich1.remote, 7);
+    const result = await fed.run(['download', 'last', '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/error: mich1: mich1 deleted the results of job job-[\d-]+ .*\(retention period over, remote state 7\); they can no longer be downloaded/);
+    expect(shareRequests(fed)).toBe(0);
+  });
+
+  test('a completed job whose files are not published yet is a note, not a failure', async () => {
+    const { fed, out } = await setup({ michigan: [{ timing: { filesDelayMs: 60_000 } }] });
+    const result = await fed.run(['download', 'last', '--out', out]);
+    expect(result.stderr).toContain('mich1: results not published yet; try again in a minute');
+    expect(result.code).toBe(0);
+  });
+});
