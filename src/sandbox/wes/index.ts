@@ -41,6 +41,7 @@ export async function startWesEmulator(options: WesEmulatorOptions = {}): Promis
     token: options.token,
     outputs: options.outputs ?? 'http',
     pageSize: options.pageSize ?? 50,
+    maxPageSize: options.maxPageSize ?? Number.POSITIVE_INFINITY,
     statusWarmupMs: options.statusWarmupMs ?? 100,
     runs: new Map<string, Run>(),
     requests: [],

@@ -15,6 +15,7 @@ export interface EmulatorContext {
   token?: string;
   outputs: 'http' | 'file';
   pageSize: number;
+  maxPageSize: number;
   statusWarmupMs: number;
   runs: Map<string, Run>;
   requests: RecordedRequest[];
@@ -143,7 +144,7 @@ function listRuns(context: EmulatorContext, url: URL, now: number): Record<strin
   if (flavor === 'reference') return { workflows: runs.map(entry), next_page_token: '' };
   // starter kit: lists only finished runs
   if (flavor === 'starter-kit') runs = runs.filter((run) => TERMINAL_STATES.has(stateOf(run, context.timing, now)));
-  const size = Math.max(1, Number(url.searchParams.get('page_size')) || context.pageSize);
+  const size = Math.min(context.maxPageSize, Math.max(1, Number(url.searchParams.get('page_size')) || context.pageSize));
   const offset = decodeToken(url.searchParams.get('page_token'));
   const page = runs.slice(offset, offset + size);
   const next = offset + size < runs.length ? Buffer.from(`offset:${offset + size}`).toString('base64url') : '';

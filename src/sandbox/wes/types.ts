@@ -46,6 +46,8 @@ export interface WesEmulatorOptions {
   outputs?: 'http' | 'file';
   /** default page size of GET /runs (spec, starter kit); default 50 */
   pageSize?: number;
+  /** never more than this many runs per page, whatever page_size asks (default unlimited) */
+  maxPageSize?: number;
   faults?: FaultConfig;
   /** error bodies echo the request headers (a secrets audit checks clients redact them) */
   echoRequestsInErrors?: boolean;
