@@ -35,7 +35,8 @@ export async function runWatch(options: WatchOptions, context: Context, [referen
     problems = result.problems;
     failures = problems.length > 0 ? failures + 1 : 0;
     if (!live) {
-      for (const change of result.changes) emit(context, change);
+      // changes of other parents' slot holders, refreshed on the way, are poll's business, not this watch's
+      for (const change of result.changes) if (change.parent_id === parentId) emit(context, change);
       for (const problem of problems) context.warn(`${problem.service}: ${problem.message} (will retry)`);
     }
     const parent = store.get(parentId)!;

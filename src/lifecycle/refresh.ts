@@ -47,6 +47,13 @@ export async function refreshParents(context: Context, parentIds: string[], opti
   const children = [...store.childrenOf(parentIds).values()].flat().filter((child) => !TERMINAL.has(child.status));
   const byService = new Map<number, JobRow[]>();
   for (const child of children) byService.set(child.service_id!, [...(byService.get(child.service_id!) ?? []), child]);
+  // A child waiting for a slot needs fresh news of the jobs holding that service's slots, including other
+  // parents' (`watch B` while only A's job holds the slot): they ride on the same one list request.
+  for (const [serviceId, group] of byService) {
+    if (group.every((child) => child.remote_job_id)) continue;
+    const known = new Set(group.map((child) => child.id));
+    group.push(...store.slotHolders(serviceId).filter((child) => !known.has(child.id)));
+  }
 
   const result: RefreshResult = { changes: [], problems: [] };
   await Promise.all(

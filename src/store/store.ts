@@ -278,6 +278,14 @@ export class Store {
     return row.count;
   }
 
+  /** the unfinished children (of any parent) that hold one of this service's slots, with their remote ids */
+  slotHolders(serviceId: number): JobRow[] {
+    return this.statement(
+      `SELECT * FROM jobs WHERE service_id = ? AND parent_job_id IS NOT NULL AND status IN ('queued', 'running')
+         AND remote_job_id IS NOT NULL ORDER BY created_at, rowid`,
+    ).all(serviceId) as JobRow[];
+  }
+
   renewLease(id: string, owner: string, leaseMs: number): void {
     const until = new Date(this.clock().getTime() + leaseMs).toISOString();
     this.statement(`UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND submit_state = 'submitting'`).run(
