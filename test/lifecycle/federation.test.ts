@@ -24,7 +24,7 @@ describe('a federated run', () => {
 
     const watch = await federation.run(['watch', 'last', '--interval', '0.1']);
     expect(watch.stderr).toBe('');
-    expect(watch.code).toBe(0);
+    expect(watch.code, watch.stderr).toBe(0);
     const lines = watch.stdout.trim().split('\n').map((line) => line.split('\t'));
     // non-TTY watch: one tab-separated line per change (at, kind, id, slug, from->to, progress, remote id, message)
     expect(lines.every((fields) => fields.length === 8 && !Number.isNaN(Date.parse(fields[0])))).toBe(true);
@@ -61,7 +61,7 @@ describe('the seed cases of the parent status', () => {
     expect((await federation.run(['submit', '--services', '1,2', input])).code).toBe(0);
 
     const watch = await federation.run(['watch', 'last', '--interval', '0.1']);
-    expect(watch.code).toBe(3);
+    expect(watch.code, watch.stderr).toBe(3);
     expect(watch.stdout.match(/\tchild\t.*->failed\t/g)).toHaveLength(2);
     const parent = parentRow(federation.db);
     expect(parent).toMatchObject({ status: 'failed', settled: 1, message: '0/2 jobs completed, 2 failed, 0 running' });
@@ -81,7 +81,7 @@ describe('the seed cases of the parent status', () => {
     const input = await federation.vcf('few.vcf.gz', { samples: 12 });
     expect((await federation.run(['submit', '--no-check', '--build', 'hg38', '--services', '1,2', input])).code).toBe(0);
     const watch = await federation.run(['watch', 'last', '--interval', '0.1']);
-    expect(watch.code).toBe(3);
+    expect(watch.code, watch.stderr).toBe(3);
     const parent = parentRow(federation.db);
     expect(parent.message).toBe('0/2 jobs completed, 2 failed, 0 running');
     for (const child of childRows(federation.db, parent.id)) expect(child.last_error).toContain('At least 20 samples');
