@@ -26,6 +26,8 @@ export interface ChildJob {
   /** Michigan: one GET per file, never retried */
   countedDownloads: boolean;
   keepZips: boolean;
+  /** credentials for an output URL (WES: the service token, only on the service's own origin) */
+  headersFor?: (url: string) => Record<string, string> | undefined;
   progress: Progress;
   signal: AbortSignal;
   /** runs one file at a time per slot (p-limit) */
@@ -99,6 +101,7 @@ async function fetchOnce(job: ChildJob, output: RemoteOutput, path: string, name
   try {
     return await fetchToFile(job.http, output, path, name, {
       idempotent: !job.countedDownloads,
+      headers: job.headersFor?.(output.url),
       signal: job.signal,
       onBytes: (received, total) => job.progress.update(key, `${job.slug}/${name}`, 'download', received, total),
     });

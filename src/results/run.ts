@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { AuthError, RemoteError } from '../errors.js';
 import { TERMINAL } from '../adapters/types.js';
+import type { WesService } from '../registry/types.js';
 import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import { downloadOutputs, type ChildJob } from './child.js';
@@ -61,7 +62,7 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
           if (!clients.has(service.id)) clients.set(service.id, createHttpClient(service.name, { caFile: service.ca_file, bodyTimeoutMs: 300_000 }, (line) => context.debug(line)));
           const job: ChildJob = {
             store, child, slug, folder: join(parentDir, slug), http: clients.get(service.id)!, countedDownloads: service.type === 'michigan',
-            keepZips: run.keepZips, progress, signal: context.signal, limit,
+            keepZips: run.keepZips, headersFor: service.type === 'wes' ? await sameOriginAuth(service, context.env) : undefined, progress, signal: context.signal, limit,
           };
           const files = await downloadOutputs(job, outputs);
           report.files.push(...files);
@@ -79,4 +80,14 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
   }
   const manifest = await writeManifest(store, store.get(run.parent.id)!, parentDir, context.now());
   return { ...report, manifest };
+}
+
+/** WES outputs served by the WES server itself may need its token; never send it to another host */
+async function sameOriginAuth(service: WesService, env: NodeJS.ProcessEnv): Promise<(url: string) => Record<string, string> | undefined> {
+  const { resolveToken } = await import('../registry/tokens.js');
+  const token = resolveToken(service, env);
+  const origin = new URL(service.base_url).origin;
+  if (!token) return () => undefined;
+  const header = service.auth_header && service.auth_header.toLowerCase() !== 'authorization' ? { [service.auth_header]: token } : { authorization: `Bearer ${token}` };
+  return (url) => (/^https?:/i.test(url) && new URL(url).origin === origin ? header : undefined);
 }

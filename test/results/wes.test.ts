@@ -1,0 +1,67 @@
+/**
+ * download with a WES child next to a Michigan one: outputs from the run log selected by the registry's
+ * outputs.include, http(s) outputs fetched (with the service token on the service's own origin),
+ * file:// outputs copied when the path is readable here.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { startFederation, type Federation } from '../helpers/federation.js';
+import { jobRows } from '../helpers/store.js';
+import { sha256, submitAndWatch, tree } from './setup.js';
+
+let fed: Federation | undefined;
+afterEach(async () => {
+  await fed?.close();
+  fed = undefined;
+});
+
+// the shared federation helper's WES entry predates the emulator (relative workflow without its attachment,
+// no token line): patch the written services.yaml here rather than edit the shared helper
+function patchConfig(federation: Federation, token: string | undefined) {
+  let yaml = readFileSync(federation.config, 'utf8').replace('workflow: { url: impute.cwl, type: CWL, version: v1.2 }', 'workflow: { url: "https://example.org/impute.cwl", type: CWL, version: v1.2 }');
+  if (token) {
+    yaml = yaml.replace('    type: wes\n', '    type: wes\n    token: ${WES1_TOKEN}\n');
+    federation.env.WES1_TOKEN = token;
+  }
+  writeFileSync(federation.config, yaml);
+}
+
+async function run(wes: { token?: string; outputs?: 'http' | 'file' }) {
+  fed = await startFederation({ michigan: [{}], wes: [wes] });
+  patchConfig(fed, wes.token);
+  const job = await submitAndWatch(fed, '1,11');
+  const runId = String(jobRows(fed.db).find((row) => row.service_slug === 'wes1')!.remote_job_id);
+  const out = join(fed.dir, 'out');
+  const result = await fed.run(['download', 'last', '--out', out]);
+  return { fed, job, out, runId, result, folder: join(job.folder(out), 'wes1') };
+}
+
+function expectSameFiles(folder: string, expected: Map<string, Buffer>) {
+  const included = [...expected].filter(([name]) => /\.(dose\.vcf|info)\.gz$/.test(name));
+  expect(included.length).toBeGreaterThan(0);
+  expect(tree(folder)).toEqual(included.map(([name]) => name.split('/').pop()!).sort());
+  for (const [name, content] of included)
+    expect(sha256(join(folder, name.split('/').pop()!))).toBe(createHash('sha256').update(content).digest('hex'));
+}
+
+describe('download from WES', () => {
+  test('http outputs (token-protected server) are fetched next to the Michigan results', async () => {
+    const { fed, job, out, runId, result, folder } = await run({ token: 'wes-secret-token-1234' });
+    expect(result.stderr).not.toContain('error');
+    expect(result.code).toBe(0);
+    expectSameFiles(folder, fed.wes[0].expectedOutputs(runId));
+    expect(tree(join(job.folder(out), 'mich1'))).toContain('chr20.dose.vcf.gz');
+    const manifest = JSON.parse(readFileSync(join(job.folder(out), 'manifest.json'), 'utf8'));
+    expect(manifest.children.map((child: { service: { slug: string } }) => child.service.slug)).toEqual(['mich1', 'wes1']);
+    const again = await fed.run(['download', 'last', '--out', out, '--json']);
+    expect(JSON.parse(again.stdout).files.every((file: { status: string }) => file.status === 'skipped')).toBe(true);
+  });
+
+  test('file:// outputs readable here are copied', async () => {
+    const { fed, runId, result, folder } = await run({ outputs: 'file' });
+    expect(result.code).toBe(0);
+    expectSameFiles(folder, fed.wes[0].expectedOutputs(runId));
+  });
+});
