@@ -5,12 +5,8 @@
 import { z } from 'zod';
 import type { WesService } from '../../registry/types.js';
 
-const versionList = z.union([
-  z.object({ workflow_type_version: z.array(z.string()).nullish() }),
-  z.object({ workflow_engine_version: z.array(z.string()).nullish() }),
-  z.array(z.string()),
-  z.string(),
-]);
+/** {workflow_type_version:[...]}, {workflow_engine_version:[...]}, a bare array (starter kit) or a string (1.0.0 engines) */
+const versionList = z.unknown();
 
 export const ServiceInfoSchema = z.object({
   workflow_type_versions: z.record(z.string(), versionList.nullish()).nullish(),
@@ -77,12 +73,13 @@ export interface Capabilities {
   engines: Map<string, string[]>;
 }
 
-function versions(value: z.infer<typeof versionList> | null | undefined): string[] {
-  if (value === null || value === undefined) return [];
+function versions(value: unknown): string[] {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value;
-  if ('workflow_type_version' in value) return value.workflow_type_version ?? [];
-  if ('workflow_engine_version' in value) return value.workflow_engine_version ?? [];
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return versions(record.workflow_type_version ?? record.workflow_engine_version ?? []);
+  }
   return [];
 }
 
