@@ -1,0 +1,141 @@
+/** `cancel` and `retry` through the binary (DESIGN §3): remote effects, attempts, parent re-aggregation. */
+import { writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, test } from 'vitest';
+import { startFederation, type Federation } from '../helpers/federation.js';
+import { dumpStore, withDb } from '../helpers/store.js';
+import { childRows, expectConsistentEvents, parentRow } from './support.js';
+
+let federation: Federation | undefined;
+afterEach(async () => {
+  await federation?.close();
+  federation = undefined;
+});
+
+/** the emulators advance lazily: poll through the binary until every child runs */
+async function untilRunning(federation: Federation): Promise<void> {
+  for (let round = 0; round < 100; round++) {
+    expect((await federation.run(['poll'])).code).toBe(0);
+    if (childRows(federation.db, parentRow(federation.db).id).every((child) => child.status === 'running')) return;
+  }
+  throw new Error('the children never ran');
+}
+
+describe('cancel', () => {
+  test('cancel last: running Michigan children are canceled on the servers (state 6), parent canceled', async () => {
+    federation = await startFederation({ michigan: [{}, {}] });
+    for (const emulator of federation.michigan) emulator.scriptNext({ hang: true });
+    const input = await federation.vcf('study.vcf.gz');
+    expect((await federation.run(['submit', '--services', '1,2', input])).code).toBe(0);
+    await untilRunning(federation);
+    const parent = parentRow(federation.db);
+    expect(parent.status).toBe('running');
+
+    const cancel = await federation.run(['cancel', 'last']);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    const children = childRows(federation.db, parent.id);
+    expect(cancel.stdout.trim().split('\n').sort()).toEqual(children.map((child) => `${child.service_slug}\t${child.id}\tcanceled\tcanceled`).sort());
+    for (const [index, child] of children.entries()) {
+      expect(child.status).toBe('canceled');
+      expect(child.cancel_requested_at).toBeTruthy();
+      expect(federation.michigan[index].jobs[0].state).toBe(6);
+      expect(federation.michigan[index].requests.some((request) => request.method === 'GET' && request.path === `/api/v2/jobs/${child.remote_job_id}/cancel`)).toBe(true);
+    }
+    expect(parentRow(federation.db)).toMatchObject({ status: 'canceled', settled: 1, message: '0/2 jobs completed, 0 failed, 0 running, 2 canceled' });
+    expect((await federation.run(['status', 'last', '--exit-status'])).code).toBe(3);
+    // nothing left to cancel
+    const again = await federation.run(['cancel', 'last']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('nothing to cancel');
+    expectConsistentEvents(federation.db);
+  });
+
+  test('cancel --child <slug> cancels only that child; the parent shows failed and the other child runs on', async () => {
+    federation = await startFederation({ michigan: [{}, {}] });
+    for (const emulator of federation.michigan) emulator.scriptNext({ hang: true });
+    const input = await federation.vcf('study.vcf.gz');
+    expect((await federation.run(['submit', '--services', '1,2', input])).code).toBe(0);
+    await untilRunning(federation);
+
+    const cancel = await federation.run(['cancel', 'last', '--child', 'mich2']);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    const parent = parentRow(federation.db);
+    const [first, second] = childRows(federation.db, parent.id);
+    expect(cancel.stdout).toBe(`mich2\t${second.id}\tcanceled\tcanceled\n`);
+    expect(second.status).toBe('canceled');
+    expect(first.status).not.toBe('canceled');
+    expect(federation.michigan[1].jobs[0].state).toBe(6);
+    expect(federation.michigan[0].jobs[0].state).toBe(2);
+    expect(parent).toMatchObject({ status: 'failed', settled: 0 });
+
+    const unknown = await federation.run(['cancel', 'last', '--child', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(`job ${parent.id.slice(0, 8)} has no child 'nope'`);
+    expectConsistentEvents(federation.db);
+  });
+});
+
+describe('retry', () => {
+  test('a failed child is resubmitted: new remote job, attempt 2, job_attempts keeps attempt 1, parent re-aggregated', async () => {
+    federation = await startFederation({ michigan: [{}, {}] });
+    federation.michigan[0].scriptNext({ fail: 'Error: No chunks passed the QC step. Imputation cannot be started!' });
+    const input = await federation.vcf('study.vcf.gz');
+    expect((await federation.run(['submit', '--services', '1,2', input])).code).toBe(0);
+    expect((await federation.run(['watch', 'last', '--interval', '0.1'])).code).toBe(3);
+    const parent = parentRow(federation.db);
+    expect(parent).toMatchObject({ status: 'failed', settled: 1, message: '1/2 jobs completed, 1 failed, 0 running' });
+    const [failed, completed] = childRows(federation.db, parent.id);
+    expect(failed.status).toBe('failed');
+
+    const retry = await federation.run(['retry', 'last']);
+    expect(retry.code, retry.stderr).toBe(0);
+    const [retried, untouched] = childRows(federation.db, parent.id);
+    expect(retried).toMatchObject({ id: failed.id, attempt: 2, status: 'queued', submit_state: 'submitted', last_error: null });
+    expect(retried.remote_job_id).toBeTruthy();
+    expect(retried.remote_job_id).not.toBe(failed.remote_job_id);
+    expect(retried.result_password).toMatch(/^[A-Za-z0-9]{20,}$/);
+    expect(retry.stdout).toBe(`mich1\t${failed.id}\tattempt 2\tqueued\t${retried.remote_job_id}\tsubmitted\n`);
+    expect(untouched).toEqual(completed);
+    const jobs = federation.michigan[0].jobs;
+    expect(jobs.map((job) => job.id)).toEqual([failed.remote_job_id, retried.remote_job_id]);
+    expect(jobs[1].name).toContain(failed.id);
+    expect(jobs[1].password).toBe(retried.result_password);
+    const attempts = withDb(federation.db, (db) => db.prepare('SELECT * FROM job_attempts').all());
+    expect(attempts).toEqual([
+      expect.objectContaining({ job_id: failed.id, attempt: 1, remote_job_id: failed.remote_job_id, status: 'failed', message: expect.stringContaining('No chunks passed') }),
+    ]);
+    expect(parentRow(federation.db)).toMatchObject({ status: 'queued', settled: 0, completed_at: null, message: '1/2 jobs completed, 0 failed, 0 running' });
+
+    expect((await federation.run(['watch', 'last', '--interval', '0.1'])).code).toBe(0);
+    expect(parentRow(federation.db)).toMatchObject({ status: 'completed', progress: 100, settled: 1 });
+    expectConsistentEvents(federation.db);
+
+    // nothing failed any more
+    const nothing = await federation.run(['retry', 'last']);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('nothing to retry');
+  });
+
+  test('retry when the input changed since submit: exit 2 with the sha256 message, store unchanged', async () => {
+    federation = await startFederation({ michigan: [{}] });
+    federation.michigan[0].scriptNext({ fail: 'Error: No chunks passed the QC step. Imputation cannot be started!' });
+    const input = await federation.vcf('study.vcf.gz');
+    expect((await federation.run(['submit', '--services', '1', input])).code).toBe(0);
+    expect((await federation.run(['watch', 'last', '--interval', '0.1'])).code).toBe(3);
+    await federation.vcf('study.vcf.gz', { recordsPerChromosome: 150 });
+    const before = dumpStore(federation.db);
+    const requests = federation.michigan[0].requests.length;
+
+    const retry = await federation.run(['retry', 'last']);
+    expect(retry.code).toBe(2);
+    expect(retry.stdout).toBe('');
+    expect(retry.stderr).toBe(
+      `error: input ${input} changed since it was submitted (sha256 differs)\n  → retry resubmits the same data; submit the new file as a new job\n`,
+    );
+    expect(dumpStore(federation.db)).toBe(before);
+    expect(federation.michigan[0].requests.length).toBe(requests);
+
+    writeFileSync(input, '');
+    expect((await federation.run(['retry', 'last'])).code).toBe(2);
+    expect(dumpStore(federation.db)).toBe(before);
+  });
+});
