@@ -27,6 +27,8 @@ const WATCH_INTERVAL = '1s';
 
 export interface DemoFile {
   service: string;
+  /** relative to the service's folder */
+  name: string;
   path: string;
   bytes: number;
 }
@@ -56,11 +58,10 @@ export async function runDemo(options: DemoOptions, context: Context): Promise<n
       const { runWatch } = await import('./watch.js');
       return runWatch({ interval: WATCH_INTERVAL }, ctx, [parentId]);
     });
-    const downloaded = await step(context, inner, 'download', `results into ${keep}`, (ctx) => runDownloadStep(ctx, parentId, keep));
-    if (!downloaded) return EXIT.ok;
+    await step(context, inner, 'download', `results into ${keep}`, (ctx) => runDownloadStep(ctx, parentId, keep));
 
-    const files = await resultFiles(keep, parentId);
-    printSummary(context, parentId, keep, files);
+    const { folder, files } = await resultFiles(keep, parentId);
+    printSummary(context, parentId, folder, files);
     return EXIT.ok;
   } finally {
     inner?.close();
@@ -85,13 +86,12 @@ function innerContext(context: Context, registry: string, db: string): Context {
   });
 }
 
-async function step(outer: Context, inner: Context, name: string, what: string, run: Step): Promise<boolean> {
+/** runs one real command; Ctrl-C or a non-zero exit ends the demo with that code */
+async function step(outer: Context, inner: Context, name: string, what: string, run: Step): Promise<void> {
   heading(outer, name, what);
   const code = await run(inner);
   if (outer.signal.aborted) throw new ExitStatus(EXIT.interrupted);
-  if (code === DOWNLOAD_MISSING) return false;
   if (code !== EXIT.ok) throw new ExitStatus(code as ExitStatus['exitCode'], `demo: the ${name} step ended with exit code ${code}`);
-  return true;
 }
 
 function heading(context: Context, name: string, what: string): void {
@@ -120,39 +120,27 @@ async function runSubmitStep(context: Context, input: string): Promise<number> {
   );
 }
 
-/** returned by the download step while `fedimpute download` is not part of this build */
-const DOWNLOAD_MISSING = -1;
-
 async function runDownloadStep(context: Context, parentId: string, out: string): Promise<number> {
-  // loaded by a computed name until src/commands/download.ts lands in this tree
-  const specifier = './download.js';
-  let module: { runDownload: (options: { out?: string }, context: Context, args: string[]) => Promise<number | void> };
-  try {
-    module = await import(specifier);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    context.warn('this build has no `fedimpute download` yet: skipping the download step');
-    return DOWNLOAD_MISSING;
-  }
-  return (await module.runDownload({ out }, context, [parentId])) ?? EXIT.ok;
+  const { runDownload } = await import('./download.js');
+  return runDownload({ out }, context, [parentId]);
 }
 
-/** every file under <keep>/<parent short id>…/<service>/, sizes included */
-export async function resultFiles(keep: string, parentId: string): Promise<DemoFile[]> {
-  const folders = (await readdir(keep, { withFileTypes: true })).filter(
-    (entry) => entry.isDirectory() && entry.name.startsWith(parentId.slice(0, 8)),
+/** the parent's folder under <keep> (`<short id>-<name>`, made by download) and every file in its service folders */
+export async function resultFiles(keep: string, parentId: string): Promise<{ folder: string; files: DemoFile[] }> {
+  const [entry] = (await readdir(keep, { withFileTypes: true })).filter(
+    (candidate) => candidate.isDirectory() && candidate.name.startsWith(parentId.slice(0, 8)),
   );
+  const folder = join(keep, entry?.name ?? parentId.slice(0, 8));
   const files: DemoFile[] = [];
-  for (const folder of folders) {
-    const root = join(keep, folder.name);
-    for (const service of await readdir(root, { withFileTypes: true })) {
-      if (!service.isDirectory()) continue;
-      for (const path of await walk(join(root, service.name))) {
-        files.push({ service: service.name, path, bytes: (await stat(path)).size });
-      }
+  for (const service of entry ? await readdir(folder, { withFileTypes: true }) : []) {
+    if (!service.isDirectory()) continue;
+    const root = join(folder, service.name);
+    for (const path of await walk(root)) {
+      files.push({ service: service.name, name: relative(root, path), path, bytes: (await stat(path)).size });
     }
   }
-  return files.sort((a, b) => a.service.localeCompare(b.service) || a.path.localeCompare(b.path));
+  files.sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
+  return { folder, files };
 }
 
 async function walk(dir: string): Promise<string[]> {
@@ -165,13 +153,13 @@ async function walk(dir: string): Promise<string[]> {
   return found;
 }
 
-function printSummary(context: Context, parentId: string, keep: string, files: DemoFile[]): void {
+function printSummary(context: Context, parentId: string, folder: string, files: DemoFile[]): void {
   if (context.globals.json) {
-    context.json({ parent_job_id: parentId, results_dir: keep, files: files.map((file) => ({ service: file.service, path: file.path, bytes: file.bytes })) });
+    context.json({ parent_job_id: parentId, results_dir: folder, files: files.map((file) => ({ service: file.service, path: file.path, bytes: file.bytes })) });
     return;
   }
-  heading(context, 'results', `${files.length} files from ${new Set(files.map((file) => file.service)).size} services`);
-  const rows = files.map((file) => [file.service, relative(keep, file.path), context.tty ? formatBytes(file.bytes) : String(file.bytes)]);
+  heading(context, 'results', `${files.length} files from ${new Set(files.map((file) => file.service)).size} services, in ${folder}`);
+  const rows = files.map((file) => [file.service, file.name, context.tty ? formatBytes(file.bytes) : String(file.bytes)]);
   context.out(renderTable([{ header: 'SERVICE' }, { header: 'FILE' }, { header: 'SIZE' }], rows, context.tty, context.style.enabled));
-  context.info(context.errorStyle.green(`✔ demo complete: decrypted results in ${keep}`));
+  context.info(context.errorStyle.green(`✔ demo complete: decrypted results in ${folder}`));
 }

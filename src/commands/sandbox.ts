@@ -65,7 +65,7 @@ export function readyJson(sandbox: Sandbox) {
     michigan_url: sandbox.michiganUrl,
     wes_url: sandbox.wesUrl,
     registry: sandbox.registry,
-    token_files: { 'sandbox-michigan': sandbox.tokenFiles.michigan, 'sandbox-wes': sandbox.tokenFiles.wes },
+    token_files: sandbox.tokenFiles,
   };
 }
 
@@ -81,7 +81,7 @@ function printUsage(context: Context, sandbox: Sandbox, settings: SandboxSetting
     `  2  sandbox-wes       GA4GH WES 1.0.0, CWL        ${sandbox.wesUrl}`,
     `     panels ${panelSummary('wes')}`,
     `  registry  ${sandbox.registry}`,
-    `  tokens    ${sandbox.tokenFiles.michigan}, ${sandbox.tokenFiles.wes} (mode 0600)`,
+    `  tokens    ${Object.values(sandbox.tokenFiles).join(', ')} (mode 0600${sandbox.tokenFiles['sandbox-wes'] ? '' : '; the WES node is open, like most eLwazi nodes'})`,
     `  speed     ${timing}; ${faults}`,
     '',
     'From another terminal or a pipeline:',

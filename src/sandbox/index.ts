@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 import { FAULT_KINDS, type FaultConfig } from './faults.js';
 import { startMichiganEmulator, type EmulatorTiming, type MichiganEmulator } from './michigan/index.js';
 import { DEFAULT_PANELS } from './michigan/panels.js';
-import { SANDBOX_CWL, SANDBOX_REGISTRY, SANDBOX_TOKEN_FILES, SANDBOX_WORKFLOW, sandboxRegistryYaml } from './registry.js';
+import { SANDBOX_CWL, SANDBOX_REGISTRY, SANDBOX_SLUGS, SANDBOX_TOKEN_FILES, SANDBOX_WORKFLOW, sandboxRegistryYaml } from './registry.js';
 import { startWesEmulator, type WesEmulator, type WesTiming } from './wes/index.js';
 
 export type SandboxSpeed = 'fast' | 'realistic';
@@ -37,6 +37,11 @@ export interface SandboxOptions {
   faults?: number;
   /** where sandbox.services.yaml, the token files and impute.cwl are written */
   dir: string;
+  /**
+   * protect the WES node with a Bearer token too. Off by default, like most eLwazi nodes: `download` does
+   * not yet send a service's token to its output URLs, and the emulator protects those as well.
+   */
+  wesToken?: boolean;
 }
 
 export interface Sandbox {
@@ -45,7 +50,8 @@ export interface Sandbox {
   michiganUrl: string;
   wesUrl: string;
   registry: string;
-  tokenFiles: { michigan: string; wes: string };
+  /** token file per service slug (WES only with wesToken) */
+  tokenFiles: Record<string, string>;
   workflow: string;
   /** stops both servers and removes the files it wrote (their tokens die with the servers) */
   close(): Promise<void>;
@@ -77,7 +83,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       faults: sandboxFaults(options.faults ?? 0, 1),
     }),
   );
-  const wesToken = `sandbox-${randomBytes(24).toString('hex')}`;
+  const wesToken = options.wesToken ? `sandbox-${randomBytes(24).toString('hex')}` : undefined;
   let wes: WesEmulator;
   try {
     wes = await listenOn(port === 0 ? 0 : port + 1, () =>
@@ -96,20 +102,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 
   const registry = join(dir, SANDBOX_REGISTRY);
-  const tokenFiles = { michigan: join(dir, SANDBOX_TOKEN_FILES.michigan), wes: join(dir, SANDBOX_TOKEN_FILES.wes) };
+  const tokenFiles: Record<string, string> = { [SANDBOX_SLUGS.michigan]: join(dir, SANDBOX_TOKEN_FILES.michigan) };
+  if (wesToken) tokenFiles[SANDBOX_SLUGS.wes] = join(dir, SANDBOX_TOKEN_FILES.wes);
   const workflow = join(dir, SANDBOX_WORKFLOW);
-  const written = [registry, tokenFiles.michigan, tokenFiles.wes, workflow];
+  const written = [registry, ...Object.values(tokenFiles), workflow];
   const close = async () => {
     await Promise.allSettled([michigan.close(), wes.close()]);
     await Promise.all(written.map((path) => rm(path, { force: true })));
   };
   try {
-    await writePrivate(tokenFiles.michigan, `${michigan.tokenFor('sandbox')}\n`);
-    await writePrivate(tokenFiles.wes, `${wesToken}\n`);
+    await writePrivate(tokenFiles[SANDBOX_SLUGS.michigan], `${michigan.tokenFor('sandbox')}\n`);
+    if (wesToken) await writePrivate(tokenFiles[SANDBOX_SLUGS.wes], `${wesToken}\n`);
     await writeFile(workflow, SANDBOX_CWL);
     // the registry last, and atomically: whoever waits for it finds a whole file and working tokens
     const partial = join(dir, `.${SANDBOX_REGISTRY}.${process.pid}.part`);
-    await writeFile(partial, sandboxRegistryYaml({ michiganUrl: michigan.url, wesUrl: wes.url }));
+    await writeFile(partial, sandboxRegistryYaml({ michiganUrl: michigan.url, wesUrl: wes.url, wesToken: Boolean(wesToken) }));
     await rename(partial, registry);
   } catch (error) {
     await close();

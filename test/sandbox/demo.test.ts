@@ -35,21 +35,20 @@ describe('fedimpute demo', () => {
     for (const step of ['sandbox', 'input', 'check', 'submit', 'watch', 'download', 'results']) {
       expect(result.stderr).toContain(`── ${step} `);
     }
-    expect(result.stderr).toContain(`✔ demo complete: decrypted results in ${join(temp.path, 'fedimpute-demo')}`);
-
     const keep = join(temp.path, 'fedimpute-demo');
     expect(existsSync(join(keep, 'input', 'chr20.vcf.gz'))).toBe(true);
     const parents = readdirSync(keep).filter((name) => name !== 'input');
     expect(parents).toHaveLength(1);
     expect(parents[0]).toMatch(/^[0-9a-f]{8}-fedimpute-demo$/);
     const parentFolder = join(keep, parents[0]);
-    expect(readdirSync(parentFolder).sort()).toEqual(['sandbox-michigan', 'sandbox-wes']);
+    expect(result.stderr).toContain(`✔ demo complete: decrypted results in ${parentFolder}\n`);
+    expect(readdirSync(parentFolder).sort()).toEqual(['manifest.json', 'sandbox-michigan', 'sandbox-wes']);
     for (const slug of ['sandbox-michigan', 'sandbox-wes']) {
       const doses = files(join(parentFolder, slug)).filter((path) => path.endsWith('/chr20.dose.vcf.gz'));
       expect(doses, slug).toHaveLength(1);
       expect(readFileSync(doses[0]).subarray(0, 2)).toEqual(gzipMagic);
       // the summary names every file with its size (tab-separated off a TTY)
-      expect(result.stdout).toContain(`${slug}\t${relative(keep, doses[0])}\t${readFileSync(doses[0]).length}`);
+      expect(result.stdout).toContain(`${slug}\t${relative(join(parentFolder, slug), doses[0])}\t${readFileSync(doses[0]).length}\n`);
     }
     // Michigan zips come back decrypted: no encrypted chr_20.zip left beside the dose file
     expect(files(join(parentFolder, 'sandbox-michigan')).some((path) => path.endsWith('.zip'))).toBe(false);
@@ -65,11 +64,11 @@ describe('fedimpute demo', () => {
     const result = await runCli(['demo', '--db', db, '--keep', keep, '--json'], { cwd: temp.path, env: { FEDIMPUTE_RETRY_BASE_MS: '20' } });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as { parent_job_id: string; results_dir: string; files: { service: string; path: string; bytes: number }[] };
-    expect(summary.results_dir).toBe(keep);
+    expect(summary.results_dir).toBe(join(keep, `${summary.parent_job_id.slice(0, 8)}-fedimpute-demo`));
     const doses = summary.files.filter((file) => file.path.endsWith('/chr20.dose.vcf.gz'));
     expect(doses.map((file) => file.service)).toEqual(['sandbox-michigan', 'sandbox-wes']);
     for (const dose of doses) {
-      expect(dose.path.startsWith(join(keep, `${summary.parent_job_id.slice(0, 8)}-fedimpute-demo`, dose.service))).toBe(true);
+      expect(dose.path.startsWith(join(summary.results_dir, dose.service, ''))).toBe(true);
       expect(readFileSync(dose.path).length).toBe(dose.bytes);
     }
     const rows = jobRows(db);
