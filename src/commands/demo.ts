@@ -90,7 +90,10 @@ function innerContext(context: Context, registry: string, db: string): Context {
 async function step(outer: Context, inner: Context, name: string, what: string, run: Step): Promise<void> {
   heading(outer, name, what);
   const code = await run(inner);
-  if (outer.signal.aborted) throw new ExitStatus(EXIT.interrupted);
+  if (outer.signal.aborted) {
+    outer.info('demo interrupted: the sandbox and its jobs are gone; nothing else was changed');
+    throw new ExitStatus(EXIT.interrupted);
+  }
   if (code !== EXIT.ok) throw new ExitStatus(code as ExitStatus['exitCode'], `demo: the ${name} step ended with exit code ${code}`);
 }
 
