@@ -1,0 +1,107 @@
+/**
+ * Crash safety (DESIGN §6): a submit killed mid-upload, or one whose POST was answered but the answer was
+ * lost, leaves a state that `poll` repairs with exactly one remote job per child.
+ */
+import { openSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, test } from 'vitest';
+import { spawnCli } from '../helpers/cli.js';
+import { startFederation, type Federation } from '../helpers/federation.js';
+import { childRows, expectConsistentEvents, parentRow, until } from './support.js';
+
+let federation: Federation | undefined;
+afterEach(async () => {
+  await federation?.close();
+  federation = undefined;
+});
+
+const SUBMIT = /\/api\/v2\/jobs\/submit\/imputationserver2$/;
+
+function bigFile(dir: string, megabytes: number): string {
+  const path = join(dir, 'big.vcf.gz');
+  const fd = openSync(path, 'w');
+  const chunk = randomBytes(1 << 20);
+  for (let index = 0; index < megabytes; index++) writeSync(fd, chunk);
+  closeSync(fd);
+  return path;
+}
+
+describe('crash safety', () => {
+  test('submit SIGKILLed mid-upload: poll resubmits, one remote job per child, parent consistent', async () => {
+    federation = await startFederation({ michigan: [{}, {}] });
+    const input = bigFile(federation.dir, 200);
+    const child = spawnCli(['submit', '--no-check', '--build', 'hg38', '--services', '1,2', input], {
+      cwd: federation.dir,
+      env: { FEDIMPUTE_CONFIG: federation.config, FEDIMPUTE_DB: federation.db, ...federation.env },
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? 128 : code)));
+    await until(
+      () => federation!.michigan.every((emulator) => emulator.requests.some((request) => SUBMIT.test(request.path))),
+      20_000,
+      'the uploads to start',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const inFlight = federation.michigan.map((emulator) => emulator.requests.filter((request) => SUBMIT.test(request.path)).every((request) => request.status === 0));
+    child.kill('SIGKILL');
+    expect(await exited).toBe(128);
+    // both uploads were still in flight when the process died (else this test proves less than it claims)
+    expect(inFlight).toEqual([true, true]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(federation.michigan.map((emulator) => emulator.jobs.length)).toEqual([0, 0]);
+
+    const parent = parentRow(federation.db);
+    const interrupted = childRows(federation.db, parent.id);
+    expect(interrupted.map((row) => [row.status, row.submit_state, row.remote_job_id])).toEqual([
+      ['queued', 'submitting', null],
+      ['queued', 'submitting', null],
+    ]);
+
+    const poll = await federation.run(['poll']);
+    expect(poll.code, poll.stderr).toBe(0);
+    const repaired = childRows(federation.db, parent.id);
+    for (const [index, row] of repaired.entries()) {
+      expect(row.submit_state).toBe('submitted');
+      const jobs = federation.michigan[index].jobs.filter((job) => job.name.includes(row.id));
+      expect(jobs).toHaveLength(1);
+      expect(federation.michigan[index].jobs).toHaveLength(1);
+      expect(jobs[0].id).toBe(row.remote_job_id);
+      expect(jobs[0].files).toEqual([{ name: 'big.vcf.gz', bytes: 200 << 20 }]);
+    }
+    // a second poll submits nothing more
+    expect((await federation.run(['poll'])).code).toBe(0);
+    expect(federation.michigan.map((emulator) => emulator.jobs.length)).toEqual([1, 1]);
+    // the random bytes fail the servers' deferred validation sooner or later: the parent must agree with its children
+    const final = childRows(federation.db, parent.id);
+    const count = (status: string) => final.filter((row) => row.status === status).length;
+    expect(parentRow(federation.db).message).toBe(`${count('completed')}/2 jobs completed, ${count('failed')} failed, ${count('running')} running`);
+    expectConsistentEvents(federation.db);
+  }, 120_000);
+
+  test('the POST was answered but the answer was lost (reset after): poll finds the job again instead of resubmitting', async () => {
+    federation = await startFederation({ michigan: [{ timing: { runningMs: 60_000 } }, { timing: { runningMs: 60_000 } }] });
+    federation.michigan[0].setFaults({ rate: 1, kinds: ['reset'], phase: 'after', match: (request) => SUBMIT.test(request.url ?? '') });
+    const input = await federation.vcf('study.vcf.gz');
+    const submit = await federation.run(['submit', '--services', '1,2', input]);
+    expect(submit.code, submit.stderr).toBe(0);
+    const parent = parentRow(federation.db);
+    let [lost, fine] = childRows(federation.db, parent.id);
+    expect(lost).toMatchObject({ status: 'queued', submit_state: 'unconfirmed', remote_job_id: null });
+    expect(fine.submit_state).toBe('submitted');
+    // the server did create it, and the client did not retry the POST
+    expect(federation.michigan[0].jobs).toHaveLength(1);
+    expect(federation.michigan[0].jobs[0].name).toContain(lost.id);
+    expect(federation.michigan[0].requests.filter((request) => SUBMIT.test(request.path))).toHaveLength(1);
+
+    federation.michigan[0].setFaults(undefined);
+    const poll = await federation.run(['poll']);
+    expect(poll.code, poll.stderr).toBe(0);
+    [lost, fine] = childRows(federation.db, parent.id);
+    expect(lost).toMatchObject({ submit_state: 'submitted', remote_job_id: federation.michigan[0].jobs[0].id });
+    expect(lost.message).toBe('found again on the service after an interrupted submission');
+    expect(federation.michigan[0].jobs).toHaveLength(1);
+    expect(federation.michigan[0].requests.filter((request) => SUBMIT.test(request.path))).toHaveLength(1);
+    expect(federation.michigan[1].jobs).toHaveLength(1);
+    expectConsistentEvents(federation.db);
+  });
+});
