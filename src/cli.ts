@@ -162,12 +162,14 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
     .option('--speed <speed>', 'fast (a job takes seconds) or realistic (minutes, with queue positions)', 'fast')
     .option('--faults <rate>', 'inject server faults (500, 429, resets, slow and malformed replies) at this rate, e.g. 0.1')
     .option('--dir <dir>', 'where to write sandbox.services.yaml and its token files (default: current folder)')
+    .addHelpText('after', '\n--json prints one ready line {michigan_url, wes_url, registry, token_files}. SIGTERM exits 0, Ctrl-C 130.')
     .action(action(async () => (await import('./commands/sandbox.js')).runSandbox));
 
   program
     .command('demo')
     .description('the whole job against a local sandbox: check, submit, watch, download (no accounts, no network)')
     .option('--keep <dir>', 'where the input and the decrypted results stay (default: ./fedimpute-demo)')
+    .addHelpText('after', '\nThe job store is temporary unless the global --db FILE is given; --json prints one summary document.')
     .action(action(async () => (await import('./commands/demo.js')).runDemo));
 
   program
