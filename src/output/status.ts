@@ -1,4 +1,5 @@
 /** The parent block and child table of `status` and `watch`. */
+import type { Change } from '../lifecycle/refresh.js';
 import type { JobRow } from '../store/rows.js';
 import { childDetail, expiryNote } from './jobs.js';
 import { formatDuration, progressBar, relativeTime, shortId, statusLabel } from './format.js';
@@ -67,16 +68,6 @@ function truncate(text: string, length: number): string {
 }
 
 /** a plain line for one change, for `watch` without a TTY and for `poll` */
-export function changeLine(change: {
-  at: string;
-  kind: string;
-  id: string;
-  service_slug: string | null;
-  from: string | null;
-  to: string;
-  progress: number;
-  remote_job_id: string | null;
-  message: string | null;
-}): string {
+export function changeLine(change: Change): string {
   return [change.at, change.kind, change.id, change.service_slug ?? '', `${change.from ?? ''}->${change.to}`, String(change.progress), change.remote_job_id ?? '', change.message ?? ''].join('\t');
 }

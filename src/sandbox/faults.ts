@@ -8,6 +8,7 @@
  * the client saw a 500 or a reset.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { seededRandom } from '../domain/random.js';
 
 export const FAULT_KINDS = ['500', '503', '429', 'reset', 'timeout', 'slow', 'malformed', 'html'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -31,17 +32,6 @@ export interface FaultConfig {
 
 export type FaultInjector = (request: IncomingMessage, response: ServerResponse, phase: FaultPhase) => boolean;
 
-/** mulberry32: small, fast, good enough for reproducible test faults */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HTML_502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
@@ -50,7 +40,7 @@ const HTML_502 =
 /** Returns an injector; with no config (or rate 0) it never injects. */
 export function createFaultInjector(config: FaultConfig | undefined | null): FaultInjector {
   if (!config || config.rate <= 0 || config.kinds.length === 0) return () => false;
-  const random = prng(config.seed ?? 1);
+  const random = seededRandom(config.seed ?? 1);
   const phase = config.phase ?? 'before';
   return (request, response, current) => {
     if (phase !== 'both' && phase !== current) return false;

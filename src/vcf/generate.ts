@@ -9,6 +9,7 @@ import { createGzip } from 'node:zlib';
 import { BgzfWriter } from './bgzf-write.js';
 import { contigLength } from './build.js';
 import type { InflatePool } from './inflate-pool.js';
+import { seededRandom } from '../domain/random.js';
 
 export interface GenerateOptions {
   samples: number;
@@ -38,16 +39,6 @@ export interface GenerateResult {
 }
 
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function headerText(options: GenerateOptions): string {
   const build = options.chrPrefix ? 'hg38' : 'hg19';
@@ -65,7 +56,7 @@ export function headerText(options: GenerateOptions): string {
 
 /** Calls `emit` with batches of record bytes (about 1 MiB each). */
 export async function generateRecords(options: GenerateOptions, emit: (batch: Buffer) => Promise<void>): Promise<number> {
-  const random = mulberry32(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const bases = ['A', 'C', 'G', 'T'];
   const eol = options.crlf ? '\r\n' : '\n';
   const batch: Buffer[] = [];
