@@ -63,7 +63,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       `    type: wes`,
       `    base_url: ${emulator.url}`,
       ...(emulator.token ? [`    token: \${WES${index + 1}_TOKEN}`] : []),
-      `    workflow: { url: impute.cwl, type: CWL, version: v1.2 }`,
+      `    workflow: { url: impute.cwl, type: CWL, version: v1.2, attachments: [./impute.cwl] }`,
       `    input: { mode: attachment }`,
       `    params: { target_vcf: { class: File, path: "{{input}}" }, ref_panel: "{{panel.ref}}", build: "{{build}}", job: "{{job_id}}" }`,
       `    outputs: { include: ["**/*.dose.vcf.gz", "**/*.info.gz"] }`,
@@ -74,6 +74,8 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     );
     if (emulator.token) env[`WES${index + 1}_TOKEN`] = emulator.token;
   });
+  // the workflow the WES entries attach (the reference server resolves a relative workflow_url against the attachments)
+  if (wes.length > 0) writeFileSync(join(temp.path, 'impute.cwl'), 'cwlVersion: v1.2\nclass: Workflow\ninputs: {}\noutputs: {}\nsteps: {}\n');
   const config = join(temp.path, 'services.yaml');
   writeFileSync(config, `${lines.join('\n')}\n`);
   const db = join(temp.path, 'store.db');

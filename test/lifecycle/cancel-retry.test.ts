@@ -21,11 +21,11 @@ async function untilRunning(federation: Federation): Promise<void> {
 }
 
 describe('cancel', () => {
-  test('cancel last: running Michigan children are canceled on the servers (state 6), parent canceled', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+  test('cancel last: Michigan children canceled on the servers (state 6), the WES reference server child "cancel requested"', async () => {
+    federation = await startFederation({ michigan: [{}, {}], wes: [{ flavor: 'reference', timing: { runningMs: 60_000 } }] });
     for (const emulator of federation.michigan) emulator.scriptNext({ hang: true });
     const input = await federation.vcf('study.vcf.gz');
-    expect((await federation.run(['submit', '--services', '1,2', input])).code).toBe(0);
+    expect((await federation.run(['submit', '--services', '1,2,11', input])).code).toBe(0);
     await untilRunning(federation);
     const parent = parentRow(federation.db);
     expect(parent.status).toBe('running');
@@ -33,16 +33,33 @@ describe('cancel', () => {
     const cancel = await federation.run(['cancel', 'last']);
     expect(cancel.code, cancel.stderr).toBe(0);
     const children = childRows(federation.db, parent.id);
-    expect(cancel.stdout.trim().split('\n').sort()).toEqual(children.map((child) => `${child.service_slug}\t${child.id}\tcanceled\tcanceled`).sort());
-    for (const [index, child] of children.entries()) {
+    const [mich1, mich2, wes] = children;
+    expect(cancel.stdout.trim().split('\n').sort()).toEqual(
+      [
+        `mich1\t${mich1.id}\tcanceled\tcanceled`,
+        `mich2\t${mich2.id}\tcanceled\tcanceled`,
+        `wes1\t${wes.id}\trequested\tcancel requested; wes1 may finish the job anyway, polling goes on`,
+      ].sort(),
+    );
+    for (const [index, child] of [mich1, mich2].entries()) {
       expect(child.status).toBe('canceled');
       expect(child.cancel_requested_at).toBeTruthy();
       expect(federation.michigan[index].jobs[0].state).toBe(6);
       expect(federation.michigan[index].requests.some((request) => request.method === 'GET' && request.path === `/api/v2/jobs/${child.remote_job_id}/cancel`)).toBe(true);
     }
-    expect(parentRow(federation.db)).toMatchObject({ status: 'canceled', settled: 1, message: '0/2 jobs completed, 0 failed, 0 running, 2 canceled' });
+    // the reference server answers 200 and does nothing: recorded as requested, the child keeps running
+    expect(wes).toMatchObject({ status: 'running', message: 'cancel requested' });
+    expect(wes.cancel_requested_at).toBeTruthy();
+    expect(federation.wes[0].requests.some((request) => request.method === 'POST' && request.route === `/runs/${wes.remote_job_id}/cancel`)).toBe(true);
+    expect(federation.wes[0].run(wes.remote_job_id!)!.state).toBe('RUNNING');
+    expect(parentRow(federation.db)).toMatchObject({ status: 'failed', settled: 0, message: '0/3 jobs completed, 0 failed, 1 running, 2 canceled' });
+
+    // polling goes on; when the server does cancel it, the parent settles as canceled
+    federation.wes[0].setState(wes.remote_job_id!, 'CANCELED');
+    expect((await federation.run(['poll'])).code).toBe(0);
+    expect(childRows(federation.db, parent.id)[2].status).toBe('canceled');
+    expect(parentRow(federation.db)).toMatchObject({ status: 'canceled', settled: 1, message: '0/3 jobs completed, 0 failed, 0 running, 3 canceled' });
     expect((await federation.run(['status', 'last', '--exit-status'])).code).toBe(3);
-    // nothing left to cancel
     const again = await federation.run(['cancel', 'last']);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('nothing to cancel');

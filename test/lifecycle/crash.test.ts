@@ -104,4 +104,27 @@ describe('crash safety', () => {
     expect(federation.michigan[1].jobs).toHaveLength(1);
     expectConsistentEvents(federation.db);
   });
+  test.each(['spec', 'reference'] as const)('WES (%s): the POST /runs was answered but the answer was lost: poll finds the run by its tags, no second run', async (flavor) => {
+    federation = await startFederation({ michigan: [], wes: [{ flavor, timing: { runningMs: 60_000 } }] });
+    const runsPost = (request: { method?: string; url?: string; path?: string }) =>
+      request.method === 'POST' && /\/runs$/.test(request.url ?? request.path ?? '');
+    federation.wes[0].setFaults({ rate: 1, kinds: ['reset'], phase: 'after', match: runsPost });
+    const input = await federation.vcf('study.vcf.gz');
+    const submit = await federation.run(['submit', '--services', '11', input]);
+    expect(submit.code, submit.stderr).toBe(0);
+    const parent = parentRow(federation.db);
+    let [child] = childRows(federation.db, parent.id);
+    expect(child).toMatchObject({ status: 'queued', submit_state: 'unconfirmed', remote_job_id: null });
+    expect(federation.wes[0].runs).toHaveLength(1);
+    expect(federation.wes[0].requests.filter(runsPost)).toHaveLength(1);
+
+    federation.wes[0].setFaults(undefined);
+    const poll = await federation.run(['poll']);
+    expect(poll.code, poll.stderr).toBe(0);
+    [child] = childRows(federation.db, parent.id);
+    expect(child).toMatchObject({ submit_state: 'submitted', remote_job_id: federation.wes[0].runs[0].run_id });
+    expect(federation.wes[0].runs).toHaveLength(1);
+    expect(federation.wes[0].requests.filter(runsPost)).toHaveLength(1);
+    expectConsistentEvents(federation.db);
+  });
 });

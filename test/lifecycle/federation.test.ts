@@ -13,11 +13,11 @@ afterEach(async () => {
 });
 
 describe('a federated run', () => {
-  test('submit to two Michigan services, watch until settled: completed, passwords and job names on the servers', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+  test('submit to three services (two Michigan, one WES), watch until settled: completed, passwords, job names, tags', async () => {
+    federation = await startFederation({ michigan: [{}, {}], wes: [{ flavor: 'reference' }] });
     const input = await federation.vcf('study.vcf.gz');
-    const submit = await federation.run(['submit', '--services', '1,2', input]);
-    expect(submit.stderr).toContain('all 2 child jobs submitted');
+    const submit = await federation.run(['submit', '--services', '1,2,11', input]);
+    expect(submit.stderr).toContain('all 3 child jobs submitted');
     expect(submit.code).toBe(0);
     const parent = parentRow(federation.db);
     expect(submit.stdout.trim()).toBe(parent.id);
@@ -31,15 +31,19 @@ describe('a federated run', () => {
     expect(lines.at(-1)!.slice(1, 6)).toEqual(['parent', parent.id, '', 'running->completed', '100']);
 
     const settled = parentRow(federation.db, parent.id);
-    expect(settled).toMatchObject({ status: 'completed', progress: 100, settled: 1, message: '2/2 jobs completed, 0 failed, 0 running' });
+    expect(settled).toMatchObject({ status: 'completed', progress: 100, settled: 1, message: '3/3 jobs completed, 0 failed, 0 running' });
+    expect(settled.completed_at).toBeTruthy();
     const children = childRows(federation.db, parent.id);
-    expect(children.map((child) => child.service_slug)).toEqual(['mich1', 'mich2']);
+    expect(children.map((child) => child.service_slug)).toEqual(['mich1', 'mich2', 'wes1']);
     const digest = sha256(input);
-    for (const [index, child] of children.entries()) {
+    for (const child of children) {
       expect(child.status).toBe('completed');
       expect(child.progress).toBe(100);
-      expect(child.remote_job_id).toMatch(/^job-\d{8}-\d{6}-\d{3}$/);
+      expect(child.remote_job_id).toBeTruthy();
       expect(JSON.parse(child.input_files!)).toEqual([expect.objectContaining({ path: input, sha256: digest })]);
+    }
+    for (const [index, child] of children.slice(0, 2).entries()) {
+      expect(child.remote_job_id).toMatch(/^job-\d{8}-\d{6}-\d{3}$/);
       expect(child.result_password).toMatch(/^[A-Za-z0-9]{20,}$/);
       const jobs = federation.michigan[index].jobs;
       expect(jobs).toHaveLength(1);
@@ -48,6 +52,13 @@ describe('a federated run', () => {
       expect(jobs[0].name).toContain(child.id);
       expect(jobs[0].state).toBe(4);
     }
+    const wesChild = children[2];
+    expect(wesChild.result_password).toBeNull();
+    const runs = federation.wes[0].runs;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ run_id: wesChild.remote_job_id, state: 'COMPLETE' });
+    expect(runs[0].request.tags).toMatchObject({ fedimpute_parent: parent.id, fedimpute_child: wesChild.id });
+    expect(runs[0].attachments.map((attachment) => attachment.name).sort()).toEqual(['impute.cwl', 'study.vcf.gz']);
     expect(JSON.parse(parentRow(federation.db).input_files!)[0].sha256).toBe(digest);
     expectConsistentEvents(federation.db);
   });
