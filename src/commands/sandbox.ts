@@ -81,7 +81,7 @@ function printUsage(context: Context, sandbox: Sandbox, settings: SandboxSetting
     `  2  sandbox-wes       GA4GH WES 1.0.0, CWL        ${sandbox.wesUrl}`,
     `     panels ${panelSummary('wes')}`,
     `  registry  ${sandbox.registry}`,
-    `  tokens    ${Object.values(sandbox.tokenFiles).join(', ')} (mode 0600${sandbox.tokenFiles['sandbox-wes'] ? '' : '; the WES node is open, like most eLwazi nodes'})`,
+    `  tokens    ${Object.values(sandbox.tokenFiles).join(', ')} (mode 0600)`,
     `  speed     ${timing}; ${faults}`,
     '',
     'From another terminal or a pipeline:',

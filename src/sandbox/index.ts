@@ -37,11 +37,6 @@ export interface SandboxOptions {
   faults?: number;
   /** where sandbox.services.yaml, the token files and impute.cwl are written */
   dir: string;
-  /**
-   * protect the WES node with a Bearer token too. Off by default, like most eLwazi nodes: `download` does
-   * not yet send a service's token to its output URLs, and the emulator protects those as well.
-   */
-  wesToken?: boolean;
 }
 
 export interface Sandbox {
@@ -50,7 +45,7 @@ export interface Sandbox {
   michiganUrl: string;
   wesUrl: string;
   registry: string;
-  /** token file per service slug (WES only with wesToken) */
+  /** token file per service slug */
   tokenFiles: Record<string, string>;
   workflow: string;
   /** stops both servers and removes the files it wrote (their tokens die with the servers) */
@@ -83,7 +78,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       faults: sandboxFaults(options.faults ?? 0, 1),
     }),
   );
-  const wesToken = options.wesToken ? `sandbox-${randomBytes(24).toString('hex')}` : undefined;
+  // the WES node wants a Bearer token too (many eLwazi nodes have none; a sandbox that needs one tests more)
+  const wesToken = `sandbox-${randomBytes(24).toString('hex')}`;
   let wes: WesEmulator;
   try {
     wes = await listenOn(port === 0 ? 0 : port + 1, () =>
@@ -102,8 +98,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 
   const registry = join(dir, SANDBOX_REGISTRY);
-  const tokenFiles: Record<string, string> = { [SANDBOX_SLUGS.michigan]: join(dir, SANDBOX_TOKEN_FILES.michigan) };
-  if (wesToken) tokenFiles[SANDBOX_SLUGS.wes] = join(dir, SANDBOX_TOKEN_FILES.wes);
+  const tokenFiles: Record<string, string> = {
+    [SANDBOX_SLUGS.michigan]: join(dir, SANDBOX_TOKEN_FILES.michigan),
+    [SANDBOX_SLUGS.wes]: join(dir, SANDBOX_TOKEN_FILES.wes),
+  };
   const workflow = join(dir, SANDBOX_WORKFLOW);
   const written = [registry, ...Object.values(tokenFiles), workflow];
   const close = async () => {
@@ -112,11 +110,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   try {
     await writePrivate(tokenFiles[SANDBOX_SLUGS.michigan], `${michigan.tokenFor('sandbox')}\n`);
-    if (wesToken) await writePrivate(tokenFiles[SANDBOX_SLUGS.wes], `${wesToken}\n`);
+    await writePrivate(tokenFiles[SANDBOX_SLUGS.wes], `${wesToken}\n`);
     await writeFile(workflow, SANDBOX_CWL);
     // the registry last, and atomically: whoever waits for it finds a whole file and working tokens
     const partial = join(dir, `.${SANDBOX_REGISTRY}.${process.pid}.part`);
-    await writeFile(partial, sandboxRegistryYaml({ michiganUrl: michigan.url, wesUrl: wes.url, wesToken: Boolean(wesToken) }));
+    await writeFile(partial, sandboxRegistryYaml({ michiganUrl: michigan.url, wesUrl: wes.url }));
     await rename(partial, registry);
   } catch (error) {
     await close();

@@ -34,8 +34,6 @@ export function panelSummary(type: 'michigan' | 'wes'): string {
 export interface SandboxRegistryInput {
   michiganUrl: string;
   wesUrl: string;
-  /** the WES node wants a Bearer token (off by default: see index.ts) */
-  wesToken?: boolean;
 }
 
 export function sandboxRegistryYaml(input: SandboxRegistryInput): string {
@@ -48,7 +46,7 @@ export function sandboxRegistryYaml(input: SandboxRegistryInput): string {
   );
   return [
     '# Written by `fedimpute sandbox` for its loopback emulators; valid while that process runs.',
-    '# Tokens are in the token_file(s) next to this file (mode 0600). Use it with:',
+    '# Tokens are in the token_files next to this file (mode 0600). Use it with:',
     `#   export FEDIMPUTE_CONFIG=<this file>`,
     'services:',
     '  - id: 1',
@@ -67,7 +65,7 @@ export function sandboxRegistryYaml(input: SandboxRegistryInput): string {
     '    type: wes',
     `    base_url: ${input.wesUrl}`,
     '    api_prefix: /ga4gh/wes/v1',
-    ...(input.wesToken ? [`    token_file: ${SANDBOX_TOKEN_FILES.wes}`] : []),
+    `    token_file: ${SANDBOX_TOKEN_FILES.wes}`,
     `    workflow: { url: ${SANDBOX_WORKFLOW}, type: CWL, version: v1.2, attachments: [${SANDBOX_WORKFLOW}] }`,
     '    input: { mode: attachment }',
     '    params: { target_vcf: { class: File, path: "{{input}}" }, ref_panel: "{{panel.ref_panel}}", build: "{{build}}" }',

@@ -107,9 +107,11 @@ describe('fedimpute sandbox', () => {
     expect(yaml).toMatch(/slug: sandbox-michigan/);
     expect(yaml).toMatch(/slug: sandbox-wes/);
     expect(yaml).not.toMatch(/token: /);
-    // the Michigan token travels in a private token_file; the WES node is open (like most eLwazi nodes)
-    expect(yaml).toMatch(/token_file: sandbox-michigan\.token/);
-    expect(statSync(join(dir, 'sandbox-michigan.token')).mode & 0o777).toBe(0o600);
+    // tokens travel in private token_files beside the registry, never as literals in it
+    for (const slug of ['sandbox-michigan', 'sandbox-wes']) {
+      expect(yaml).toContain(`token_file: ${slug}.token`);
+      expect(statSync(join(dir, `${slug}.token`)).mode & 0o777).toBe(0o600);
+    }
     const urls = [...text.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1]));
     expect(urls).toHaveLength(2);
 
@@ -160,7 +162,10 @@ describe('fedimpute sandbox', () => {
     expect(ready.michigan_url).toBe(`http://127.0.0.1:${port}`);
     expect(ready.wes_url).toBe(`http://127.0.0.1:${port + 1}`);
     expect(ready.registry).toBe(join(temp.path, 'sandbox.services.yaml'));
-    expect(ready.token_files).toEqual({ 'sandbox-michigan': join(temp.path, 'sandbox-michigan.token') });
+    expect(ready.token_files).toEqual({
+      'sandbox-michigan': join(temp.path, 'sandbox-michigan.token'),
+      'sandbox-wes': join(temp.path, 'sandbox-wes.token'),
+    });
 
     // a second sandbox on the same ports: one clear line, exit 2, and the first one is untouched
     const busy = await runCli(['sandbox', '--port', String(port), '--dir', join(temp.path, 'other')], { cwd: temp.path });
@@ -191,10 +196,14 @@ describe('fedimpute sandbox', () => {
     temps.push(temp);
     const sandbox = start(['sandbox', '--json', '--faults', '0.5'], temp.path);
     const ready = JSON.parse((await waitFor(sandbox, /\n/)).split('\n')[0]);
+    const token = readFileSync(ready.token_files['sandbox-wes'], 'utf8').trim();
     const outcomes: string[] = [];
     for (let index = 0; index < 20; index++) {
       try {
-        const response = await fetch(`${ready.wes_url}/ga4gh/wes/v1/service-info`, { signal: AbortSignal.timeout(2_500) });
+        const response = await fetch(`${ready.wes_url}/ga4gh/wes/v1/service-info`, {
+          headers: { Authorization: `Bearer ${token}` },
+          signal: AbortSignal.timeout(2_500),
+        });
         const text = await response.text();
         outcomes.push(response.status === 200 && text.startsWith('{"workflow_type_versions"') ? 'ok' : `fault ${response.status}`);
       } catch {
