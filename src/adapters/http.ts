@@ -51,6 +51,11 @@ export interface HttpRequest {
   body?: string | Buffer | AsyncIterable<Uint8Array> | Readable;
   /** retry safe? defaults to true for GET/HEAD/PUT/DELETE, false for POST */
   idempotent?: boolean;
+  /**
+   * the caller parses a JSON body: a 2xx whose body is not JSON (a proxy's HTML page, a reply cut
+   * short) is retried like a 5xx when the request is idempotent
+   */
+  expectJson?: boolean;
   /** override the response timeout (uploads wait for the server to store the file) */
   responseTimeoutMs?: number;
   signal?: AbortSignal;
@@ -135,11 +140,29 @@ export function createHttpClient(
         await settings.sleep(wait);
         continue;
       }
+      if (request.expectJson && idempotent && response.status >= 200 && response.status < 300) {
+        const text = await response.text().catch(() => undefined);
+        if ((text === undefined || !isJson(text)) && attempt < attempts) {
+          log?.(redact(`${request.method} ${request.url}: the body is not JSON; retrying`));
+          await settings.sleep(backoff(attempt, undefined, settings));
+          continue;
+        }
+        return { ...response, text: async () => text ?? '', dump: async () => undefined };
+      }
       return response;
     }
   }
 
   return { service, request, close: () => agent.close() };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readCa(service: string, file: string): string {

@@ -126,7 +126,9 @@ export function patchFrom(state: RemoteJobState, child: JobRow): ChildPatch {
   patch.queue_position = state.queuePosition ?? null;
   if (state.step !== undefined) patch.step = state.step;
   const message = state.hint ? `${state.message ?? ''}${state.message ? ' — ' : ''}${state.hint}` : state.message;
+  // a new state without a message of its own must not keep the old one ("submitted" on a finished run)
   if (message !== undefined) patch.message = message;
+  else if (state.status !== null && state.status !== child.status) patch.message = null;
   if (state.status === 'failed') patch.last_error = message ?? child.last_error ?? `the service reports state ${state.rawState}`;
   if (state.resultsExpireAt) patch.results_expire_at = state.resultsExpireAt;
   if (state.status === 'completed') patch.progress = 100;

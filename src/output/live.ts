@@ -12,7 +12,9 @@ export interface LiveArea {
 
 export async function createLiveArea(stream: OutputStream): Promise<LiveArea> {
   const { createLogUpdate } = await import('log-update');
-  const render = createLogUpdate(stream as NodeJS.WriteStream, { showCursor: false });
+  // log-update cuts frames to stream.rows; a pty that never got a window size reports 0 rows
+  const target = (stream as NodeJS.WriteStream).rows ? stream : Object.assign(Object.create(stream as object) as object, { rows: 40 });
+  const render = createLogUpdate(target as NodeJS.WriteStream, { showCursor: false });
   return {
     update: (text) => render(text),
     done: () => render.done(),

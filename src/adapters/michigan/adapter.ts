@@ -33,7 +33,7 @@ export function createMichiganAdapter(service: MichiganService, options: Adapter
 
   /** Throws for auth failures and server trouble; returns the response for the statuses the caller handles. */
   async function call(method: 'GET' | 'POST', path: string, what: string, expected: number[] = [200]): Promise<HttpResponse> {
-    const response = await http.request({ method, url: `${api}${path}`, headers: auth });
+    const response = await http.request({ method, url: `${api}${path}`, headers: auth, expectJson: method === 'GET' });
     return check(response, what, expected);
   }
 

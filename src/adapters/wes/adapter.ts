@@ -64,7 +64,7 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
   }
 
   async function get(path: string, what: string, accepted: number[] = [200]): Promise<HttpResponse> {
-    const response = await http.request({ method: 'GET', url: root + path, headers: auth });
+    const response = await http.request({ method: 'GET', url: root + path, headers: auth, expectJson: true });
     if (accepted.includes(response.status)) return response;
     return failure(response, what);
   }
