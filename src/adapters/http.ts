@@ -209,8 +209,10 @@ function describeTransportError(error: unknown): TransportFailure {
   if (code === 'ECONNREFUSED') return { text: 'connection refused', retryable: true, hint: 'is the service up? check base_url' };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return { text: 'host not found', retryable: code === 'EAI_AGAIN', hint: 'check base_url in services.yaml' };
+  // undici's own text ("Redirect loop detected ... Use an Agent for cross-origin redirects") advises about
+  // its API, not about the service: say what happened in the user's terms
   if (code === 'UND_ERR_REQ_RETRY' || /redirect/i.test(message))
-    return { text: `too many redirects (${message})`, retryable: false, hint: 'check base_url: the server redirects in a loop' };
+    return { text: 'too many redirects (the server redirects in a loop)', retryable: false, hint: 'check base_url in services.yaml' };
   if (/certificate|self.signed|CERT_|UNABLE_TO_VERIFY/i.test(code + message))
     return {
       text: `TLS certificate not trusted (${code || message})`,

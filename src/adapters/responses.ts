@@ -39,6 +39,19 @@ export function errorMessage(text: string): string {
   return plainText(text) || '(empty body)';
 }
 
+/** The message of an error envelope ({success:false,message}, {msg}, {detail}, {error}); undefined otherwise. */
+function errorEnvelope(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  const looksLikeError = record.success === false || ['msg', 'detail', 'error'].some((key) => typeof record[key] === 'string');
+  if (!looksLikeError) return undefined;
+  for (const key of ['msg', 'detail', 'message', 'error', 'title']) {
+    const field = record[key];
+    if (typeof field === 'string' && field.trim()) return plainText(field);
+  }
+  return undefined;
+}
+
 /** Parse a JSON body against a schema; garbage becomes one clear RemoteError. */
 export async function readJson<T>(
   service: string,
@@ -66,6 +79,16 @@ export function parseJson<T>(service: string, what: string, text: string, schema
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
+    // an error envelope where data was expected (Cloudgene 503 maintenance, `200 {"success":false,...}`):
+    // the server's own words help more than the schema mismatch
+    const envelope = errorEnvelope(value);
+    if (envelope !== undefined) {
+      throw new RemoteError(service, redact(`${service} answered ${what} with an error (HTTP ${status}): ${envelope}`), {
+        retryable: true,
+        status,
+        hint: status === 503 ? 'the server may be under maintenance; try again later' : undefined,
+      });
+    }
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'the body';
     throw new RemoteError(

@@ -99,6 +99,11 @@ export interface ServiceCheck {
   username?: string;
   tokenValid?: boolean;
   tokenExpiresAt?: string;
+  /**
+   * the server answered but cannot serve now (maintenance, an error or garbage instead of the expected
+   * answer): a runtime problem (exit 1), not a registry mistake
+   */
+  unavailable?: boolean;
   problems: string[];
 }
 

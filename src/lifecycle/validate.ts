@@ -113,6 +113,8 @@ export async function checkServices(context: Context, list: Service[]): Promise<
         else if (check.tokenValid === false) auth.push(`${service.slug}: ${check.problems.join('; ') || 'the token was rejected'}`);
         else if (check.tokenExpiresAt && Date.parse(check.tokenExpiresAt) <= context.now().getTime())
           auth.push(`${service.slug}: the API token expired on ${check.tokenExpiresAt}; create a new one in the service's web interface`);
+        // maintenance or garbage from a reachable server is the service's problem (exit 1), not the registry's (exit 2)
+        else if (check.unavailable) remote.push(`${service.slug}: ${check.problems.join('; ')}`);
         else if (check.problems.length > 0) config.push(...check.problems.map((problem) => `${service.slug}: ${problem}`));
       } catch (error) {
         if (error instanceof AuthError) auth.push(error.message);

@@ -24,15 +24,22 @@ export async function checkService(service: MichiganService, token: string | und
     result.latencyMs = Date.now() - started;
     result.reachable = true;
     const text = await response.text();
-    if (response.status !== 200) result.problems.push(`GET /api/v2/server answered HTTP ${response.status}`);
+    if (response.status !== 200) {
+      result.unavailable = true;
+      result.problems.push(`GET /api/v2/server answered HTTP ${response.status}`);
+    }
     else {
       const server = parseJson(service.name, 'the server info', text, ServerSchema);
       const app = server.apps?.find((candidate) => candidate.id.startsWith('imputationserver2'));
       result.version = app ? `imputationserver2 ${app.version ?? app.id.split('@')[1] ?? ''}`.trim() : undefined;
       if (!app) result.problems.push('the server does not offer the imputationserver2 app');
-      if (server.maintenace) result.problems.push('the server is in maintenance mode');
+      if (server.maintenace) {
+        result.unavailable = true;
+        result.problems.push('the server is in maintenance mode');
+      }
     }
   } catch (error) {
+    if (error instanceof RemoteError && result.reachable) result.unavailable = true;
     result.problems.push(error instanceof RemoteError ? error.message : String(error));
     return result;
   }
@@ -61,6 +68,7 @@ export async function checkService(service: MichiganService, token: string | und
     if (!verify.valid)
       result.problems.push(`token rejected: ${verify.message ?? 'invalid'}; create a new API token in the ${service.name} web UI profile page`);
   } catch (error) {
+    if (error instanceof RemoteError) result.unavailable = true;
     result.problems.push(error instanceof RemoteError ? error.message : String(error));
   }
   if (result.tokenExpiresAt && Date.parse(result.tokenExpiresAt) <= Date.now()) {
