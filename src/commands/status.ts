@@ -23,7 +23,7 @@ export async function runStatus(options: StatusOptions, context: Context, [refer
   if (context.globals.json) context.json(parentJson(parent, children));
   else if (context.tty) {
     context.out(parentBlock(parent, context.style, context.now()));
-    context.out(childTable(children, context.style, context.now(), true));
+    context.out(childTable(children, context.style, context.now(), true, context.stdout.columns));
   } else {
     context.out(['parent', parent.id, parent.name ?? '', parent.status, String(parent.progress), parent.settled ? 'settled' : 'unsettled', parent.created_at, parent.started_at ?? '', parent.completed_at ?? '', parent.message ?? ''].join('\t'));
     if (children.length > 0) context.out(childTable(children, context.style, context.now(), false).replace(/^/gm, 'child\t'));

@@ -99,7 +99,7 @@ async function draw(context: Context, live: LiveArea | undefined, parentId: stri
   const parent = store.get(parentId)!;
   const now = context.now();
   const { style } = context;
-  const lines = [parentBlock(parent, style, now), childTable(store.children(parentId), style, now, true)];
+  const lines = [parentBlock(parent, style, now), childTable(store.children(parentId), style, now, true, context.stdout.columns)];
   for (const problem of problems) lines.push(style.yellow(`⚠ ${problem.service}: ${problem.message} (will retry)`));
   lines.push(
     style.dim(

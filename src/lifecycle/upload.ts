@@ -77,8 +77,7 @@ async function startDisplay(
   return {
     stop: () => {
       clearInterval(timer);
-      draw();
-      area.done();
+      area.clear();
     },
   };
 }

@@ -78,6 +78,7 @@ export function childDetail(child: JobRow, now: Date): string {
   if (child.submit_state === 'waiting-slot') return 'waiting for a free slot on the service';
   if (child.cancel_requested_at && child.status !== 'canceled') return 'cancel requested';
   if (child.status === 'failed' || child.status === 'canceled') return child.last_error ?? child.message ?? '';
+  if (child.status === 'completed') return '';
   if (child.queue_position !== null && child.queue_position >= 0 && child.status === 'queued')
     return `position ${child.queue_position} in queue`;
   if (child.step) return child.step;

@@ -8,6 +8,8 @@ export interface LiveArea {
   update(text: string): void;
   /** leave the last frame on screen */
   done(): void;
+  /** erase the area (the command prints its own summary next) */
+  clear(): void;
 }
 
 export async function createLiveArea(stream: OutputStream): Promise<LiveArea> {
@@ -18,6 +20,10 @@ export async function createLiveArea(stream: OutputStream): Promise<LiveArea> {
   return {
     update: (text) => render(text),
     done: () => render.done(),
+    clear: () => {
+      render.clear();
+      render.done();
+    },
   };
 }
 

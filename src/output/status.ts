@@ -24,7 +24,7 @@ export function parentBlock(parent: JobRow, style: Style, now: Date): string {
   return lines.join('\n');
 }
 
-export function childTable(children: JobRow[], style: Style, now: Date, tty: boolean): string {
+export function childTable(children: JobRow[], style: Style, now: Date, tty: boolean, width?: number): string {
   const rows = children.map((child) => {
     const elapsed = child.started_at
       ? formatDuration((child.completed_at ? Date.parse(child.completed_at) : now.getTime()) - Date.parse(child.started_at))
@@ -51,15 +51,24 @@ export function childTable(children: JobRow[], style: Style, now: Date, tty: boo
       statusLabel(child.status, style),
       `${progressBar(child.progress, 10)} ${String(Math.round(child.progress)).padStart(3)}%`,
       elapsed,
-      truncate(childDetail(child, now), 60) + expiryNote(child, style, now),
+      [truncate(childDetail(child, now), 60), expiryNote(child, style, now).trim()].filter(Boolean).join('  '),
     ];
   });
   if (!tty) return renderTable([], rows, false);
   return renderTable(
-    [{ header: 'SERVICE' }, { header: 'PANEL' }, { header: 'REMOTE JOB' }, { header: 'STATUS' }, { header: 'PROGRESS' }, { header: 'ELAPSED', align: 'right' }, { header: 'QUEUE / STEP / MESSAGE' }],
+    [
+      { header: 'SERVICE' },
+      { header: 'PANEL', flexible: true },
+      { header: 'REMOTE JOB', flexible: true },
+      { header: 'STATUS' },
+      { header: 'PROGRESS' },
+      { header: 'ELAPSED', align: 'right' },
+      { header: 'NOTE', flexible: true },
+    ],
     rows,
     true,
     style.enabled,
+    width,
   );
 }
 

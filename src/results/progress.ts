@@ -41,6 +41,7 @@ export class Progress {
     const transfer = this.transfers.get(key);
     if (!transfer || transfer.phase !== phase) {
       this.transfers.set(key, { label, phase, done, total, started: Date.now() });
+      if (phase === 'download') this.bytes += done;
       return;
     }
     if (phase === 'download') this.bytes += Math.max(0, done - transfer.done);
@@ -81,9 +82,7 @@ export class Progress {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
-    if (this.area) {
-      this.render();
-      this.area.done();
-    }
+    // the list of files follows on stdout: the live area has done its job
+    this.area?.clear();
   }
 }
