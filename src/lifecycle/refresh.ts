@@ -119,7 +119,14 @@ function changed(child: JobRow, state: RemoteJobState): boolean {
   );
 }
 
-export function patchFrom(state: RemoteJobState, child: JobRow): ChildPatch {
+export function patchFrom(remote: RemoteJobState, child: JobRow): ChildPatch {
+  // A retired or deleted job (Michigan 7/10, or a 404 for a job we submitted) maps to 'completed' so that a
+  // child that did complete keeps its status. A child we never saw complete must not become 'completed'
+  // (parent 100 %, watch exit 0, nothing to download): its results are gone whatever happened, so it failed.
+  const state: RemoteJobState =
+    remote.retired && remote.status === 'completed' && child.status !== 'completed'
+      ? { ...remote, status: 'failed', progress: undefined, hint: `${remote.hint ?? 'the server deleted the job'} before it was seen to finish` }
+      : remote;
   const patch: ChildPatch = { remote_state: state.rawState };
   if (state.status !== null) patch.status = state.status;
   if (state.progress !== undefined) patch.progress = state.progress;
