@@ -85,6 +85,8 @@ export async function validateSubmission(
     }));
     report = await preflight(inputs.map((input) => input.path), parsed.build, panels, parsed.population, maxSamples);
     for (const finding of report.findings) {
+      // planChildren already said this, in the registry's terms: one problem, one line
+      if (finding.code === 'population-not-allowed' && planProblems.some((problem) => problem.startsWith('population '))) continue;
       const where = finding.file ? `${finding.file}: ` : '';
       if (finding.severity === 'error') problems.push(`${where}${finding.message} → ${finding.fix}`);
       else context.warn(`${where}${finding.message}`);
