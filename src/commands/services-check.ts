@@ -49,6 +49,8 @@ export async function runServicesCheck(_options: unknown, context: Context, ids:
     context.out(renderTable(headers.map((header) => ({ header })), rows, context.tty, context.style.enabled));
   }
   if (results.some(({ check }) => check.tokenValid === false)) return EXIT.auth;
+  // a registry mistake (token variable unset, token_file missing or readable by others) is exit 2, as everywhere
+  if (results.some(({ check }) => REGISTRY_PROBLEMS.has(check))) return EXIT.usage;
   return results.every(({ check }) => isOk(check)) ? EXIT.ok : EXIT.runtime;
 }
 
@@ -62,16 +64,21 @@ function isOk(check: ServiceCheck): boolean {
   return check.reachable && check.tokenValid !== false && check.problems.length === 0;
 }
 
+/** checks that failed on the registry entry itself, not on the service */
+const REGISTRY_PROBLEMS = new WeakSet<ServiceCheck>();
+
 async function checkOne(context: Context, service: Service): Promise<ServiceCheck> {
   try {
     return await (await context.adapter(service)).check();
   } catch (error) {
     if (!(error instanceof FedimputeError)) throw error;
-    return {
+    const check: ServiceCheck = {
       reachable: !(error instanceof ConfigError),
       protocol: service.type,
       tokenValid: error instanceof AuthError ? false : undefined,
       problems: [error.hint ? `${error.message} (${error.hint})` : error.message],
     };
+    if (error instanceof ConfigError) REGISTRY_PROBLEMS.add(check);
+    return check;
   }
 }
