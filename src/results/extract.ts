@@ -37,6 +37,7 @@ export async function extractZip(zipPath: string, folder: string, options: Extra
       const name = safeRelative(entry.filename);
       if (!name) throw new FileFailure(`${options.label} holds an entry with an unsafe name (${entry.filename}); nothing was extracted`, 'io');
       const path = destination(folder, name);
+      // hashed inline: zip.js decryption, not the hash, sets the pace here (and a worker would add memory)
       const file = await PartFile.create(path, name);
       const offset = before;
       try {

@@ -30,7 +30,7 @@ export async function fetchToFile(http: HttpClient, output: RemoteOutput, path: 
   if (response.status !== 200) throw await statusFailure(response.status, await response.text().catch(() => ''), label);
   const length = Number(headerValue(response.headers['content-length']));
   const total = Number.isFinite(length) && headerValue(response.headers['content-length']) !== undefined ? length : undefined;
-  const file = await PartFile.create(path, label);
+  const file = await PartFile.create(path, label, total ?? output.size ?? 0);
   try {
     try {
       for await (const chunk of response.body as AsyncIterable<Uint8Array>) {

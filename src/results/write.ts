@@ -3,9 +3,9 @@
  * part is renamed over the final name only when complete. Any failure removes the part, so an interrupted
  * run leaves nothing that looks finished; a killed process leaves only a `.part` that the next run replaces.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { inlineHasher, workerHasher, type Hasher } from './hasher.js';
 import { partPath } from './layout.js';
 
 export interface FileDigest {
@@ -23,51 +23,85 @@ export class FileFailure extends Error {
   }
 }
 
+const WRITE_BATCH = 1 << 20;
+const WORKER_HASH_BYTES = 32 << 20;
+
 /** An incremental writer to `.name.part`; `commit` renames it, `abort` removes it. */
 export class PartFile {
-  private readonly hash = createHash('sha256');
   size = 0;
+  /** network chunks are ~64 KiB: gather them so the disk sees 1 MiB writes, not a syscall per chunk */
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  /** the batch being written while the next one is received (one write in flight at a time) */
+  private writing: Promise<void> = Promise.resolve();
   private constructor(
     readonly path: string,
     readonly part: string,
     private readonly handle: FileHandle,
     private readonly label: string,
+    private readonly hash: Hasher,
   ) {}
 
-  static async create(path: string, label: string): Promise<PartFile> {
+  /** `expectedBytes`: a large file is hashed on a worker thread, alongside the transfer */
+  static async create(path: string, label: string, expectedBytes = 0): Promise<PartFile> {
     const part = partPath(path);
     await mkdir(dirname(path), { recursive: true });
     try {
-      return new PartFile(path, part, await open(part, 'w', 0o644), label);
+      const handle = await open(part, 'w', 0o644);
+      return new PartFile(path, part, handle, label, expectedBytes >= WORKER_HASH_BYTES ? workerHasher() : inlineHasher());
     } catch (error) {
       throw ioFailure(error, label);
     }
   }
 
   async write(chunk: Uint8Array): Promise<void> {
-    this.hash.update(chunk);
     this.size += chunk.length;
-    try {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= WRITE_BATCH) await this.flush(false);
+  }
+
+  /** start writing what is pending once the previous write is done; `wait` also waits for it to finish */
+  private async flush(wait: boolean): Promise<void> {
+    await this.writing;
+    if (this.pendingBytes > 0) {
+      const batch = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+      await this.hash.update(batch);
       // a short write only happens on a full disk, which surfaces as ENOSPC on the next call
-      await this.handle.write(chunk);
-    } catch (error) {
-      throw ioFailure(error, this.label);
+      this.writing = this.handle.write(batch).then(
+        () => undefined,
+        (error: unknown) => {
+          throw ioFailure(error, this.label);
+        },
+      );
+      // keep an early failure from being reported as unhandled before the next flush awaits it
+      this.writing.catch(() => undefined);
     }
+    if (wait) await this.writing;
   }
 
   async commit(): Promise<FileDigest> {
+    let sha256: string;
     try {
+      await this.flush(true);
+      sha256 = await this.hash.digest();
       await this.handle.sync().catch(() => undefined);
       await this.handle.close();
       await rename(this.part, this.path);
     } catch (error) {
+      this.hash.dispose();
+      await this.handle.close().catch(() => undefined);
       await rm(this.part, { force: true }).catch(() => undefined);
       throw ioFailure(error, this.label);
     }
-    return { size: this.size, sha256: this.hash.digest('hex') };
+    return { size: this.size, sha256 };
   }
 
   async abort(): Promise<void> {
+    this.hash.dispose();
+    await this.writing.catch(() => undefined);
     await this.handle.close().catch(() => undefined);
     await rm(this.part, { force: true }).catch(() => undefined);
   }
