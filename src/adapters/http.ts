@@ -9,6 +9,7 @@
  * Responses of any status are returned; only transport failures throw.
  */
 import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Agent, interceptors, request as undiciRequest, type Dispatcher } from 'undici';
 import { RemoteError } from '../errors.js';
@@ -86,7 +87,11 @@ export function createHttpClient(
   const settings = { ...DEFAULT_HTTP_OPTIONS, ...options };
   const ca = settings.caFile ? readCa(service, settings.caFile) : undefined;
   const agent = new Agent({
-    connect: { timeout: settings.connectTimeoutMs, ...(ca ? { ca } : {}) },
+    // node's `ca` REPLACES the trust store; ca_file is meant "in addition to the system CAs" (a Michigan
+    // download redirected to S3 must still verify against the public roots)
+    // rejectUnauthorized stated explicitly: NODE_TLS_REJECT_UNAUTHORIZED=0 in a user's shell must not turn
+    // verification off for every service; a private CA goes in that service's ca_file instead
+    connect: { timeout: settings.connectTimeoutMs, rejectUnauthorized: true, ...(ca ? { ca: [...rootCertificates, ca] } : {}) },
     headersTimeout: settings.responseTimeoutMs,
     bodyTimeout: settings.bodyTimeoutMs,
   });
