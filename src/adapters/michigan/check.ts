@@ -16,6 +16,12 @@ export function tokenExpiry(token: string): { expiresAt?: string; username?: str
   }
 }
 
+/** a problem line with its hint (the how-to-fix, e.g. "set ca_file"), which would otherwise be lost */
+function describe(error: unknown): string {
+  if (!(error instanceof RemoteError)) return String(error);
+  return error.hint ? `${error.message} (${error.hint})` : error.message;
+}
+
 export async function checkService(service: MichiganService, token: string | undefined, http: HttpClient): Promise<ServiceCheck> {
   const result: ServiceCheck = { reachable: false, protocol: 'michigan', problems: [] };
   const started = Date.now();
@@ -40,7 +46,7 @@ export async function checkService(service: MichiganService, token: string | und
     }
   } catch (error) {
     if (error instanceof RemoteError && result.reachable) result.unavailable = true;
-    result.problems.push(error instanceof RemoteError ? error.message : String(error));
+    result.problems.push(describe(error));
     return result;
   }
   if (!token) {
@@ -69,7 +75,7 @@ export async function checkService(service: MichiganService, token: string | und
       result.problems.push(`token rejected: ${verify.message ?? 'invalid'}; create a new API token in the ${service.name} web UI profile page`);
   } catch (error) {
     if (error instanceof RemoteError) result.unavailable = true;
-    result.problems.push(error instanceof RemoteError ? error.message : String(error));
+    result.problems.push(describe(error));
   }
   if (result.tokenExpiresAt && Date.parse(result.tokenExpiresAt) <= Date.now()) {
     result.tokenValid = false;

@@ -11,7 +11,7 @@
  */
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { AuthError, RemoteError } from '../../errors.js';
+import { AuthError, FedimputeError, RemoteError } from '../../errors.js';
 import type { WesService } from '../../registry/types.js';
 import { redact, registerSecret } from '../../secrets.js';
 import { createHttpClient, type HttpResponse } from '../http.js';
@@ -315,7 +315,9 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
         result.reachable = true;
         result.tokenValid = false;
       }
-      result.problems.push(redact((error as Error).message));
+      // keep the hint (e.g. "set ca_file"): a problem line is all the user sees
+      const hint = error instanceof FedimputeError ? error.hint : undefined;
+      result.problems.push(redact(hint ? `${(error as Error).message} (${hint})` : (error as Error).message));
     }
     return result;
   }
