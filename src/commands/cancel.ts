@@ -58,13 +58,21 @@ async function cancelOne(
       store.updateChild(child.id, { cancel_requested_at: now, message: 'cancel requested while uploading' });
       return { child, result: 'requested', message: 'being uploaded by another fedimpute process; it cancels the job as soon as the service accepts it' };
     }
-    store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, message: 'canceled before it was submitted' }, { event: 'canceled locally' });
-    return { child, result: 'canceled', message: 'canceled before it was submitted' };
+    // An interrupted submission may have created the job after all (the POST's answer was lost, or the
+    // process died after it): find it first, or it runs on unseen, holding one of the user's slots.
+    const found = await findInterrupted(context, service, child);
+    if (found.error) return { child, result: 'error', message: found.error };
+    if (!found.remoteId) {
+      store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, message: 'canceled before it was submitted' }, { event: 'canceled locally' });
+      return { child, result: 'canceled', message: 'canceled before it was submitted' };
+    }
+    child = store.updateChild(child.id, { remote_job_id: found.remoteId, submit_state: 'submitted', lease_owner: null, message: 'found again on the service after an interrupted submission' }).after;
   }
+  const remoteId = child.remote_job_id as string;
   if (!service) return { child, result: 'error', message: `service ${child.service_id} is no longer in the registry` };
   try {
     const adapter = await context.adapter(service);
-    const outcome = await adapter.cancel(child.remote_job_id);
+    const outcome = await adapter.cancel(remoteId);
     if (outcome.kind === 'canceled') {
       store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, message: 'canceled' });
       return { child, result: 'canceled', message: 'canceled' };
@@ -73,12 +81,30 @@ async function cancelOne(
       store.updateChild(child.id, { cancel_requested_at: now, message: 'cancel requested' });
       return { child, result: 'requested', message: `cancel requested; ${service.slug} may finish the job anyway, polling goes on` };
     }
-    const state = await adapter.details(child.remote_job_id);
+    const state = await adapter.details(remoteId);
     store.updateChild(child.id, patchFrom(state, child));
     return { child, result: 'already-finished', message: `already finished (${state.status ?? state.rawState})` };
   } catch (error) {
     if (error instanceof AuthError) return { child, result: 'auth-error', message: error.message };
     if (error instanceof RemoteError) return { child, result: 'error', message: error.message };
+    throw error;
+  }
+}
+
+/** the remote job of an interrupted submission ('unconfirmed', or 'submitting' by a process now gone), if any */
+async function findInterrupted(
+  context: Context,
+  service: import('../registry/types.js').Service | undefined,
+  child: JobRow,
+): Promise<{ remoteId?: string; error?: string }> {
+  if (child.submit_state !== 'unconfirmed' && child.submit_state !== 'submitting') return {};
+  if (!service) return { error: `service ${child.service_id} is no longer in the registry; cannot tell whether its interrupted submission created a job` };
+  try {
+    const adapter = await context.adapter(service);
+    if (!adapter.capabilities.findByChild) return {};
+    return { remoteId: (await adapter.findByChild(child.id, child.parent_job_id!)) ?? undefined };
+  } catch (error) {
+    if (error instanceof AuthError || error instanceof RemoteError) return { error: `${error.message} (the interrupted submission may have created a job; try again)` };
     throw error;
   }
 }

@@ -37,10 +37,8 @@ export async function submitChild(
   const claim = store.claimSubmission(childId, owner, LEASE_MS, ownerAlive);
   if (!claim.claimed) return { kind: 'skipped' };
   const child = store.get(childId)!;
-  if (child.cancel_requested_at) {
-    store.updateChild(childId, { status: 'canceled', submit_state: 'pending', lease_owner: null, message: 'canceled before it was submitted' });
-    return { kind: 'canceled' };
-  }
+  // looked up before honouring a cancel: an interrupted attempt that did create the job must be canceled
+  // remotely (recordSubmitted does), not forgotten while it runs on holding a slot
   if (claim.previous === 'unconfirmed' && adapter.capabilities.findByChild) {
     const remoteId = await adapter.findByChild(child.id, child.parent_job_id!).catch(() => undefined);
     if (remoteId === undefined) {
@@ -49,6 +47,10 @@ export async function submitChild(
       return { kind: 'unconfirmed', message: 'could not look the job up on the service' };
     }
     if (remoteId) return recordSubmitted(store, adapter, child, remoteId, 'found');
+  }
+  if (child.cancel_requested_at) {
+    store.updateChild(childId, { status: 'canceled', submit_state: 'pending', lease_owner: null, message: 'canceled before it was submitted' });
+    return { kind: 'canceled' };
   }
   const limit = adapter.service.max_parallel_jobs;
   if (limit !== undefined && activeJobs(store, child) >= limit) {
