@@ -1,9 +1,12 @@
 /** `cancel` and `retry` through the binary (DESIGN §3): remote effects, attempts, parent re-aggregation. */
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
 import { dumpStore, withDb } from '../helpers/store.js';
-import { childRows, expectConsistentEvents, parentRow } from './support.js';
+import { childRows, expectConsistentEvents, parentRow, until } from './support.js';
 
 let federation: Federation | undefined;
 afterEach(async () => {
@@ -87,6 +90,54 @@ describe('cancel', () => {
     const unknown = await federation.run(['cancel', 'last', '--child', 'nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(`job ${parent.id.slice(0, 8)} has no child 'nope'`);
+    expectConsistentEvents(federation.db);
+  });
+  test('cancel of a child whose submission answer was lost: the job that does exist on the server is found and canceled', async () => {
+    federation = await startFederation({ michigan: [{ timing: { runningMs: 60_000 } }] });
+    federation.michigan[0].setFaults({ rate: 1, kinds: ['reset'], phase: 'after', match: (request) => /\/jobs\/submit\//.test(request.url ?? '') });
+    const input = await federation.vcf('study.vcf.gz');
+    expect((await federation.run(['submit', '--services', '1', input])).code).toBe(0);
+    federation.michigan[0].setFaults(undefined);
+    const parent = parentRow(federation.db);
+    const [child] = childRows(federation.db, parent.id);
+    expect(child).toMatchObject({ submit_state: 'unconfirmed', remote_job_id: null });
+    const [job] = federation.michigan[0].jobs;
+    expect(job.name).toContain(child.id);
+
+    const cancel = await federation.run(['cancel', 'last']);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.stdout).toBe(`mich1\t${child.id}\tcanceled\tcanceled\n`);
+    // not "canceled before it was submitted" while the job runs on, unseen, holding a slot
+    expect(federation.michigan[0].jobs[0].state).toBe(6);
+    expect(childRows(federation.db, parent.id)[0]).toMatchObject({ status: 'canceled', remote_job_id: job.id });
+    expect(parentRow(federation.db)).toMatchObject({ status: 'canceled', settled: 1 });
+    expectConsistentEvents(federation.db);
+  });
+  test('cancel during an upload whose answer is then lost: the next poll finds the job and cancels it remotely', async () => {
+    // queued for a minute: the random bytes are never validated (which would fail the job first)
+    federation = await startFederation({ michigan: [{ timing: { queuedMs: 60_000 } }] });
+    federation.michigan[0].setFaults({ rate: 1, kinds: ['reset'], phase: 'after', match: (request) => /\/jobs\/submit\//.test(request.url ?? '') });
+    const input = join(federation.dir, 'big.vcf.gz');
+    writeFileSync(input, randomBytes(96 << 20));
+    const submit = spawnCli(['submit', '--no-check', '--build', 'hg38', '--services', '1', input], {
+      cwd: federation.dir,
+      env: { FEDIMPUTE_CONFIG: federation.config, FEDIMPUTE_DB: federation.db, ...federation.env },
+    });
+    const submitted = new Promise<number | null>((resolve) => submit.on('close', resolve));
+    await until(() => federation!.michigan[0].requests.some((request) => /\/jobs\/submit\//.test(request.path)), 20_000, 'the upload');
+    const cancel = await federation.run(['cancel', 'last']);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.stdout).toContain('\trequested\tbeing uploaded by another fedimpute process');
+    expect(await submitted).toBe(0);
+    const parent = parentRow(federation.db);
+    expect(childRows(federation.db, parent.id)[0]).toMatchObject({ status: 'queued', submit_state: 'unconfirmed', remote_job_id: null });
+    expect(federation.michigan[0].jobs).toHaveLength(1);
+
+    federation.michigan[0].setFaults(undefined);
+    expect((await federation.run(['poll'])).code).toBe(0);
+    expect(federation.michigan[0].jobs).toHaveLength(1);
+    expect(federation.michigan[0].jobs[0].state).toBe(6);
+    expect(childRows(federation.db, parent.id)[0]).toMatchObject({ status: 'canceled', remote_job_id: federation.michigan[0].jobs[0].id });
     expectConsistentEvents(federation.db);
   });
 });
