@@ -26,7 +26,8 @@ export async function checkService(service: MichiganService, token: string | und
   const result: ServiceCheck = { reachable: false, protocol: 'michigan', problems: [] };
   const started = Date.now();
   try {
-    const response = await http.request({ method: 'GET', url: `${service.base_url}/api/v2/server`, headers: token ? { 'X-Auth-Token': token } : {} });
+    // expectJson: a cut-short or proxy-page 200 is retried like a 5xx, as on every other idempotent call
+    const response = await http.request({ method: 'GET', url: `${service.base_url}/api/v2/server`, headers: token ? { 'X-Auth-Token': token } : {}, expectJson: true });
     result.latencyMs = Date.now() - started;
     result.reachable = true;
     const text = await response.text();
@@ -63,6 +64,7 @@ export async function checkService(service: MichiganService, token: string | und
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token }).toString(),
       idempotent: true, // verify has no effect: safe to retry
+      expectJson: true,
     });
     const verify = parseJson(service.name, 'the token check', await response.text(), VerifySchema, response.status);
     result.tokenValid = verify.valid;
