@@ -216,7 +216,11 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
     const text = await response.text().catch(() => '');
     if (response.status === 401 || response.status === 403) throw authError(response.status);
     // a gateway or overload answer: the run may or may not exist; the caller finds it again by its tags
-    if ([429, 502, 503, 504].includes(response.status) || /^\s*</.test(text)) {
+    // A 500 is the reference server's way to refuse a bad submission, but then it sends an RFC 7807 problem
+    // ({title, detail}); a bare 500 is the server failing, and 5xx never fails a child (DESIGN §6).
+    const contentType = String(response.headers['content-type'] ?? '');
+    const explained = /problem\+json/i.test(contentType) || /"detail"\s*:/.test(text);
+    if ([429, 502, 503, 504].includes(response.status) || (response.status >= 500 && !explained) || /^\s*</.test(text)) {
       throw new RemoteError(name, redact(`${name}: submission answered HTTP ${response.status}: ${errorMessage(text)}`), {
         status: response.status,
         retryable: true,
