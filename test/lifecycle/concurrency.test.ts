@@ -25,16 +25,18 @@ function finished(child: ChildProcess): Promise<{ code: number | null; stdout: s
 }
 
 describe('concurrent poll and watch', () => {
-  test('four polls and a watch at once: no "database is locked", all exit 0, one remote job per child', async () => {
-    federation = await startFederation({ michigan: [{}, {}, {}, {}] });
+  test('four polls and a watch at once over five children (four Michigan, one WES): no "database is locked", all exit 0, one remote job per child', async () => {
+    federation = await startFederation({ michigan: [{}, {}, {}, {}], wes: [{ flavor: 'spec' }] });
     // every submission fails with a 503 first: the children are left 'unconfirmed', for poll to sort out
     for (const emulator of federation.michigan) emulator.setFaults({ rate: 1, kinds: ['503'], match: (request) => SUBMIT.test(request.url ?? '') });
+    federation.wes[0].setFaults({ rate: 1, kinds: ['503'], match: (request) => request.method === 'POST' && /\/runs$/.test(request.url ?? '') });
     const input = await federation.vcf('study.vcf.gz');
-    const submit = await federation.run(['submit', '--services', '1,2,3,4', input]);
+    const submit = await federation.run(['submit', '--services', '1,2,3,4,11', input]);
     expect(submit.code, submit.stderr).toBe(0);
     const parent = parentRow(federation.db);
-    expect(childRows(federation.db, parent.id).map((child) => child.submit_state)).toEqual(Array(4).fill('unconfirmed'));
+    expect(childRows(federation.db, parent.id).map((child) => child.submit_state)).toEqual(Array(5).fill('unconfirmed'));
     for (const emulator of federation.michigan) emulator.setFaults(undefined);
+    federation.wes[0].setFaults(undefined);
 
     const env = { FEDIMPUTE_CONFIG: federation.config, FEDIMPUTE_DB: federation.db, FEDIMPUTE_RETRY_BASE_MS: '20', ...federation.env };
     const processes = [
@@ -51,6 +53,11 @@ describe('concurrent poll and watch', () => {
     for (const result of more) expect(result.code, result.stderr).toBe(0);
 
     const children = childRows(federation.db, parent.id);
+    const wesChild = children.pop()!;
+    const runs = federation.wes[0].runs.filter((run) => run.request.tags.fedimpute_child === wesChild.id);
+    expect(federation.wes[0].runs).toHaveLength(1);
+    expect(runs).toHaveLength(1);
+    expect(wesChild).toMatchObject({ remote_job_id: runs[0].run_id, status: 'completed' });
     for (const [index, child] of children.entries()) {
       const jobs = federation.michigan[index].jobs;
       expect(jobs, `jobs on mich${index + 1}`).toHaveLength(1);
@@ -61,7 +68,7 @@ describe('concurrent poll and watch', () => {
     expect(parentRow(federation.db)).toMatchObject({ status: 'completed', settled: 1, progress: 100 });
     // every child's submission was reported once, by whichever process won it
     const output = results.map((result) => result.stdout).join('');
-    for (const child of children) {
+    for (const child of [...children, wesChild]) {
       const submissions = output.split('\n').filter((line) => line.includes(`\t${child.id}\t`) && line.includes('\tqueued->queued\t'));
       expect(submissions, output).toHaveLength(1);
     }
