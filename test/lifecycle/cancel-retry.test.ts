@@ -154,7 +154,11 @@ describe('retry', () => {
     const [failed, completed] = childRows(federation.db, parent.id);
     expect(failed.status).toBe('failed');
 
-    const retry = await federation.run(['retry', 'last']);
+    const notFailed = await federation.run(['retry', 'last', '--child', 'mich2']);
+    expect(notFailed.code).toBe(2);
+    expect(notFailed.stderr).toContain(`child ${completed.id.slice(0, 8)} (mich2) is completed; only failed or canceled children can be retried`);
+
+    const retry = await federation.run(['retry', 'last', '--child', 'mich1']);
     expect(retry.code, retry.stderr).toBe(0);
     const [retried, untouched] = childRows(federation.db, parent.id);
     expect(retried).toMatchObject({ id: failed.id, attempt: 2, status: 'queued', submit_state: 'submitted', last_error: null });
