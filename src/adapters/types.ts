@@ -137,8 +137,12 @@ export interface ImputationAdapter {
    * show are asked for one by one. The map has an entry for every id asked.
    */
   statusMany(remoteIds: string[]): Promise<Map<string, RemoteJobState>>;
-  /** full state with messages, errors and progress signals (one detail request) */
-  details(remoteId: string): Promise<RemoteJobState & { messages: string[] }>;
+  /**
+   * full state with messages and errors (one detail request). `progress: true` may spend a second request
+   * on a progress signal (WES 1.1 tasks); refresh asks for it only when a running job's progress is stale,
+   * so that a poll costs one detail request per changed job.
+   */
+  details(remoteId: string, options?: { progress?: boolean }): Promise<RemoteJobState & { messages: string[] }>;
   /** find a remote job created for this child (crash recovery); null when none exists */
   findByChild(childId: string, parentId: string): Promise<string | null>;
   outputs(remoteId: string): Promise<RemoteOutput[]>;

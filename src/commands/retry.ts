@@ -33,7 +33,13 @@ export async function runRetry(options: RetryOptions, context: Context, [referen
     if (!service) throw new UsageError(`service ${child.service_id} (${child.service_slug}) is no longer in the registry ${registry.file}`);
     return service;
   });
-  await verifyInputs(JSON.parse(parent.input_files ?? '[]') as StoredInput[]);
+  const inputs = JSON.parse(parent.input_files ?? '[]') as StoredInput[];
+  if (inputs.some((input) => !input.sha256)) {
+    // the submit that recorded them was interrupted before its hash finished: record it now
+    const { hashInputs } = await import('../lifecycle/inputs.js');
+    context.warn('the inputs were never hashed (the submit was interrupted); recording their sha256 now, so this retry cannot prove they are unchanged');
+    store.setInputs(parent.id, JSON.stringify(await hashInputs(inputs)));
+  } else await verifyInputs(inputs);
   await checkServices(context, services);
 
   for (const child of targets) {

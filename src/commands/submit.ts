@@ -32,7 +32,10 @@ export async function runSubmit(options: SubmitCommandOptions, context: Context,
   const name = options.name ?? defaultName(files[0]);
   if (options.dryRun) return printPlan(context, name, submission.plans, submission.options, submission.inputs);
 
-  const inputs = await hashInputs(submission.inputs);
+  // hashed on worker threads while the uploads run; recorded with the job as soon as known
+  const hashing = hashInputs(submission.inputs);
+  hashing.catch(() => undefined);
+  const inputs = submission.inputs.map((input) => ({ ...input, sha256: '' }));
   const parentId = randomUUID();
   const store = await context.store();
   const children = submission.plans.map((plan) => ({
@@ -61,6 +64,7 @@ export async function runSubmit(options: SubmitCommandOptions, context: Context,
     children,
   );
   const outcome = await uploadChildren(context, store, parentId, options.concurrency ?? 4);
+  store.setInputs(parentId, JSON.stringify(await hashing));
   const parent = store.get(parentId)!;
   const rows = store.children(parentId);
   printResult(context, parent, rows, submission.plans.length);

@@ -50,7 +50,35 @@ export async function preflight(
   return checkVcfFiles(paths, { build, panels, population, maxSamples });
 }
 
+/** sha256 of every input on worker threads (started before the uploads, awaited after them) */
 export async function hashInputs(inputs: { path: string; name: string; size: number }[]): Promise<StoredInput[]> {
-  const { sha256File } = await import('../domain/hash.js');
-  return Promise.all(inputs.map(async (input) => ({ ...input, sha256: await sha256File(input.path) })));
+  const { sha256FileOffThread } = await import('../domain/hash.js');
+  return Promise.all(inputs.map(async (input) => ({ ...input, sha256: await sha256FileOffThread(input.path) })));
+}
+
+/**
+ * The build the first record's chromosome name implies (chr20 → hg38, 20 → hg19), reading only the first
+ * few blocks: `submit --no-check` still sends the right `build` without a full pass over the file.
+ */
+export async function sniffBuild(path: string): Promise<Build | undefined> {
+  const { createReadStream } = await import('node:fs');
+  const { createGunzip } = await import('node:zlib');
+  const source = createReadStream(path, { highWaterMark: 1 << 16 });
+  const gunzip = createGunzip();
+  source.pipe(gunzip);
+  let text = '';
+  try {
+    for await (const chunk of gunzip) {
+      text += (chunk as Buffer).toString('latin1');
+      const record = text.split('\n').find((line, index, lines) => !line.startsWith('#') && line.includes('\t') && index < lines.length - 1);
+      if (record) return record.startsWith('chr') ? 'hg38' : 'hg19';
+      if (text.length > 4 << 20) return undefined;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    source.destroy();
+    gunzip.destroy();
+  }
+  return undefined;
 }

@@ -92,7 +92,7 @@ async function refreshService(
       const stale =
         child.status === 'running' && context.now().getTime() - Date.parse(child.updated_at) >= (options.detailAfterMs ?? 120_000);
       if (!changed(child, state) && !stale) continue;
-      const detailed = await adapter.details(child.remote_job_id!).catch((error: unknown) => {
+      const detailed = await adapter.details(child.remote_job_id!, { progress: stale }).catch((error: unknown) => {
         if (error instanceof RemoteError) return state;
         throw error;
       });

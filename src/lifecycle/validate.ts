@@ -7,7 +7,7 @@ import type { Context } from '../context.js';
 import { AuthError, ConfigError, InputError, RemoteError, UsageError } from '../errors.js';
 import type { Build, Registry, Service } from '../registry/types.js';
 import type { CheckReport } from '../vcf/check.js';
-import { hashInputs, preflight, statInputs } from './inputs.js';
+import { hashInputs, preflight, sniffBuild, statInputs } from './inputs.js';
 import { planChildren, type ChildPlan, type SubmitOptions } from './plan.js';
 
 export interface SubmitRequestOptions {
@@ -96,7 +96,7 @@ export async function validateSubmission(
     }
   }
   if (problems.length > 0) throw problemsError('cannot submit', problems, report && !report.ok ? 'input' : 'usage');
-  const build = parsed.build ?? report?.files[0]?.namingBuild ?? 'hg19';
+  const build = parsed.build ?? report?.files[0]?.namingBuild ?? (await sniffBuild(inputs[0].path)) ?? 'hg19';
   return { plans, options: { ...parsed, build }, inputs, report };
 }
 

@@ -78,5 +78,7 @@ function truncate(text: string, length: number): string {
 
 /** a plain line for one change, for `watch` without a TTY and for `poll` */
 export function changeLine(change: Change): string {
-  return [change.at, change.kind, change.id, change.service_slug ?? '', `${change.from ?? ''}->${change.to}`, String(change.progress), change.remote_job_id ?? '', change.message ?? ''].join('\t');
+  // a parent whose status stays while its last child finishes has settled; say so rather than "failed->failed"
+  const transition = change.kind === 'parent' && change.from === change.to ? `${change.to} (settled)` : `${change.from ?? ''}->${change.to}`;
+  return [change.at, change.kind, change.id, change.service_slug ?? '', transition, String(change.progress), change.remote_job_id ?? '', change.message ?? ''].join('\t');
 }

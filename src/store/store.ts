@@ -327,6 +327,13 @@ export class Store {
     }).immediate();
   }
 
+  /** the inputs' record (with sha256, known once hashed) on the parent and every child, in one transaction */
+  setInputs(parentId: string, inputs: string): void {
+    this.db.transaction(() => {
+      this.statement('UPDATE jobs SET input_files = ? WHERE id = ? OR parent_job_id = ?').run(inputs, parentId, parentId);
+    }).immediate();
+  }
+
   attempts(id: string): AttemptRow[] {
     return this.statement('SELECT * FROM job_attempts WHERE job_id = ? ORDER BY attempt').all(id) as AttemptRow[];
   }

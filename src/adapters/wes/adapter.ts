@@ -229,7 +229,7 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
     return { kind: 'rejected', message: redact(`${name} refused the run (HTTP ${response.status}): ${errorMessage(text)}`) };
   }
 
-  async function details(remoteId: string): Promise<RemoteJobState & { messages: string[] }> {
+  async function details(remoteId: string, options: { progress?: boolean } = {}): Promise<RemoteJobState & { messages: string[] }> {
     const log = await runLog(remoteId);
     if (!log) return { ...lost(remoteId, `GET /runs/${remoteId} answered 404`), messages: [] };
     const state = stateOf(remoteId, log.state);
@@ -242,19 +242,23 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
     if (state.status === 'failed') {
       result.message = redact(systemLogs.at(-1) ?? messages.findLast((line) => /error|fail/i.test(line)) ?? messages.at(-1) ?? `run ended ${state.rawState}`);
     } else if (messages.length > 0) result.message = redact(messages.at(-1)!);
-    const progress = state.status === 'completed' ? 100 : await taskProgress(remoteId, log);
+    const progress =
+      state.status === 'completed' ? 100 : state.status === 'running' ? await taskProgress(remoteId, log, options.progress === true) : undefined;
     if (progress !== undefined) result.progress = progress;
     return result;
   }
 
-  /** 1.1.0: finished tasks / tasks known so far; 1.0.0 servers give no progress signal */
-  async function taskProgress(remoteId: string, log: RunLog): Promise<number | undefined> {
-    const info = await serviceInfo().catch(() => undefined);
-    if (!info?.v11) return undefined;
+  /**
+   * Finished tasks / tasks known so far, from the run log's own task_logs (free). Only when asked, and only
+   * on a 1.1.0 run log that points elsewhere (task_logs_url), one more request to /runs/{id}/tasks.
+   */
+  async function taskProgress(remoteId: string, log: RunLog, fetchTasks: boolean): Promise<number | undefined> {
     let tasks = (log.task_logs ?? []).filter((task) => task !== null);
-    const response = await get(`/runs/${encodeURIComponent(remoteId)}/tasks`, `tasks of run ${remoteId}`, [200, 404, 405, 501]);
-    if (response.status === 200) tasks = (await readJson(name, `tasks of run ${remoteId}`, response, TaskListSchema)).task_logs ?? tasks;
-    else await response.dump();
+    if (tasks.length === 0 && fetchTasks && (log as { task_logs_url?: unknown }).task_logs_url) {
+      const response = await get(`/runs/${encodeURIComponent(remoteId)}/tasks`, `tasks of run ${remoteId}`, [200, 404, 405, 501]);
+      if (response.status === 200) tasks = (await readJson(name, `tasks of run ${remoteId}`, response, TaskListSchema)).task_logs ?? tasks;
+      else await response.dump();
+    }
     if (tasks.length === 0) return undefined;
     const done = tasks.filter((task) => task?.end_time && task.exit_code === 0).length;
     return Math.round((done / tasks.length) * 100);
