@@ -1,0 +1,113 @@
+/**
+ * Crash test: SIGKILL `submit` at 20 seeded moments, from process start to after the uploads (3 children on
+ * 2 Michigan emulators and 1 WES emulator, a ~25 MB input so the upload window is real). After each kill,
+ * ONE `poll`: every child has exactly one remote job (Michigan: the job name holds the child id; WES: tags)
+ * or is legitimately still waiting for a slot, and the parent is the aggregate of its children.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregate } from '../../src/domain/aggregate.js';
+import { startMichiganEmulator, type MichiganEmulator } from '../../src/sandbox/michigan/index.js';
+import { startWesEmulator, type WesEmulator } from '../../src/sandbox/wes/index.js';
+import { generateVcf } from '../../src/vcf/generate.js';
+import { runCli, spawnCli, tempDir } from '../helpers/cli.js';
+import { jobRows } from '../helpers/store.js';
+import { remoteJobsOf, writeRegistry } from './support.js';
+
+const KILLS = 20;
+const tmp = tempDir('fedimpute-crash-');
+let michigan: MichiganEmulator[] = [];
+let wes: WesEmulator[] = [];
+let vcf = '';
+let registry: ReturnType<typeof writeRegistry>;
+
+beforeAll(async () => {
+  michigan = await Promise.all([0, 1].map(() => startMichiganEmulator({ maxJobsPerUser: 100, maxValidatedRecords: 1000 })));
+  wes = [await startWesEmulator({})];
+  registry = writeRegistry(tmp.path, michigan, wes, 1);
+  vcf = join(tmp.path, 'big.vcf.gz');
+  // level 1 keeps generation quick; random genotypes keep the file large (~25 MB)
+  await generateVcf(vcf, { samples: 200, chromosomes: ['20'], recordsPerChromosome: 180_000, chrPrefix: true, phased: true, level: 1 });
+}, 120_000);
+
+afterAll(async () => {
+  // KNOWN ISSUE (reported): after uploads cut by SIGKILL, MichiganEmulator.close() can wait forever (a job's
+  // results promise never settles); do not let it hold the suite
+  await Promise.race([Promise.all([...michigan, ...wes].map((emulator) => emulator.close())), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  tmp.cleanup();
+}, 30_000);
+
+/** mulberry32, so the kill moments are the same on every run */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const env = (db: string) => ({ FEDIMPUTE_CONFIG: registry.config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '10', ...registry.env });
+
+describe('SIGKILL during submit, then one poll', () => {
+  it(`survives ${KILLS} kills spread over the whole submit`, async () => {
+    expect(statSync(vcf).size).toBeGreaterThan(20_000_000);
+    // how long an undisturbed submit takes: the kill window is [0, 1.2 × that]
+    const started = Date.now();
+    const clean = await runCli(['submit', '--services', registry.ids.join(','), vcf], { cwd: tmp.path, env: env(join(tmp.path, 'clean.db')) });
+    const window = (Date.now() - started) * 1.2;
+    expect(clean.code, clean.stderr).toBe(0);
+
+    const random = prng(2026);
+    let survived = 0;
+    const moments: number[] = [];
+    for (let kill = 0; kill < KILLS; kill++) {
+      const db = join(tmp.path, `kill-${kill}.db`);
+      const delay = Math.round(random() * window);
+      moments.push(delay);
+      const child = spawnCli(['submit', '--services', registry.ids.join(','), '--name', `crash${kill}`, vcf], { cwd: tmp.path, env: env(db) });
+      child.stdout?.resume();
+      child.stderr?.resume();
+      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      await new Promise((resolve) => child.on('close', resolve));
+      clearTimeout(timer);
+
+      const poll = await runCli(['poll'], { cwd: tmp.path, env: env(db) });
+      const label = `kill ${kill} at ${delay} ms: poll exit ${poll.code} ${poll.stderr}`;
+      expect(poll.stderr, label).not.toMatch(/^\s{4}at /m);
+      expect(poll.stderr, label).not.toContain('database is locked');
+      let rows: Record<string, unknown>[] = [];
+      try {
+        rows = jobRows(db);
+      } catch {
+        rows = []; // killed before the store was even created
+      }
+      const parents = rows.filter((row) => row.parent_job_id === null);
+      expect(parents.length, label).toBeLessThanOrEqual(1);
+      for (const parent of parents) {
+        const children = rows.filter((row) => row.parent_job_id === parent.id);
+        expect(children, label).toHaveLength(3);
+        for (const row of children) {
+          const remote = remoteJobsOf(row.id as string, michigan, wes);
+          if (row.remote_job_id) {
+            expect(remote.map((job) => job.id), `${label}: ${row.service_slug}`).toEqual([row.remote_job_id]);
+          } else {
+            // not submitted yet: only legitimate while waiting for a slot, and then no remote job exists
+            expect(row.submit_state, `${label}: ${row.service_slug} ${row.message}`).toBe('waiting');
+            expect(remote, label).toEqual([]);
+          }
+          expect(row.status, label).not.toBe('failed');
+        }
+        const expected = aggregate(children.map((row) => ({ status: row.status, progress: row.progress }) as never));
+        expect(parent.status, label).toBe(expected.status);
+        expect(parent.progress, label).toBe(expected.progress);
+      }
+      survived++;
+    }
+    console.log(`crash test: ${survived} of ${KILLS} SIGKILLs survived (kill moments ms: ${moments.join(', ')}; window ${Math.round(window)} ms)`);
+    expect(survived).toBe(KILLS);
+  }, 240_000);
+});
