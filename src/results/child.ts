@@ -10,6 +10,7 @@ import type { HttpClient } from '../adapters/http.js';
 import type { RemoteOutput } from '../adapters/types.js';
 import type { DownloadRow, JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
+import { LEASE_MS, currentOwner, ownerAlive } from '../lifecycle/owner.js';
 import { extractZip } from './extract.js';
 import { fetchToFile } from './fetch.js';
 import { destination, safeRelative } from './layout.js';
@@ -30,6 +31,7 @@ export interface ChildJob {
   headersFor?: (url: string) => Record<string, string> | undefined;
   progress: Progress;
   signal: AbortSignal;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** runs one file at a time per slot (p-limit) */
   limit: <T>(task: () => Promise<T>) => Promise<T>;
 }
@@ -54,11 +56,9 @@ async function one(job: ChildJob, output: RemoteOutput, records: Map<string, Dow
     if (output.scheme === 'file') {
       const local = await readableLocal(output.url);
       if (!local) return [{ ...base, name, path: null, size: output.size ?? null, sha256: null, status: 'listed', note: `${output.url} is a path on the server host that is not readable here; copy it from there` }];
-      const digest = await copyLocal(job, local, path, name);
-      return [record(job, name, path, digest)];
+      return await underClaim(job, name, output, records, async () => [record(job, name, path, await copyLocal(job, local, path, name))]);
     }
-    const digest = await fetchOnce(job, output, path, name);
-    return [record(job, name, path, digest)];
+    return await underClaim(job, name, output, records, async () => [record(job, name, path, await fetchOnce(job, output, path, name))]);
   } catch (error) {
     if (error instanceof FileFailure) return failed(name, error.message);
     if (job.signal.aborted) throw error;
@@ -76,6 +76,10 @@ async function zipOutput(job: ChildJob, output: RemoteOutput, name: string, zipP
   if (zipRow && entryRows.length > 0 && (await allPresent(entryRows))) {
     return entryRows.map((row) => ({ child_id: job.child.id, service_slug: job.slug, name: row.name.slice(name.length + 1), path: row.path, size: row.size, sha256: row.sha256, status: 'skipped', note: `already extracted from ${name}` }));
   }
+  return underClaim(job, name, output, records, () => fetchAndExtract(job, output, name, zipPath, zipRow));
+}
+
+async function fetchAndExtract(job: ChildJob, output: RemoteOutput, name: string, zipPath: string, zipRow: DownloadRow | undefined): Promise<FileResult[]> {
   // a zip fetched earlier whose extraction failed (e.g. a wrong password) is not fetched again
   let zipDigest: FileDigest | undefined = zipRow && zipRow.path === zipPath && (await hasSize(zipPath, zipRow.size)) ? zipRow : undefined;
   if (!zipDigest) {
@@ -92,6 +96,48 @@ async function zipOutput(job: ChildJob, output: RemoteOutput, name: string, zipP
   if (job.keepZips) results.push({ child_id: job.child.id, service_slug: job.slug, name, path: zipPath, size: zipDigest.size, sha256: zipDigest.sha256, status: 'downloaded', note: 'kept (--keep-zips)' });
   else await rm(zipPath, { force: true });
   return results;
+}
+
+/**
+ * Run `work` holding this file's claim in the store. When another `download` holds it, wait for that one
+ * to finish and look again: usually the file is then complete and is skipped, never fetched twice.
+ */
+async function underClaim(
+  job: ChildJob,
+  name: string,
+  output: RemoteOutput,
+  records: Map<string, DownloadRow>,
+  work: () => Promise<FileResult[]>,
+): Promise<FileResult[]> {
+  const owner = currentOwner();
+  const claims = job.store.claims;
+  if (!claims.claim(job.child.id, name, owner, LEASE_MS, ownerAlive)) {
+    job.progress.update(`${job.child.id}/${name}`, `${job.slug}/${name}`, 'wait', 0);
+    while (!claims.claim(job.child.id, name, owner, LEASE_MS, ownerAlive)) {
+      await job.sleep(300, job.signal);
+      if (job.signal.aborted) throw new FileFailure(`${name}: interrupted`, 'io');
+    }
+    job.progress.end(`${job.child.id}/${name}`);
+  }
+  // another run may have finished this file between our look at the store and our claim: look again
+  const fresh = new Map(job.store.downloads(job.child.id).map((row) => [row.name, row]));
+  if (recordsOf(fresh, name) !== recordsOf(records, name)) {
+    claims.drop(job.child.id, name, owner);
+    return one(job, output, fresh);
+  }
+  const heartbeat = setInterval(() => claims.renew(job.child.id, name, owner, LEASE_MS), LEASE_MS / 3);
+  heartbeat.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(heartbeat);
+    claims.drop(job.child.id, name, owner);
+  }
+}
+
+/** what the store says about a file (and a zip's entries), to notice another run's work */
+function recordsOf(records: Map<string, DownloadRow>, name: string): string {
+  return JSON.stringify([...records.values()].filter((row) => row.name === name || row.name.startsWith(`${name}/`)));
 }
 
 async function fetchOnce(job: ChildJob, output: RemoteOutput, path: string, name: string): Promise<FileDigest> {

@@ -10,7 +10,7 @@ import type { FileResult } from './types.js';
 
 interface Transfer {
   label: string;
-  phase: 'download' | 'extract';
+  phase: 'download' | 'extract' | 'wait';
   done: number;
   total?: number;
   started: number;
@@ -72,6 +72,10 @@ export class Progress {
       const seconds = Math.max(0.001, (Date.now() - transfer.started) / 1000);
       const percent = transfer.total ? (transfer.done / transfer.total) * 100 : 0;
       const size = `${formatBytes(transfer.done)}${transfer.total ? ` / ${formatBytes(transfer.total)}` : ''}`;
+      if (transfer.phase === 'wait') {
+        lines.push(`${' '.repeat(20)} ${transfer.label}  waiting: another fedimpute download is fetching it`);
+        continue;
+      }
       const verb = transfer.phase === 'extract' ? 'decrypting' : 'downloading';
       lines.push(`${progressBar(percent, 20)} ${transfer.label}  ${verb} ${size}  ${formatBytes(transfer.done / seconds)}/s`);
     }

@@ -62,7 +62,7 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
           if (!clients.has(service.id)) clients.set(service.id, createHttpClient(service.name, { caFile: service.ca_file, bodyTimeoutMs: 300_000 }, (line) => context.debug(line)));
           const job: ChildJob = {
             store, child, slug, folder: join(parentDir, slug), http: clients.get(service.id)!, countedDownloads: service.type === 'michigan',
-            keepZips: run.keepZips, headersFor: service.type === 'wes' ? await sameOriginAuth(service, context.env) : undefined, progress, signal: context.signal, limit,
+            keepZips: run.keepZips, headersFor: service.type === 'wes' ? await sameOriginAuth(service, context.env) : undefined, progress, signal: context.signal, sleep: context.sleep, limit,
           };
           const files = await downloadOutputs(job, outputs);
           report.files.push(...files);

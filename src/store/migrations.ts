@@ -70,6 +70,14 @@ export const MIGRATIONS: readonly string[] = [
      completed_at TEXT NOT NULL,
      PRIMARY KEY (job_id, name)
    );`,
+  // 3: one `download` at a time per result file (each Michigan GET spends one of the file's downloads)
+  `CREATE TABLE download_claims (
+     job_id TEXT NOT NULL REFERENCES jobs(id),
+     name TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     until TEXT NOT NULL,
+     PRIMARY KEY (job_id, name)
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -7,6 +7,7 @@ import { TERMINAL, type ChildStatus } from '../adapters/types.js';
 import { aggregate } from '../domain/aggregate.js';
 import { UsageError } from '../errors.js';
 import type BetterSqlite3 from 'better-sqlite3';
+import { DownloadClaims } from './claims.js';
 import type { Database } from './db.js';
 import type { AttemptRow, DownloadRow, EventRow, JobRow, SubmitState } from './rows.js';
 
@@ -45,6 +46,7 @@ const RANK: Record<ChildStatus, number> = { queued: 0, running: 1, completed: 2,
 
 export class Store {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private fileClaims?: DownloadClaims;
   private readonly statements = new Map<string, BetterSqlite3.Statement<any[], unknown>>();
 
   constructor(
@@ -68,6 +70,12 @@ export class Store {
 
   close(): void {
     this.db.close();
+  }
+
+  /** claims on result files, for concurrent `download` runs */
+  get claims(): DownloadClaims {
+    this.fileClaims ??= new DownloadClaims(this.db, this.clock);
+    return this.fileClaims;
   }
 
   /** A parent and its children, recorded before anything is uploaded. */

@@ -100,11 +100,8 @@ describe('one store, many processes', () => {
     expectEachFileFetchedOnce();
   }, 240_000);
 
-  // KNOWN BUG (reported to the lead, not fixed here): two `download` processes of the same parent to the same
-  // destination at once each fetch every Michigan file, spending two of its limited downloads (10 on Cloudgene 3).
-  // download has no per-file claim like submit's lease. `it.fails` keeps the strict assertion and turns red
-  // once the bug is fixed, so that this marker is removed then.
-  it.fails('KNOWN BUG: two downloads of one parent at once fetch each file once', async () => {
+  // each result file is claimed in the store (download_claims): the second run waits, then finds it complete
+  it('two downloads of one parent at once fetch each file once', async () => {
     const again = join(fed.dir, 'again');
     for (const emulator of fed.michigan) emulator.requests.length = 0;
     const both = await Promise.all([fed.run(['download', parentA, '--out', again]), fed.run(['download', parentA, '--out', again])]);
