@@ -48,6 +48,7 @@ async function panelChoices(context: Context, options: CheckCommandOptions): Pro
       serviceName: plan.service.slug,
       panelName: `${plan.panelId} ${plan.panelName}`,
       build: plan.panelBuild,
+      liftsOver: plan.service.type === 'michigan',
       populations: plan.service.panels.find((panel) => panel.id === plan.panelId)?.populations ?? [],
     })),
     maxSamples: Math.min(50_000, ...plans.map((plan) => (plan.service.type === 'michigan' ? plan.service.max_samples : 50_000))),

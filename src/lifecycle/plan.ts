@@ -72,6 +72,10 @@ export function planChildren(
         `population '${options.population}' is not offered by panel ${panel.id} (${panel.name}) on ${service.slug}; choose one of ${panel.populations.join(', ')}`,
       );
     }
+    if (plans.some((plan) => plan.service.id === service.id && plan.panelId === panel.id)) {
+      problems.push(`service ${service.id} (${service.slug}) with panel ${panel.id} is listed twice; one child per service and panel`);
+      continue;
+    }
     plans.push({ service, panelId: panel.id, panelName: panel.name, panelBuild: panel.build });
   }
   if (options.r2Filter !== undefined && !R2_FILTERS.includes(options.r2Filter)) {

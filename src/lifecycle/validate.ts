@@ -81,6 +81,7 @@ export async function validateSubmission(
       serviceName: plan.service.slug,
       panelName: `${plan.panelId} ${plan.panelName}`,
       build: plan.panelBuild,
+      liftsOver: plan.service.type === 'michigan',
       populations: plan.service.panels.find((panel) => panel.id === plan.panelId)?.populations ?? [],
     }));
     report = await preflight(inputs.map((input) => input.path), parsed.build, panels, parsed.population, maxSamples);

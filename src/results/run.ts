@@ -37,6 +37,10 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
   const progress = await Progress.create(context);
   try {
     await mkdir(parentDir, { recursive: true });
+    // one folder per service; a service used with two panels gets one per panel
+    const siblings = store.children(run.parent.id);
+    const folderOf = (child: JobRow, slug: string) =>
+      siblings.filter((sibling) => sibling.service_id === child.service_id).length > 1 ? `${slug}-panel${child.reference_panel_id}` : slug;
     await Promise.all(
       run.children.map(async (child) => {
         const slug = child.service_slug ?? `service-${child.service_id}`;
@@ -61,7 +65,7 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
           }
           if (!clients.has(service.id)) clients.set(service.id, createHttpClient(service.name, { caFile: service.ca_file, bodyTimeoutMs: 300_000 }, (line) => context.debug(line)));
           const job: ChildJob = {
-            store, child, slug, folder: join(parentDir, slug), http: clients.get(service.id)!, countedDownloads: service.type === 'michigan',
+            store, child, slug, folder: join(parentDir, folderOf(child, slug)), http: clients.get(service.id)!, countedDownloads: service.type === 'michigan',
             keepZips: run.keepZips, headersFor: service.type === 'wes' ? await sameOriginAuth(service, context.env) : undefined, progress, signal: context.signal, sleep: context.sleep, limit,
           };
           const files = await downloadOutputs(job, outputs);

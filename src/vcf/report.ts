@@ -103,6 +103,8 @@ export interface PanelChoice {
   build: Build;
   /** allowed population ids; empty = the service does not ask for one */
   populations: string[];
+  /** the service lifts the input over to the panel's build (Michigan API), so a build difference is no error */
+  liftsOver?: boolean;
 }
 
 export interface CheckOptions {

@@ -86,7 +86,15 @@ export function panelRules(files: FileReport[], options: CheckOptions): Finding[
   const findings: Finding[] = [];
   for (const panel of options.panels ?? []) {
     const where = `${panel.panelName} on ${panel.serviceName}`;
-    if (inputBuild && panel.build !== inputBuild) findings.push(jobFinding('panel-build-mismatch', { detail: where, value: panel.build, build: inputBuild }));
+    if (inputBuild && panel.build !== inputBuild) {
+      const finding = jobFinding('panel-build-mismatch', { detail: where, value: panel.build, build: inputBuild });
+      // Michigan servers take the input's build as a form field and lift it over to the panel's build
+      findings.push(
+        panel.liftsOver
+          ? { ...finding, severity: 'warning', message: `${where} is ${panel.build}; the server lifts your ${inputBuild} input over to it (liftOver drops a few variants).`, fix: `choose a ${inputBuild} panel to avoid the liftover` }
+          : finding,
+      );
+    }
     const population = options.population;
     if (population && population !== 'off' && panel.populations.length > 0 && !panel.populations.includes(population)) {
       findings.push(jobFinding('population-not-allowed', { value: population, detail: where, choices: panel.populations.join(', ') }));
