@@ -289,10 +289,10 @@ const cases: Case[] = [
     code: 2,
   },
   {
-    name: 'cli: hg19 panel for an hg38 input',
-    args: () => ['submit', '--services', '1', '--panels', '38', files.good],
-    message:
-      'error: cannot submit: 38 1000G Phase 3 v5 on mich1 is hg19, but the input is hg38. → choose a hg38 panel, or run `fedimpute prepare --build hg19` on it after lifting the positions over',
+    // Michigan lifts the input over to the panel's build (a warning, see test/vcf); a bad --phasing stays an error
+    name: 'cli: bad --phasing engine',
+    args: () => ['submit', '--services', '1', '--phasing', 'shapeit', files.good],
+    message: "error: cannot submit: --phasing must be eagle or beagle (or --no-phasing), got 'shapeit'",
     code: 2,
   },
   { name: 'cli: population not on the panel', args: () => ['submit', '--services', '1', '--population', 'eur', files.good], message: "error: cannot submit: population 'eur' is not offered by panel 37 (H3Africa v6) on mich1; choose one of afr, mixed, off", code: 2 },

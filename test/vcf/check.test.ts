@@ -127,6 +127,11 @@ describe('checkVcfFiles: several files and panels', () => {
       { serviceName: 'Michigan', panelName: 'HRC r1.1', build: 'hg19' as const, populations: ['eur', 'mixed'] },
     ];
     expect(verdict(await check(path, { panels, population: 'mixed' }))).toEqual(['error:panel-build-mismatch']);
+    // a Michigan-API server lifts the input over to the panel's build: only a warning there
+    const lifted = await check(path, { panels: [{ ...panels[1], liftsOver: true }], population: 'mixed' });
+    expect(verdict(lifted)).toEqual(['warning:panel-build-mismatch']);
+    expect(lifted.ok).toBe(true);
+    expect(lifted.findings[0].message).toBe('HRC r1.1 on Michigan is hg19; the server lifts your hg38 input over to it (liftOver drops a few variants).');
     const report = await check(path, { panels: panels.slice(0, 1), population: 'eur' });
     expect(verdict(report)).toEqual(['error:population-not-allowed']);
     expect(report.findings[0].fix).toContain('afr, mixed');

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import type { ServerResponse } from 'node:http';
 import { plain, type Context, type Reply } from './context.js';
 import type { OutputFile } from './types.js';
@@ -40,8 +41,8 @@ function send(context: Context, file: OutputFile, response: ServerResponse): 'ha
   };
   if (!context.settings.chunked) headers['Content-Length'] = file.bytes;
   response.writeHead(200, headers);
-  const stream = createReadStream(file.path);
-  stream.on('error', () => response.destroy());
-  stream.pipe(response);
+  // pipeline, not pipe: a client that goes away mid-transfer (a killed download) ends the file stream too,
+  // instead of an unhandled ERR_STREAM_DESTROYED on the response
+  pipeline(createReadStream(file.path), response, () => undefined);
   return 'handled';
 }
