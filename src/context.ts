@@ -5,9 +5,10 @@
  */
 import { isAbsolute, join } from 'node:path';
 import type { ImputationAdapter } from './adapters/types.js';
-import { redact } from './secrets.js';
+import { noSecrets, redact } from './secrets.js';
 import { createStyle, type Style } from './output/style.js';
 import type { Registry, Service } from './registry/types.js';
+import type { Database } from './store/db.js';
 import type { Store } from './store/store.js';
 
 export interface Globals {
@@ -20,7 +21,7 @@ export interface Globals {
 }
 
 export interface OutputStream {
-  write(chunk: string): boolean;
+  write(chunk: string | Uint8Array): boolean;
   isTTY?: boolean;
   columns?: number;
 }
@@ -52,6 +53,7 @@ export class Context {
   readonly now: () => Date;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private openedStore?: Store;
+  private openedDatabase?: Database;
   private loadedRegistry?: Promise<Registry>;
   private readonly adapters = new Map<number, Promise<ImputationAdapter>>();
 
@@ -74,6 +76,15 @@ export class Context {
   /** a line of data on stdout */
   out(text: string): void {
     this.stdout.write(`${redact(text)}\n`);
+  }
+
+  /** a JSON document already serialised (UTF-8, between prefix and suffix), written as is when no secret can be in it */
+  jsonBytes(bytes: Uint8Array, prefix = '', suffix = ''): void {
+    if (noSecrets()) {
+      this.stdout.write(prefix);
+      this.stdout.write(bytes);
+      this.stdout.write(`${suffix}\n`);
+    } else this.out(`${prefix}${Buffer.from(bytes).toString('utf8')}${suffix}`);
   }
 
   json(value: unknown): void {
@@ -104,10 +115,19 @@ export class Context {
   /** opened on first use; better-sqlite3 is loaded only then */
   async store(): Promise<Store> {
     if (!this.openedStore) {
-      const [{ openDatabase }, { Store }] = await Promise.all([import('./store/db.js'), import('./store/store.js')]);
-      this.openedStore = new Store(openDatabase(this.dbPath), this.now);
+      const [database, { Store }] = await Promise.all([this.database(), import('./store/store.js')]);
+      this.openedStore = new Store(database, this.now);
     }
     return this.openedStore;
+  }
+
+  /** the SQLite handle alone, for read paths that need no Store (jobs --json) */
+  async database(): Promise<Database> {
+    if (!this.openedDatabase) {
+      const { openDatabase } = await import('./store/db.js');
+      this.openedDatabase = openDatabase(this.dbPath);
+    }
+    return this.openedDatabase;
   }
 
   registry(): Promise<Registry> {
@@ -133,7 +153,8 @@ export class Context {
   }
 
   close(): void {
-    this.openedStore?.close();
+    this.openedDatabase?.close();
+    this.openedDatabase = undefined;
     this.openedStore = undefined;
   }
 }

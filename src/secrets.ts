@@ -10,6 +10,11 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 6) secrets.add(value);
 }
 
+/** no secret has been read in this process: output can skip redaction (jobs --json writes raw bytes) */
+export function noSecrets(): boolean {
+  return secrets.size === 0;
+}
+
 export function redact(text: string): string {
   let result = text;
   for (const secret of secrets) {

@@ -2,7 +2,6 @@
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { CHILD_STATUSES } from '../adapters/types.js';
-import { childJson, childLine, parentJson, parentLine } from '../output/jobs.js';
 
 export interface JobsOptions {
   status?: string;
@@ -13,13 +12,13 @@ export async function runJobs(options: JobsOptions, context: Context): Promise<n
   if (options.status && !(CHILD_STATUSES as readonly string[]).includes(options.status)) {
     throw new UsageError(`unknown status '${options.status}'`, { hint: `use one of ${CHILD_STATUSES.join(', ')}` });
   }
-  const store = await context.store();
   if (context.globals.json && !context.tty) {
-    // the hot path of scripts and cron: SQLite writes the JSON (see store/json.ts for why)
-    const { parentsJsonText } = await import('../store/json.js');
-    context.out(`{"jobs":${parentsJsonText(store.db, { status: options.status, limit: options.limit })}}`);
+    // the hot path of scripts and cron: SQLite keeps the JSON ready (see store/json.ts for why)
+    const [database, { parentsJsonBytes }] = await Promise.all([context.database(), import('../store/json.js')]);
+    context.jsonBytes(parentsJsonBytes(database, { status: options.status, limit: options.limit }), '{"jobs":', '}');
     return 0;
   }
+  const [store, { childJson, childLine, parentJson, parentLine }] = await Promise.all([context.store(), import('../output/jobs.js')]);
   const parents = store.listParents({ status: options.status, limit: options.limit });
   const children = store.childrenOf(parents.map((parent) => parent.id));
 

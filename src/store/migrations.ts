@@ -2,6 +2,8 @@
  * Numbered migrations (Signal Desktop style): the database's user_version says how many have run.
  * All pending ones run in one transaction; a database written by a newer fedimpute is refused.
  */
+import { jobDocsMigration } from './json.js';
+
 export const MIGRATIONS: readonly string[] = [
   // 1: parents and children in one table, as in the seed; append-only status history
   `CREATE TABLE jobs (
@@ -78,6 +80,8 @@ export const MIGRATIONS: readonly string[] = [
      until TEXT NOT NULL,
      PRIMARY KEY (job_id, name)
    );`,
+  // 4: each parent's `jobs --json` document kept ready by triggers (start-up budget; see json.ts)
+  jobDocsMigration(),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parentJson } from '../../src/output/jobs.js';
 import { openDatabase } from '../../src/store/db.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { parentsJsonText } from '../../src/store/json.js';
 import { Store } from '../../src/store/store.js';
 import { tempDir } from '../helpers/cli.js';
@@ -51,6 +52,19 @@ describe('parentsJsonText', () => {
   it('an empty store gives []', () => {
     const store = new Store(openDatabase(join(tmp.path, 'b.db')));
     expect(parentsJsonText(store.db)).toBe('[]');
+    store.close();
+  });
+
+  it('a store from before job_docs gets every document on migration', () => {
+    const path = join(tmp.path, 'old.db');
+    let clock = Date.parse('2025-08-01T00:00:00Z');
+    const old = new Store(openDatabase(path, MIGRATIONS.slice(0, 3)), () => new Date((clock += 1000)));
+    old.insertParent({ id: 'o1', name: 'old one' }, [{ id: 'o1-a', name: null, service_id: 1, status: 'running', progress: 40 }]);
+    old.insertParent({ id: 'o2', name: 'old two' }, [{ id: 'o2-a', name: null, service_id: 2 }]);
+    old.close();
+    const store = new Store(openDatabase(path));
+    expect(JSON.parse(parentsJsonText(store.db))).toEqual(reference(store));
+    expect(reference(store).map((job) => job.id)).toEqual(['o2', 'o1']);
     store.close();
   });
 });
