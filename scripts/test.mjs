@@ -25,5 +25,10 @@ try {
   failed = Math.max(failed, 1);
 }
 rmSync(dir, { recursive: true, force: true });
+// vitest fails a run for errors outside any test (an unhandled rejection, say): count that as a failure
+if (result.status !== 0 && failed === 0) {
+  failed = 1;
+  console.log('vitest failed the run for an error outside the tests (see "Unhandled Errors" above)');
+}
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(result.status ?? 1);

@@ -50,7 +50,11 @@ export async function parseMultipart(request: IncomingMessage, boundary: string,
     else {
       const safe = basename(filename).replace(/[^A-Za-z0-9._-]/g, '_') || 'upload';
       const path = join(dir, `${form.files.length}-${safe}`);
-      sink = { kind: 'file', stream: createWriteStream(path), entry: { field: name, filename, path, bytes: 0 } };
+      const stream = createWriteStream(path);
+      // a client that goes away mid-upload destroys the stream while a write is in flight: that write's
+      // ERR_STREAM_DESTROYED must not become an uncaught 'error' event (the upload is dropped anyway)
+      stream.on('error', () => undefined);
+      sink = { kind: 'file', stream, entry: { field: name, filename, path, bytes: 0 } };
     }
   };
 

@@ -60,6 +60,8 @@ export async function receiveSubmission(request: IncomingMessage, settings: Sett
 
 function fileSink(path: string, info: AttachmentInfo): PartSink {
   const stream = createWriteStream(path);
+  // errors reach the parser through end()'s callback; an aborted upload must not leave an uncaught 'error'
+  stream.on('error', () => undefined);
   return {
     async write(chunk) {
       info.size += chunk.length;
