@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import type { Context, Globals } from './context.js';
+import { globalsFrom, type Context, type Globals } from './context.js';
 import { EXIT, UsageError } from './errors.js';
 
 const require = createRequire(import.meta.url);
@@ -40,14 +40,7 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
       const command = parameters.at(-1) as Command;
       const options = command.optsWithGlobals() as Record<string, unknown>;
       const args = command.args;
-      const context = makeContext({
-        config: options.config as string | undefined,
-        db: options.db as string | undefined,
-        json: Boolean(options.json),
-        quiet: Boolean(options.quiet),
-        verbose: Boolean(options.verbose),
-        color: options.color !== false,
-      });
+      const context = makeContext(globalsFrom(options));
       const run = await load();
       const result = await run(options, context, args);
       if (typeof result === 'number') exitCode = result;

@@ -20,6 +20,18 @@ export interface Globals {
   color: boolean;
 }
 
+/** the global options as commander or the fast path parsed them (`--no-color` arrives as color: false) */
+export function globalsFrom(options: Record<string, unknown>): Globals {
+  return {
+    config: options.config as string | undefined,
+    db: options.db as string | undefined,
+    json: Boolean(options.json),
+    quiet: Boolean(options.quiet),
+    verbose: Boolean(options.verbose),
+    color: options.color !== false,
+  };
+}
+
 export interface OutputStream {
   write(chunk: string | Uint8Array): boolean;
   isTTY?: boolean;

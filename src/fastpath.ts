@@ -9,7 +9,7 @@
  * each command's --help and runs the same command lines through both roads.
  */
 import { parseArgs } from 'node:util';
-import type { Context, Globals } from './context.js';
+import { globalsFrom, type Context, type Globals } from './context.js';
 import { UsageError } from './errors.js';
 
 type Action = (options: Record<string, unknown>, context: Context, args: string[]) => Promise<number | void>;
@@ -69,14 +69,7 @@ export function fastPath(argv: readonly string[]): ((makeContext: (globals: Glob
       options[camelCase(flag)] = typeof value === 'string' && command.parse?.[flag] ? command.parse[flag](value) : value;
     }
     return async (makeContext) => {
-      const context = makeContext({
-        config: options.config as string | undefined,
-        db: options.db as string | undefined,
-        json: Boolean(options.json),
-        quiet: Boolean(options.quiet),
-        verbose: Boolean(options.verbose),
-        color: options.color !== false,
-      });
+      const context = makeContext(globalsFrom(options));
       const run = await command.load();
       const result = await run(options, context, positionals.slice(1));
       return typeof result === 'number' ? result : 0;

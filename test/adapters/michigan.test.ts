@@ -38,7 +38,8 @@ async function request(overrides: Partial<SubmitRequest> = {}): Promise<SubmitRe
 
 describe('Michigan adapter', () => {
   test('submit sends the documented form; status/details/outputs map the job', async () => {
-    const adapter = await setup();
+    // a queue long enough to be seen on a loaded machine
+    const adapter = await setup({ timing: { queuedMs: 400 } });
     let sent = 0;
     const outcome = await adapter.submit(await request({ meta: true, onProgress: (bytes) => (sent = bytes) }));
     expect(outcome.kind).toBe('submitted');

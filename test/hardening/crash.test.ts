@@ -14,6 +14,7 @@ import { generateVcf } from '../../src/vcf/generate.js';
 import { runCli, spawnCli, tempDir } from '../helpers/cli.js';
 import { jobRows } from '../helpers/store.js';
 import { remoteJobsOf, writeRegistry } from './support.js';
+import { seededRandom } from '../../src/domain/random.js';
 
 const KILLS = 20;
 const tmp = tempDir('fedimpute-crash-');
@@ -38,17 +39,6 @@ afterAll(async () => {
   tmp.cleanup();
 }, 30_000);
 
-/** mulberry32, so the kill moments are the same on every run */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const env = (db: string) => ({ FEDIMPUTE_CONFIG: registry.config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '10', ...registry.env });
 
@@ -61,7 +51,7 @@ describe('SIGKILL during submit, then one poll', () => {
     const window = (Date.now() - started) * 1.2;
     expect(clean.code, clean.stderr).toBe(0);
 
-    const random = prng(2026);
+    const random = seededRandom(2026);
     let survived = 0;
     const moments: number[] = [];
     for (let kill = 0; kill < KILLS; kill++) {

@@ -85,7 +85,8 @@ describe('Michigan emulator', () => {
   });
 
   test('submit: unknown field 400, per-user limit, unique ids, progression to success with a decryptable zip', async () => {
-    emulator = await startMichiganEmulator({ maxJobsPerUser: 2 });
+    // a queue long enough to be seen on a loaded machine
+    emulator = await startMichiganEmulator({ maxJobsPerUser: 2, timing: { queuedMs: 500 } });
     const file = await vcf();
     expect(await submit({ ...base, bogus: '1' }, [file])).toEqual({ status: 400, text: "Parameter 'bogus' not found." });
     const first = await submit(base, [file]);

@@ -62,11 +62,15 @@ describe('service-info', () => {
 
 describe('runs (spec flavor)', () => {
   it('runs QUEUED → COMPLETE with File outputs whose contents match expectedOutputs', async () => {
-    await start();
+    // a queue long enough to be seen on a loaded machine; then wait for the end rather than guess its time
+    await start({ timing: { ...FAST, queuedMs: 400 } });
     const { run_id } = (await (await submit()).json()) as { run_id: string };
     expect((await json(`/runs/${run_id}/status`)).body.state).toBe('QUEUED');
-    await sleep(60);
-    const { body } = await json(`/runs/${run_id}`);
+    let body = (await json(`/runs/${run_id}`)).body;
+    for (let waited = 0; body.state !== 'COMPLETE' && waited < 10_000; waited += 50) {
+      await sleep(50);
+      body = (await json(`/runs/${run_id}`)).body;
+    }
     expect(body.state).toBe('COMPLETE');
     expect(body.request.tags).toEqual({ fedimpute_parent: 'P', fedimpute_child: 'C' });
     expect(Object.keys(body.outputs)).toEqual(['imputed_dose', 'imputed_info', 'log']);
