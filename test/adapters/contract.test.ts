@@ -1,0 +1,152 @@
+/**
+ * One contract, both protocols: every adapter is driven through the same caller-side script against its
+ * emulator — check, submit, find again by child, one list request for many jobs, details to the end,
+ * outputs that download, cancel. Protocol quirks are tested in michigan.test.ts and wes.test.ts.
+ */
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createMichiganAdapter } from '../../src/adapters/michigan/index.js';
+import type { ImputationAdapter, SubmitRequest } from '../../src/adapters/types.js';
+import { createWesAdapter } from '../../src/adapters/wes/index.js';
+import { startMichiganEmulator } from '../../src/sandbox/michigan/index.js';
+import { startWesEmulator } from '../../src/sandbox/wes/index.js';
+import { generateVcf } from '../../src/vcf/generate.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fedimpute-contract-'));
+const cwl = join(dir, 'impute.cwl');
+writeFileSync(cwl, 'cwlVersion: v1.2\n');
+const HTTP = { retries: 3, baseDelayMs: 1, maxDelayMs: 5 };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Subject {
+  adapter: ImputationAdapter;
+  /** requests the emulator saw, as "METHOD path" */
+  requests: () => string[];
+  /** is this request the protocol's "list every job" call */
+  isList: (request: string) => boolean;
+  /** headers to fetch an output URL with */
+  outputHeaders: Record<string, string>;
+  close: () => Promise<void>;
+}
+
+const subjects: Record<string, () => Promise<Subject>> = {
+  michigan: async () => {
+    const emulator = await startMichiganEmulator({ timing: { queuedMs: 100, runningMs: 150, exportingMs: 20 } });
+    const adapter = createMichiganAdapter(
+      {
+        id: 1, slug: 'mich', name: 'Michigan emulator', type: 'michigan', base_url: emulator.url, token: { kind: 'env', variable: 'T' },
+        max_samples: 50_000, source: { file: 'services.yaml', index: 0 },
+        panels: [{ id: 37, name: 'H3Africa v6', remote_id: 'apps@h3africa-v6hc-s@1.0.0', build: 'hg38', populations: ['afr', 'mixed', 'off'] }],
+      },
+      { token: emulator.tokenFor('alice'), http: HTTP },
+    );
+    return {
+      adapter,
+      requests: () => emulator.requests.map((request) => `${request.method} ${request.path}`),
+      isList: (request) => request === 'GET /api/v2/jobs',
+      outputHeaders: {},
+      close: () => emulator.close(),
+    };
+  },
+  wes: async () => {
+    const emulator = await startWesEmulator({ token: 'wes-contract-token', timing: { queuedMs: 100, initializingMs: 20, runningMs: 150 } });
+    const adapter = createWesAdapter(
+      {
+        id: 2, slug: 'wes', name: 'WES emulator', type: 'wes', base_url: emulator.url, api_prefix: '/ga4gh/wes/v1', token: { kind: 'env', variable: 'T' },
+        source: { file: 'services.yaml', index: 1 },
+        workflow: { url: 'impute.cwl', type: 'CWL', version: 'v1.2', attachments: [cwl], engine_parameters: {} },
+        input: { mode: 'attachment' },
+        params: { target_vcf: { class: 'File', path: '{{input}}' }, job: '{{job_id}}' },
+        outputs: { include: ['**/*.dose.vcf.gz', '**/*.info.gz'] },
+        panels: [{ id: 39, name: '1000G', build: 'hg38', populations: [], params: {} }],
+      },
+      { token: 'wes-contract-token', http: HTTP },
+    );
+    return {
+      adapter,
+      requests: () => emulator.requests.map((request) => `${request.method} ${request.path}`),
+      isList: (request) => request === 'GET /ga4gh/wes/v1/runs',
+      outputHeaders: { Authorization: 'Bearer wes-contract-token' },
+      close: () => emulator.close(),
+    };
+  },
+};
+
+let current: Subject | undefined;
+afterEach(async () => {
+  await current?.close();
+  current = undefined;
+});
+
+async function request(child: string, panelId: number): Promise<SubmitRequest> {
+  const path = join(dir, `${child}.vcf.gz`);
+  await generateVcf(path, { samples: 24, chromosomes: ['20'], recordsPerChromosome: 50, chrPrefix: true });
+  return {
+    parentId: 'parent-contract', childId: child, jobName: `contract [${child}]`, files: [{ path, name: `${child}.vcf.gz`, size: statSync(path).size }],
+    panelId, build: 'hg38', phasing: 'eagle', mode: 'imputation', population: 'off', password: 'Contract0Password0Abc',
+  };
+}
+
+describe.each(Object.keys(subjects))('adapter contract: %s', (name) => {
+  const panelId = name === 'michigan' ? 37 : 39;
+
+  test('check: reachable, token accepted, no problems', async () => {
+    current = await subjects[name]();
+    const check = await current.adapter.check();
+    expect(check).toMatchObject({ reachable: true, problems: [] });
+    expect(check.tokenValid).not.toBe(false);
+    expect(check.version).toBeTruthy();
+  });
+
+  test('submit, find again by child, many statuses in one list request, details to completion, outputs that download', async () => {
+    current = await subjects[name]();
+    const { adapter } = current;
+    const ids: string[] = [];
+    for (const child of ['child-a', 'child-b']) {
+      const outcome = await adapter.submit(await request(child, panelId));
+      expect(outcome.kind).toBe('submitted');
+      ids.push((outcome as { remoteId: string }).remoteId);
+    }
+    expect(await adapter.findByChild('child-b', 'parent-contract')).toBe(ids[1]);
+    expect(await adapter.findByChild('child-never', 'parent-contract')).toBeNull();
+
+    const before = current.requests().length;
+    const states = await adapter.statusMany(ids);
+    const made = current.requests().slice(before);
+    expect(made.filter(current.isList)).toHaveLength(1);
+    expect([...states.keys()].sort()).toEqual([...ids].sort());
+    for (const state of states.values()) expect(['queued', 'running', 'completed']).toContain(state.status);
+
+    let state = await adapter.details(ids[0]);
+    for (let waited = 0; state.status !== 'completed' && waited < 15_000; waited += 50) {
+      expect(state.status === null || ['queued', 'running'].includes(state.status)).toBe(true);
+      await sleep(50);
+      state = await adapter.details(ids[0]);
+    }
+    expect(state).toMatchObject({ remoteId: ids[0], status: 'completed' });
+    expect((await adapter.status(ids[0])).status).toBe('completed');
+
+    let outputs = await adapter.outputs(ids[0]);
+    for (let waited = 0; outputs.length === 0 && waited < 5_000; waited += 100) (await sleep(100), (outputs = await adapter.outputs(ids[0])));
+    const http = outputs.filter((output) => output.scheme === 'http');
+    expect(http.length).toBeGreaterThan(0);
+    const response = await fetch(http[0].url, { headers: current.outputHeaders });
+    expect(response.status).toBe(200);
+    expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(0);
+  });
+
+  test('cancel: a waiting job is canceled or its cancel requested; a finished one is said to be finished', async () => {
+    current = await subjects[name]();
+    const { adapter } = current;
+    const outcome = await adapter.submit(await request('child-c', panelId));
+    const id = (outcome as { remoteId: string }).remoteId;
+    expect(['canceled', 'requested']).toContain((await adapter.cancel(id)).kind);
+    const finished = (await adapter.submit(await request('child-d', panelId))) as { remoteId: string };
+    let state = await adapter.status(finished.remoteId);
+    for (let waited = 0; state.status !== 'completed' && waited < 15_000; waited += 50) (await sleep(50), (state = await adapter.status(finished.remoteId)));
+    // a finished job: Michigan says so; a WES server may only accept the request (cancel can be a no-op)
+    expect(['already-finished', 'requested']).toContain((await adapter.cancel(finished.remoteId)).kind);
+  });
+});
