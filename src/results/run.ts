@@ -92,6 +92,7 @@ async function sameOriginAuth(service: WesService, env: NodeJS.ProcessEnv): Prom
   const token = resolveToken(service, env);
   const origin = new URL(service.base_url).origin;
   if (!token) return () => undefined;
-  const header = service.auth_header && service.auth_header.toLowerCase() !== 'authorization' ? { [service.auth_header]: token } : { authorization: `Bearer ${token}` };
+  const { authHeaders } = await import('../adapters/wes/form.js');
+  const header = authHeaders(service, token);
   return (url) => (/^https?:/i.test(url) && new URL(url).origin === origin ? header : undefined);
 }

@@ -9,17 +9,15 @@
  * - starter kit: /status is a transient 400 right after submit → status null (keep the previous one).
  * - POST /runs is never retried once a response was received (the HTTP layer never retries POST).
  */
-import { statSync } from 'node:fs';
-import { basename } from 'node:path';
 import { AuthError, FedimputeError, RemoteError } from '../../errors.js';
 import type { WesService } from '../../registry/types.js';
 import { redact, registerSecret } from '../../secrets.js';
 import { createHttpClient, type HttpResponse } from '../http.js';
-import { multipartBody, type FormPart } from '../multipart.js';
+import { multipartBody } from '../multipart.js';
 import { errorMessage, readJson } from '../responses.js';
+import { authHeaders, runForm } from './form.js';
 import type { AdapterOptions, CancelOutcome, ImputationAdapter, RemoteJobState, RemoteOutput, ServiceCheck, SubmitOutcome, SubmitRequest } from '../types.js';
 import { selectOutputs } from './outputs.js';
-import { inputReference, renderParams } from './params.js';
 import { capabilitiesOf, RunIdSchema, RunListSchema, RunLogSchema, ServiceInfoSchema, StatusSchema, TaskListSchema, workflowProblems, type Capabilities, type RunLog, type RunStatus } from './schemas.js';
 import { mapWesState, WES_TERMINAL } from './states.js';
 
@@ -168,37 +166,9 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
   }
 
   async function submit(request: SubmitRequest): Promise<SubmitOutcome> {
-    const panel = service.panels.find((candidate) => candidate.id === request.panelId);
-    if (!panel) return { kind: 'rejected', message: `panel ${request.panelId} is not configured for ${name}` };
-    const references = request.files.map((file) => inputReference(service.input, file.name));
-    const params = renderParams(service.params ?? {}, {
-      input: references[0] ?? '',
-      inputs: references,
-      build: request.build,
-      population: request.population,
-      jobId: request.childId,
-      panel: panel.params,
-      where: `service ${service.slug}, panel ${panel.id}`,
-    });
     const info = await serviceInfo();
-    const parts: FormPart[] = [
-      { name: 'workflow_url', value: service.workflow.url },
-      { name: 'workflow_type', value: service.workflow.type },
-      { name: 'workflow_type_version', value: service.workflow.version },
-      { name: 'workflow_params', value: JSON.stringify(params) },
-      { name: 'tags', value: JSON.stringify({ fedimpute_parent: request.parentId, fedimpute_child: request.childId }) },
-      { name: 'workflow_engine_parameters', value: JSON.stringify(service.workflow.engine_parameters ?? {}) },
-    ];
-    if (info.v11 && service.workflow.engine) parts.push({ name: 'workflow_engine', value: service.workflow.engine });
-    if (info.v11 && service.workflow.engine_version) parts.push({ name: 'workflow_engine_version', value: service.workflow.engine_version });
-    for (const path of service.workflow.attachments ?? []) {
-      parts.push({ name: 'workflow_attachment', filename: basename(path), path, size: statSync(path).size });
-    }
-    if (service.input.mode === 'attachment') {
-      for (const file of request.files) {
-        parts.push({ name: 'workflow_attachment', filename: file.name, path: file.path, size: file.size, contentType: 'application/gzip' });
-      }
-    }
+    const parts = runForm(service, request, info.v11);
+    if ('rejected' in parts) return { kind: 'rejected', message: parts.rejected };
     const form = multipartBody(parts, request.onProgress);
     const response = await http.request({
       method: 'POST',
@@ -351,13 +321,6 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
     outputs,
     cancel,
   };
-}
-
-function authHeaders(service: WesService, token: string | undefined): Record<string, string> {
-  if (!token) return {};
-  const header = service.auth_header;
-  if (header && header.toLowerCase() !== 'authorization') return { [header]: token };
-  return { authorization: `Bearer ${token}` };
 }
 
 function parseTags(tags: unknown): Record<string, unknown> | undefined {
