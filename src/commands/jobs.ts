@@ -1,7 +1,6 @@
 /** `fedimpute jobs`: parents with their children as a tree. Reads the store only: no network, no zod. */
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { CHILD_STATUSES } from '../adapters/types.js';
 
 export interface JobsOptions {
   status?: string;
@@ -9,8 +8,11 @@ export interface JobsOptions {
 }
 
 export async function runJobs(options: JobsOptions, context: Context): Promise<number> {
-  if (options.status && !(CHILD_STATUSES as readonly string[]).includes(options.status)) {
-    throw new UsageError(`unknown status '${options.status}'`, { hint: `use one of ${CHILD_STATUSES.join(', ')}` });
+  if (options.status) {
+    const { CHILD_STATUSES } = await import('../adapters/types.js');
+    if (!(CHILD_STATUSES as readonly string[]).includes(options.status)) {
+      throw new UsageError(`unknown status '${options.status}'`, { hint: `use one of ${CHILD_STATUSES.join(', ')}` });
+    }
   }
   if (context.globals.json && !context.tty) {
     // the hot path of scripts and cron: SQLite keeps the JSON ready (see store/json.ts for why)
