@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
 import { Store } from '../../src/store/store.js';
-import { cleanEnv, ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { cleanEnv, ROOT, runCli, runTty as runTtyWith, tempDir, type CliResult } from '../helpers/cli.js';
 
 const tmp = tempDir('fedimpute-cli-');
 afterAll(() => tmp.cleanup());
@@ -15,15 +15,8 @@ copyFileSync(join(ROOT, 'services.example.yaml'), EXAMPLE);
 const ANSI = /\u001b\[[0-9;]*m/;
 const STACK = /^ {4}at /m;
 
-/** run the binary under a pseudo-terminal (util-linux script), so stdout and stderr are TTYs */
-function runTty(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const command = ['node', 'bin/fedimpute', ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
-  return new Promise((resolve) => {
-    execFile('/usr/bin/script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: cleanEnv({ TERM: 'xterm', ...env }) }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: String(stdout).replace(/\r\n/g, '\n'), stderr: String(stderr) });
-    });
-  });
-}
+/** run the binary under a pseudo-terminal (shared helper), here with env only */
+const runTty = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runTtyWith(args, { env });
 
 /** a store with one parent of 3 children (completed, running, failed) and one queued parent */
 function filledStore(path: string): { running: string; queued: string } {

@@ -60,3 +60,23 @@ export function tempDir(prefix = 'fedimpute-test-'): { path: string; cleanup: ()
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
 }
+
+/**
+ * Run the binary under a pseudo-terminal (util-linux `script`), so stdout and stderr are TTYs: tables,
+ * colour, live redraws. Both streams arrive mixed on stdout, with CRLF line ends turned into LF.
+ */
+export function runTty(args: string[], options: CliOptions & { columns?: number } = {}): Promise<CliResult> {
+  const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+  const size = options.columns ? `stty cols ${options.columns} rows 40 2>/dev/null; ` : '';
+  const command = `${size}${[process.execPath, BIN, ...args].map(quote).join(' ')}`;
+  return new Promise((resolvePromise) => {
+    execFile(
+      '/usr/bin/script',
+      ['-qec', command, '/dev/null'],
+      { cwd: options.cwd ?? ROOT, env: cleanEnv({ TERM: 'xterm', ...options.env }), timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        resolvePromise({ code: error ? Number(error.code ?? 1) : 0, stdout: String(stdout).replace(/\r\n/g, '\n'), stderr: String(stderr) });
+      },
+    );
+  });
+}

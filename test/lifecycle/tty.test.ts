@@ -1,0 +1,53 @@
+/**
+ * What a person at a terminal sees, through a pseudo-terminal: submit's per-child upload lines and result
+ * table, watch's live table with its footer, status's table fitted to the terminal width, download's list.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runTty } from '../helpers/cli.js';
+import { startFederation, type Federation } from '../helpers/federation.js';
+
+// eslint-disable-next-line no-control-regex
+const plain = (text: string) => text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+let fed: Federation;
+const tty = (args: string[], columns = 160) =>
+  runTty(args, { cwd: fed.dir, columns, env: { FEDIMPUTE_CONFIG: fed.config, FEDIMPUTE_DB: fed.db, FEDIMPUTE_RETRY_BASE_MS: '20', ...fed.env } });
+
+beforeAll(async () => {
+  fed = await startFederation({ michigan: [{}], wes: [{ flavor: 'spec' }] });
+});
+afterAll(async () => fed?.close());
+
+describe.runIf(existsSync('/usr/bin/script'))('on a terminal', () => {
+  test('submit → watch → status → download, as a person sees them', async () => {
+    const vcf = await fed.vcf('tty.vcf.gz');
+    const submitted = await tty(['submit', '--services', '1,11', vcf]);
+    expect(submitted.code, submitted.stdout).toBe(0);
+    const submitText = plain(submitted.stdout);
+    expect(submitText).toMatch(/✔ [0-9a-f]{8} tty — all 2 child jobs submitted/);
+    expect(submitText).toMatch(/SERVICE.*PANEL.*REMOTE JOB.*STATUS/);
+    expect(submitText).toContain('follow it with: fedimpute watch');
+    expect(submitted.stdout).toMatch(/\u001b\[3\dm/); // colour on a terminal
+
+    const watched = await tty(['watch', 'last', '--interval', '0.2']);
+    expect(watched.code, watched.stdout).toBe(0);
+    const watchText = plain(watched.stdout);
+    expect(watchText).toContain('Ctrl-C stops watching, jobs keep running');
+    expect(watchText).toContain('all children finished');
+    expect(watchText).toMatch(/✔ completed/);
+    expect(watchText).toMatch(/2\/2 jobs completed, 0 failed, 0 running/);
+
+    const narrow = await tty(['status', 'last'], 100);
+    expect(narrow.code).toBe(0);
+    const lines = plain(narrow.stdout).split('\n').filter((line) => line.startsWith('│') || line.startsWith('┌'));
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(100);
+
+    const downloaded = await tty(['download', 'last', '--out', 'tty-results']);
+    expect(downloaded.code, downloaded.stdout).toBe(0);
+    const downloadText = plain(downloaded.stdout);
+    expect(downloadText).toContain('✔ mich1/chr20.dose.vcf.gz');
+    expect(downloadText).toContain('✔ wes1/');
+    expect(downloadText).toMatch(/files downloaded .*manifest: /);
+  });
+});
