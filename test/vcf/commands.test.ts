@@ -1,0 +1,106 @@
+/**
+ * `check`, `prepare` and `submit --prepare` through the real binary: exit codes, the per-file report, the
+ * finding codes in --json, per-chromosome BGZF output the checker (and tabix, where installed) accepts,
+ * PLINK input, BGEN refused, and a prepared multi-chromosome upload.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startFederation, type Federation } from '../helpers/federation.js';
+import { jobRows } from '../helpers/store.js';
+import { writeFileset } from './corpus.js';
+
+let fed: Federation;
+beforeAll(async () => {
+  fed = await startFederation({ michigan: [{}] });
+});
+afterAll(async () => fed?.close());
+
+describe('check', () => {
+  test('a good file: exit 0, one row of facts, no findings', async () => {
+    const good = await fed.vcf('good.chr20.vcf.gz');
+    const result = await fed.run(['check', '--build', 'hg38', good]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`${good}\tbgzf\tVCFv4.2\t24\t200\tchr20\thg38\tphased\tyes\t${result.stdout.split('\t')[9]}`);
+    expect(result.stderr).toContain('ready to submit');
+  });
+
+  test('a multi-chromosome hg19-named file checked for hg38: exit 2, both findings with their fixes, --json codes', async () => {
+    const multi = await fed.vcf('multi.vcf.gz', { chromosomes: ['1', '2', '20'], chrPrefix: false, recordsPerChromosome: 40 });
+    const result = await fed.run(['check', '--build', 'hg38', multi]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('error\tmultiple-chromosomes');
+    expect(result.stdout).toContain('error\tchr-naming');
+    expect(result.stdout).toContain('run `fedimpute prepare --build hg38`');
+    const report = JSON.parse((await fed.run(['check', '--build', 'hg38', '--json', multi])).stdout);
+    expect(report.ok).toBe(false);
+    expect(report.findings.map((finding: { code: string }) => finding.code)).toEqual(expect.arrayContaining(['multiple-chromosomes', 'chr-naming']));
+    expect(report.files[0]).toMatchObject({ compression: 'bgzf', samples: 24, records: 120, chromosomes: ['1', '2', '20'], namingBuild: 'hg19' });
+  });
+
+  test('with --services: a population the panel does not have is an error', async () => {
+    const good = await fed.vcf('pop.chr20.vcf.gz');
+    const result = await fed.run(['check', '--services', '1', '--population', 'eur', '--json', good]);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).findings.map((finding: { code: string }) => finding.code)).toEqual(['population-not-allowed']);
+  });
+});
+
+describe('prepare', () => {
+  test('splits per chromosome, renames for hg38, and the checker (and tabix) accept every output', async () => {
+    const multi = await fed.vcf('split.vcf.gz', { chromosomes: ['1', '20', 'X'], chrPrefix: false, recordsPerChromosome: 30 });
+    const out = join(fed.dir, 'prepared');
+    const result = await fed.run(['prepare', multi, '--build', 'hg38', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    const files = readdirSync(out).filter((name) => name.endsWith('.vcf.gz')).sort();
+    expect(files).toEqual(['split.chr1.vcf.gz', 'split.chr20.vcf.gz', 'split.chrX.vcf.gz']);
+    expect(result.stdout.split('\n').filter(Boolean).map((line) => line.split('\t').slice(1, 3))).toEqual([['chr1', '30'], ['chr20', '30'], ['chrX', '30']]);
+    for (const file of files) {
+      const check = await fed.run(['check', '--build', 'hg38', join(out, file)]);
+      expect(check.code, check.stdout).toBe(0);
+      if (existsSync('/usr/bin/tabix')) execFileSync('/usr/bin/tabix', ['-f', '-p', 'vcf', join(out, file)]);
+    }
+  });
+
+  test('a PLINK .bed fileset becomes per-chromosome VCFs, with the strand/REF warning', async () => {
+    const base = join(fed.dir, 'array');
+    const fam = Array.from({ length: 24 }, (_, index) => `F${index} I${index + 1} 0 0 1 -9`);
+    const bim = ['20\trs1\t0\t1000\tA\tG', '20\trs2\t0\t2000\tC\tT'];
+    writeFileset(base, fam, bim, bim.map((_, variant) => fam.map((__, sample) => (sample + variant) % 4)));
+    const out = join(fed.dir, 'from-plink');
+    const result = await fed.run(['prepare', `${base}.bed`, '--build', 'hg38', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/warning: .*strand and REF/);
+    expect(readdirSync(out)).toContain('array.chr20.vcf.gz');
+  });
+
+  test('BGEN: exit 2, "not supported yet", and how to convert', async () => {
+    const result = await fed.run(['prepare', join(fed.dir, 'x.bgen'), '--build', 'hg38']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toMatch(/^error: .*x\.bgen: BGEN input is not supported yet; convert it to VCF with `plink2 --bgen/);
+  });
+});
+
+describe('submit --prepare', () => {
+  test('a multi-chromosome hg19-named VCF is split and renamed, then uploaded as one child with every file', async () => {
+    const multi = await fed.vcf('whole.vcf.gz', { chromosomes: ['20', '21'], chrPrefix: false, recordsPerChromosome: 30 });
+    const result = await fed.run(['submit', '--services', '1', '--prepare', '--build', 'hg38', '--json', multi]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/prepared 2 files for hg38 in /);
+    const parentId = JSON.parse(result.stdout).parent_job_id as string;
+    const parent = jobRows(fed.db).find((row) => row.id === parentId)!;
+    const inputs = JSON.parse(String(parent.input_files)) as { name: string; sha256: string }[];
+    expect(inputs.map((input) => input.name)).toEqual(['whole.chr20.vcf.gz', 'whole.chr21.vcf.gz']);
+    expect(inputs.every((input) => /^[0-9a-f]{64}$/.test(input.sha256))).toBe(true);
+    const job = fed.michigan[0].jobs.find((candidate) => candidate.name.includes(String(jobRows(fed.db).find((row) => row.parent_job_id === parentId)!.id)))!;
+    expect(job.files.map((file) => file.name)).toEqual(['whole.chr20.vcf.gz', 'whole.chr21.vcf.gz']);
+    expect(job.params.build).toBe('hg38');
+  });
+
+  test('--prepare without --build: exit 2, nothing recorded', async () => {
+    const result = await fed.run(['submit', '--services', '1', '--prepare', join(fed.dir, 'whole.vcf.gz')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe('error: --prepare needs --build hg19 or hg38 (the build to name the chromosomes for)');
+  });
+});
