@@ -65,11 +65,6 @@ export class RemoteError extends FedimputeError {
   }
 }
 
-/** Ctrl-C. */
-export class InterruptedError extends FedimputeError {
-  override readonly exitCode = EXIT.interrupted;
-}
-
 /** A command finished its work but wants a non-zero exit (watch: failures settled, timeout). */
 export class ExitStatus extends FedimputeError {
   constructor(

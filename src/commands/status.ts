@@ -1,6 +1,6 @@
 /** `fedimpute status <parent> [--refresh] [--exit-status]`: the parent and its children from the store. */
 import type { Context } from '../context.js';
-import { EXIT, ExitStatus } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { parentJson } from '../output/jobs.js';
 import { childTable, parentBlock } from '../output/status.js';
 import type { JobRow } from '../store/rows.js';
@@ -37,4 +37,3 @@ export function settledExitCode(parent: JobRow, children: JobRow[]): number {
   return children.every((child) => child.status === 'completed') ? EXIT.ok : EXIT.jobFailed;
 }
 
-export { ExitStatus };

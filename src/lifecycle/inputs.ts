@@ -8,10 +8,6 @@ import type { Build } from '../registry/types.js';
 import type { StoredInput } from '../store/rows.js';
 import type { CheckReport, PanelChoice } from '../vcf/check.js';
 
-export interface InputProblem {
-  message: string;
-}
-
 export function statInputs(paths: string[], cwd: string, problems: string[]): { path: string; name: string; size: number }[] {
   const inputs: { path: string; name: string; size: number }[] = [];
   if (paths.length === 0) problems.push('no input file given');
