@@ -9,6 +9,7 @@ import { parseDuration } from '../domain/duration.js';
 import { refreshParents, type Change, type RefreshResult } from '../lifecycle/refresh.js';
 import { childTable, changeLine, parentBlock } from '../output/status.js';
 import type { LiveArea } from '../output/live.js';
+import type { Store } from '../store/store.js';
 import { settledExitCode } from './status.js';
 
 export interface WatchOptions {
@@ -41,13 +42,13 @@ export async function runWatch(options: WatchOptions, context: Context, [referen
     }
     const parent = store.get(parentId)!;
     if (parent.settled) {
-      draw(context, live, parentId, problems, undefined);
+      draw(context, store, live, parentId, problems, undefined);
       live?.done();
       return settledExitCode(parent, store.children(parentId));
     }
     const elapsed = context.now().getTime() - started;
     if (timeoutMs !== undefined && elapsed >= timeoutMs) {
-      draw(context, live, parentId, problems, undefined);
+      draw(context, store, live, parentId, problems, undefined);
       live?.done();
       context.info(`still running after ${options.timeout}; the jobs keep running (fedimpute watch ${parentId.slice(0, 8)} to follow again)`);
       return EXIT.pending;
@@ -55,7 +56,7 @@ export async function runWatch(options: WatchOptions, context: Context, [referen
     // back off while services fail, up to five minutes between cycles
     let wait = failures > 0 ? Math.min(Math.max(intervalMs, 200) * 2 ** (failures - 1), MAX_BACKOFF_MS) : intervalMs;
     if (timeoutMs !== undefined) wait = Math.min(wait, Math.max(0, timeoutMs - elapsed));
-    await countdown(context, live, parentId, problems, wait);
+    await countdown(context, store, live, parentId, problems, wait);
   }
   live?.done();
   context.info('stopped watching; the jobs keep running');
@@ -82,20 +83,20 @@ function emit(context: Context, change: Change): void {
   else context.out(changeLine(change));
 }
 
-async function countdown(context: Context, live: LiveArea | undefined, parentId: string, problems: RefreshResult['problems'], wait: number) {
+async function countdown(context: Context, store: Store, live: LiveArea | undefined, parentId: string, problems: RefreshResult['problems'], wait: number) {
   if (!live) return context.sleep(wait, context.signal);
   const until = Date.now() + wait;
   for (;;) {
     const left = until - Date.now();
-    draw(context, live, parentId, problems, left);
+    draw(context, store, live, parentId, problems, left);
     if (left <= 0 || context.signal.aborted) return;
     await context.sleep(Math.min(1000, left), context.signal);
   }
 }
 
-async function draw(context: Context, live: LiveArea | undefined, parentId: string, problems: RefreshResult['problems'], nextPollMs: number | undefined) {
+/** one frame of the live table; synchronous, so that the last frame is drawn before the area is closed */
+function draw(context: Context, store: Store, live: LiveArea | undefined, parentId: string, problems: RefreshResult['problems'], nextPollMs: number | undefined): void {
   if (!live) return;
-  const store = await context.store();
   const parent = store.get(parentId)!;
   const now = context.now();
   const { style } = context;
