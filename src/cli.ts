@@ -175,6 +175,18 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
     .addOption(new Option('--concurrency <n>', 'files at once').default(4).argParser(positiveInteger('--concurrency')))
     .action(action(async () => (await import('./commands/download.js')).runDownload));
 
+  program
+    .command('combine')
+    .description('one meta-imputed VCF per chromosome from every service\'s results (best-R² when meta is impossible)')
+    .argument('[parent]', 'parent id, unique prefix (≥4) or `last` (or use --from)')
+    .option('--from <prefix>', 'PREFIX.dose.vcf.gz (+ PREFIX.empiricalDose.vcf.gz) of results from elsewhere; repeat for each', collect, [])
+    .option('--out <path>', 'output folder (default: combined/ in the parent\'s results folder); with --from, the FILE.vcf.gz')
+    .option('--method <method>', 'meta (default when every result has leave-one-out dosages) or best-r2')
+    .option('--absent <rule>', 'a variant a panel lacks: zero (HDS 0; default without an R² filter) or renormalize')
+    .option('--region <region>', 'only CHR:START-END (1-based), e.g. to split a chromosome across machines')
+    .addOption(new Option('--threads <n>', 'chromosomes and compression threads at once (default: the cores)').argParser(positiveInteger('--threads')))
+    .action(action(async () => (await import('./commands/combine.js')).runCombine));
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
@@ -187,6 +199,10 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
     throw error;
   }
   return exitCode;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 export function positiveInteger(flag: string) {

@@ -1,0 +1,93 @@
+/**
+ * Lines of a (BGZF, gzip or plain) VCF as byte ranges, without making strings. The hot loop asks with
+ * next(), which is synchronous; only when the inflated chunk is used up does it await fill(). BGZF blocks
+ * are inflated on the worker pool (bgzf.ts), so reading costs the main thread only the line scan.
+ */
+import { open } from 'node:fs/promises';
+import { detectCompression, readDecompressed, type Compression } from '../vcf/bgzf.js';
+import type { InflatePool } from '../vcf/inflate-pool.js';
+
+const NEWLINE = 10;
+
+export interface Line {
+  /** the chunk holding the line; valid until the next fill() */
+  bytes: Buffer;
+  start: number;
+  /** index of the newline (or the end of the data) */
+  end: number;
+}
+
+export class LineReader {
+  private data: Buffer = Buffer.alloc(0);
+  private at = 0;
+  private finished = false;
+  private readonly line: Line = { bytes: this.data, start: 0, end: 0 };
+
+  private constructor(private readonly chunks: AsyncGenerator<Buffer>) {}
+
+  static async open(path: string, pool: InflatePool, start?: { compressed: number; skip: number }): Promise<LineReader> {
+    const compression = await sniff(path);
+    const reader = new LineReader(readDecompressed(path, compression, { pool, start: start?.compressed }));
+    if (start && start.skip > 0) {
+      while (reader.data.length - reader.at < start.skip && (await reader.fill()));
+      reader.at += start.skip;
+    }
+    return reader;
+  }
+
+  /** the next complete line, or null when the buffered data holds none (call fill(), then ask again) */
+  next(): Line | null {
+    const newline = this.data.indexOf(NEWLINE, this.at);
+    if (newline < 0) {
+      if (!this.finished || this.at >= this.data.length) return null;
+      return this.take(this.data.length);
+    }
+    return this.take(newline);
+  }
+
+  /** read the next chunk; false when the file is used up (next() then returns a last unterminated line once) */
+  async fill(): Promise<boolean> {
+    if (this.finished) return false;
+    const { value, done } = await this.chunks.next();
+    const rest = this.data.subarray(this.at);
+    if (done) {
+      this.finished = true;
+      return rest.length > 0;
+    }
+    this.data = rest.length > 0 ? Buffer.concat([rest, value]) : value;
+    this.at = 0;
+    return true;
+  }
+
+  /** the next line, reading as needed; null at the end of the file */
+  async read(): Promise<Line | null> {
+    for (;;) {
+      const line = this.next();
+      if (line) return line;
+      if (!(await this.fill())) return this.next();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.chunks.return(undefined);
+  }
+
+  private take(end: number): Line {
+    this.line.bytes = this.data;
+    this.line.start = this.at;
+    this.line.end = end;
+    this.at = end + 1;
+    return this.line;
+  }
+}
+
+export async function sniff(path: string): Promise<Compression> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(64);
+    const { bytesRead } = await handle.read(head, 0, 64, 0);
+    return detectCompression(head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
