@@ -113,6 +113,8 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
     .option('--population <id>', 'population for QC against the panel (e.g. afr, eur, mixed, off)')
     .option('--r2-filter <value>', 'drop imputed variants below this r2: 0, 0.001, 0.1, 0.2, 0.3')
     .option('--mode <mode>', 'imputation (default) or qc-only')
+    .option('--meta', 'ask for leave-one-out dosages, so `combine` can meta-impute (default: each service\'s `meta:`)')
+    .option('--no-meta', 'do not ask for them, whatever the registry says')
     .addOption(new Option('--concurrency <n>', 'uploads at once').default(4).argParser(positiveInteger('--concurrency')))
     .option('--no-check', 'skip the local pre-flight check of the input')
     .option('--prepare', 'split per chromosome and rename for --build first (VCF or PLINK .bed input)')

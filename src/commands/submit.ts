@@ -30,6 +30,7 @@ export async function runSubmit(options: SubmitCommandOptions, context: Context,
   const submission = await validateSubmission(context, registry, options, paths);
   await checkServices(context, submission.plans.map((plan) => plan.service));
   const name = options.name ?? defaultName(files[0]);
+  warnMetaPhasing(context, submission.plans, submission.options);
   if (options.dryRun) return printPlan(context, name, submission.plans, submission.options, submission.inputs);
 
   // hashed on worker threads while the uploads run; recorded with the job as soon as known
@@ -48,7 +49,7 @@ export async function runSubmit(options: SubmitCommandOptions, context: Context,
     reference_panel_id: plan.panelId,
     panel_name: plan.panelName,
     input_files: JSON.stringify(inputs),
-    options: JSON.stringify(submission.options),
+    options: JSON.stringify({ ...submission.options, meta: plan.meta }),
     result_password: plan.service.type === 'michigan' ? generatePassword() : null,
     submit_state: 'pending' as const,
   }));
@@ -87,6 +88,12 @@ async function prepareInputs(context: Context, options: SubmitCommandOptions, fi
   return prepared;
 }
 
+/** meta-imputation weighs haplotypes against each other: services that phase the study themselves phase it apart */
+function warnMetaPhasing(context: Context, plans: ChildPlan[], options: SubmitOptions): void {
+  if (options.phasing === 'no_phasing' || plans.filter((plan) => plan.meta).length < 2) return;
+  context.warn('meta-imputation needs every service to impute the same haplotypes, but each service phases the input itself: phase the study first and submit it with --no-phasing, or combine will fall back to best-r2');
+}
+
 function defaultName(file: string | undefined): string {
   return file ? basename(file).replace(/\.vcf\.gz$|\.vcf$|\.bed$/, '') : 'fedimpute';
 }
@@ -105,7 +112,7 @@ function printPlan(
       total_services: plans.length,
       options,
       inputs: inputs.map((input) => ({ path: input.path, size: input.size })),
-      child_jobs: plans.map((plan) => ({ service_id: plan.service.id, service_name: plan.service.name, panel_id: plan.panelId, panel_name: plan.panelName })),
+      child_jobs: plans.map((plan) => ({ service_id: plan.service.id, service_name: plan.service.name, panel_id: plan.panelId, panel_name: plan.panelName, meta: plan.meta })),
     });
     return EXIT.ok;
   }

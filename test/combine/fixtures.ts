@@ -64,11 +64,11 @@ export interface Captured {
 }
 
 /** a Context with in-memory streams, a fixed clock and the given store and cwd */
-export function testContext(cwd: string, options: { db?: string; json?: boolean; config?: string } = {}): Captured {
+export function testContext(cwd: string, options: { db?: string; json?: boolean; config?: string; env?: Record<string, string> } = {}): Captured {
   let out = '';
   let err = '';
   const context = new Context({
-    env: { HOME: cwd, NO_COLOR: '1' },
+    env: { HOME: cwd, NO_COLOR: '1', ...options.env },
     cwd,
     globals: { json: Boolean(options.json), quiet: false, verbose: false, color: false, db: options.db, config: options.config },
     stdout: { write: (chunk) => ((out += String(chunk)), true) },

@@ -1,0 +1,119 @@
+/**
+ * combine <parent>: the completed children's downloaded results, found through the store, one output per
+ * chromosome in combined/ beside them. The store and result folders are made by hand here; the flow through
+ * the emulators (submit → watch → download → combine) is in sandbox.test.ts.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCombine } from '../../src/commands/combine.js';
+import { UsageError } from '../../src/errors.js';
+import { hdsOf, readRecords, testContext, writeVcf, type Row } from './fixtures.js';
+
+const PARENT = '0badcafe-1111-4222-8333-444455556666';
+const SAMPLES = ['S1', 'S2'];
+let dir: string;
+let results: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fedimpute-combine-parent-'));
+  results = join(dir, 'results', '0badcafe-study');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+interface ChildSpec {
+  slug: string;
+  status?: 'completed' | 'failed';
+  options?: Record<string, unknown>;
+  /** chromosome → rows; files recorded as a Michigan zip's entries when zipped */
+  files: Record<string, Row[]>;
+  empirical?: boolean;
+  zipped?: boolean;
+}
+
+async function setup(children: ChildSpec[]) {
+  const db = join(dir, 'jobs.db');
+  const { context } = testContext(dir, { db });
+  const store = await context.store();
+  store.insertParent(
+    { id: PARENT, name: 'study' },
+    children.map((child, index) => ({ id: `child-${index}`, name: 'study', service_id: index + 1, service_slug: child.slug, reference_panel_id: 37, status: child.status ?? 'completed', options: JSON.stringify(child.options ?? {}) })),
+  );
+  children.forEach((child, index) => {
+    const folder = join(results, child.slug);
+    mkdirSync(folder, { recursive: true });
+    for (const [chromosome, rows] of Object.entries(child.files)) {
+      const kinds = child.empirical ? ['dose', 'empiricalDose'] : ['dose'];
+      for (const kind of kinds) {
+        const name = `chr${chromosome}.${kind}.vcf.gz`;
+        const path = writeVcf(join(folder, name), { samples: SAMPLES, rows: rows.map((row) => ({ ...row, chrom: `chr${chromosome}` })), field: kind === 'dose' ? 'HDS' : 'LDS' });
+        store.recordDownload({ job_id: `child-${index}`, name: child.zipped ? `chr_${chromosome}.zip/${name}` : name, path, size: 1, sha256: 'x' });
+      }
+    }
+  });
+  context.close();
+  return db;
+}
+
+const rows = (...positions: number[]): Row[] => positions.map((pos) => ({ chrom: 'chr20', pos, info: 'R2=0.9', hds: [[0.2, 0.4], [0.6, 0.8]] }));
+
+describe('combine <parent>', () => {
+  it('one file per chromosome in combined/ beside the results; combine.json names the children', async () => {
+    const db = await setup([
+      { slug: 'h3africa', files: { '20': rows(10, 20, 30, 40), '21': rows(5) }, empirical: true, zipped: true, options: { r2Filter: '0', meta: true } },
+      { slug: 'ilifu', files: { '20': rows(10, 20, 35, 40) }, empirical: true, options: { meta: true } },
+      { slug: 'broken', status: 'failed', files: {} },
+    ]);
+    const { context, stdout, stderr } = testContext(dir, { db, json: true });
+    expect(await runCombine({}, context, ['0bad'])).toBe(0);
+    const combined = join(results, 'combined');
+    const summary = JSON.parse(readFileSync(join(combined, 'combine.json'), 'utf8'));
+    expect(JSON.parse(stdout())).toEqual(summary);
+    expect(summary).toMatchObject({ parent_job_id: PARENT, method: 'meta', absent: 'zero', variants: 6 });
+    expect(summary.sources.map((source: { label: string; child_id: string; service_slug: string }) => [source.label, source.child_id, source.service_slug])).toEqual([
+      ['h3africa', 'child-0', 'h3africa'],
+      ['ilifu', 'child-1', 'ilifu'],
+    ]);
+    expect(summary.outputs.map((output: { path: string }) => output.path)).toEqual([join(combined, 'chr20.combined.dose.vcf.gz'), join(combined, 'chr21.combined.dose.vcf.gz')]);
+    const chr21 = await readRecords(join(combined, 'chr21.combined.dose.vcf.gz'));
+    expect(hdsOf(chr21.records[0])).toEqual([[0.2, 0.4], [0.6, 0.8]]);
+    // the chromosome one child lacks is its own job: no warning about chr21 mixing in nothing
+    const chr20 = await readRecords(join(combined, 'chr20.combined.dose.vcf.gz'));
+    expect(chr20.records.map((record) => record[1])).toEqual(['10', '20', '30', '35', '40']);
+    expect(stderr()).toMatch(/method: meta/);
+  });
+
+  it('a child submitted with an R² filter makes absent variants renormalize; without --meta the method is best-r2, with the fix', async () => {
+    const db = await setup([
+      { slug: 'h3africa', files: { '20': rows(10) }, options: { r2Filter: '0.3' } },
+      { slug: 'ilifu', files: { '20': rows(10) }, empirical: true, options: { meta: true } },
+    ]);
+    const { context, stderr } = testContext(dir, { db });
+    await runCombine({ absent: undefined }, context, ['last']);
+    expect(stderr()).toMatch(/method: best-r2 \(h3africa has no leave-one-out \(empiricalDose\) dosages; for meta-imputation resubmit with fedimpute submit --meta/);
+    const summary = JSON.parse(readFileSync(join(results, 'combined', 'combine.json'), 'utf8'));
+    expect(summary).toMatchObject({ method: 'best-r2', absent: 'renormalize', absent_reason: 'filtered by R²: h3africa (R² ≥ 0.3), so a missing variant says nothing' });
+  });
+
+  it('--region: one chromosome, named for the region, into --out', async () => {
+    const db = await setup([
+      { slug: 'a', files: { '20': rows(10, 20, 30), '21': rows(5) }, empirical: true },
+      { slug: 'b', files: { '20': rows(10, 20, 30), '21': rows(5) }, empirical: true },
+    ]);
+    const { context } = testContext(dir, { db });
+    await runCombine({ region: 'chr20:15-25', out: 'parts' }, context, [PARENT]);
+    const part = await readRecords(join(dir, 'parts', 'chr20_15-25.combined.dose.vcf.gz'));
+    expect(part.records.map((record) => record[1])).toEqual(['20']);
+  });
+
+  it('refuses a parent with nothing to combine, saying why', async () => {
+    const db = await setup([
+      { slug: 'a', files: { '20': rows(10) } },
+      { slug: 'b', status: 'failed', files: {} },
+    ]);
+    const run = async () => runCombine({}, testContext(dir, { db }).context, [PARENT]).catch((error: unknown) => error);
+    const error = (await run()) as UsageError;
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toBe('combine needs the results of at least two services; 0badcafe has usable results from a');
+  });
+});
