@@ -189,6 +189,13 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
     .addOption(new Option('--threads <n>', 'chromosomes and compression threads at once (default: the cores)').argParser(positiveInteger('--threads')))
     .action(action(async () => (await import('./commands/combine.js')).runCombine));
 
+  program
+    .command('compare')
+    .description('per service: variants and estimated R² by MAF, overlap, agreement on shared variants (and the combined set)')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--html <file>', 'also write a self-contained HTML report with plots')
+    .action(action(async () => (await import('./commands/compare.js')).runCompare));
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -15,7 +15,7 @@ import { exists, firstChromosome, headerFiltered, type CombinePlan, type PlanOpt
 import { regionTag } from './region.js';
 import type { JobSource } from './types.js';
 
-interface ChildResults {
+export interface ChildResults {
   child: JobRow;
   label: string;
   /** canonical chromosome → files */
@@ -26,11 +26,32 @@ interface ChildResults {
 const PARENT_META_HINT = 'resubmit with fedimpute submit --meta (or set meta: true for the service in the registry), then download again';
 
 export async function planParent(context: Context, reference: string, out: string | undefined, options: PlanOptions, pool: InflatePool): Promise<CombinePlan> {
+  const { parent, results } = await parentResults(context, reference, pool);
+  const candidates: PlannedSource[] = await Promise.all(results.map((result) => candidate(result, pool)));
+  const outDir = out ? resolve(context.cwd, out) : combinedFolder(results);
+  return {
+    parentId: parent.id,
+    sources: candidates,
+    jobs: jobsFor(results, outDir, options),
+    method: chooseMethod(options.method, candidates, PARENT_META_HINT),
+    absent: chooseAbsent(options.absent, candidates, options.warn),
+    region: options.region,
+    summaryPath: join(outDir, 'combine.json'),
+  };
+}
+
+/** `combined/` in the parent's results folder: where combine writes by default and compare looks */
+export function combinedFolder(results: ChildResults[]): string {
+  return join(dirname(results[0].folder), 'combined');
+}
+
+/** the completed children's imputed VCFs by chromosome, downloading what is missing; at least two children's */
+export async function parentResults(context: Context, reference: string, pool: InflatePool, verb = 'combine'): Promise<{ parent: JobRow; results: ChildResults[] }> {
   const store = await context.store();
   const parent = store.resolveParent(reference);
   const completed = store.children(parent.id).filter((child) => child.status === 'completed');
   if (completed.length === 0) {
-    throw new UsageError(`no child of ${shortId(parent.id)} has completed yet; nothing to combine`, { hint: `follow it with: fedimpute watch ${shortId(parent.id)}` });
+    throw new UsageError(`no child of ${shortId(parent.id)} has completed yet; nothing to ${verb}`, { hint: `follow it with: fedimpute watch ${shortId(parent.id)}` });
   }
   await downloadMissing(context, store, parent, completed);
   const results: ChildResults[] = [];
@@ -41,19 +62,9 @@ export async function planParent(context: Context, reference: string, out: strin
   }
   if (results.length < 2) {
     const names = results.map((result) => result.label).join(', ') || 'none';
-    throw new UsageError(`combine needs the results of at least two services; ${shortId(parent.id)} has usable results from ${names}`);
+    throw new UsageError(`${verb} needs the results of at least two services; ${shortId(parent.id)} has usable results from ${names}`);
   }
-  const candidates: PlannedSource[] = await Promise.all(results.map((result) => candidate(result, pool)));
-  const outDir = out ? resolve(context.cwd, out) : join(dirname(results[0].folder), 'combined');
-  return {
-    parentId: parent.id,
-    sources: candidates,
-    jobs: jobsFor(results, outDir, options),
-    method: chooseMethod(options.method, candidates, PARENT_META_HINT),
-    absent: chooseAbsent(options.absent, candidates, options.warn),
-    region: options.region,
-    summaryPath: join(outDir, 'combine.json'),
-  };
+  return { parent, results };
 }
 
 function jobsFor(results: ChildResults[], outDir: string, options: PlanOptions): PlannedJob[] {

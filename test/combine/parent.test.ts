@@ -3,16 +3,15 @@
  * chromosome in combined/ beside them. The store and result folders are made by hand here; the flow through
  * the emulators (submit → watch → download → combine) is in sandbox.test.ts.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCombine } from '../../src/commands/combine.js';
 import { UsageError } from '../../src/errors.js';
-import { hdsOf, readRecords, testContext, writeVcf, type Row } from './fixtures.js';
+import { hdsOf, readRecords, testContext } from './fixtures.js';
+import { PARENT, rows, setupParent, type ChildSpec } from './parent-setup.js';
 
-const PARENT = '0badcafe-1111-4222-8333-444455556666';
-const SAMPLES = ['S1', 'S2'];
 let dir: string;
 let results: string;
 beforeEach(() => {
@@ -21,41 +20,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-interface ChildSpec {
-  slug: string;
-  status?: 'completed' | 'failed';
-  options?: Record<string, unknown>;
-  /** chromosome → rows; files recorded as a Michigan zip's entries when zipped */
-  files: Record<string, Row[]>;
-  empirical?: boolean;
-  zipped?: boolean;
-}
-
-async function setup(children: ChildSpec[]) {
-  const db = join(dir, 'jobs.db');
-  const { context } = testContext(dir, { db });
-  const store = await context.store();
-  store.insertParent(
-    { id: PARENT, name: 'study' },
-    children.map((child, index) => ({ id: `child-${index}`, name: 'study', service_id: index + 1, service_slug: child.slug, reference_panel_id: 37, status: child.status ?? 'completed', options: JSON.stringify(child.options ?? {}) })),
-  );
-  children.forEach((child, index) => {
-    const folder = join(results, child.slug);
-    mkdirSync(folder, { recursive: true });
-    for (const [chromosome, rows] of Object.entries(child.files)) {
-      const kinds = child.empirical ? ['dose', 'empiricalDose'] : ['dose'];
-      for (const kind of kinds) {
-        const name = `chr${chromosome}.${kind}.vcf.gz`;
-        const path = writeVcf(join(folder, name), { samples: SAMPLES, rows: rows.map((row) => ({ ...row, chrom: `chr${chromosome}` })), field: kind === 'dose' ? 'HDS' : 'LDS' });
-        store.recordDownload({ job_id: `child-${index}`, name: child.zipped ? `chr_${chromosome}.zip/${name}` : name, path, size: 1, sha256: 'x' });
-      }
-    }
-  });
-  context.close();
-  return db;
-}
-
-const rows = (...positions: number[]): Row[] => positions.map((pos) => ({ chrom: 'chr20', pos, info: 'R2=0.9', hds: [[0.2, 0.4], [0.6, 0.8]] }));
+const setup = (children: ChildSpec[]) => setupParent(dir, results, children);
 
 describe('combine <parent>', () => {
   it('one file per chromosome in combined/ beside the results; combine.json names the children', async () => {
