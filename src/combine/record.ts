@@ -78,6 +78,10 @@ export class RecordParser {
   samples(line: Line, hds: Float32Array, alleles?: Uint8Array): void {
     const { bytes, end } = line;
     const index = this.formatIndex(bytes, end);
+    // with haplotype dosages in the record, DS is not read, and GT only for the observed alleles
+    const haplotypes = index.hds >= 0 || (index.ap1 >= 0 && index.ap2 >= 0);
+    const dsField = haplotypes ? -1 : index.ds;
+    const gtField = haplotypes && !alleles ? -1 : index.gt;
     const map = this.columnToSample;
     let at = this.samplesStart;
     for (let column = 0; column < map.length; column++) {
@@ -87,20 +91,30 @@ export class RecordParser {
       let second = Number.NaN;
       let dosage = Number.NaN;
       let gtStart = -1;
-      while (at <= end) {
-        let stop = at;
-        while (stop < end && bytes[stop] !== COLON && bytes[stop] !== TAB) stop++;
+      // one pass over the column: numbers are read where they stand, other fields skipped
+      for (;;) {
         if (field === index.hds) {
-          const comma = find(bytes, COMMA, at, stop);
-          first = parseDecimal(bytes, at, comma);
-          second = comma < stop ? parseDecimal(bytes, comma + 1, stop) : Number.NaN;
-        } else if (field === index.ap1) first = parseDecimal(bytes, at, stop);
-        else if (field === index.ap2) second = parseDecimal(bytes, at, stop);
-        else if (field === index.ds) dosage = parseDecimal(bytes, at, stop);
-        else if (field === index.gt) gtStart = at;
-        at = stop + 1;
+          first = scanNumber(bytes, at, end);
+          at = scanEnd;
+          if (bytes[at] === COMMA) {
+            second = scanNumber(bytes, at + 1, end);
+            at = scanEnd;
+          }
+        } else if (field === dsField) {
+          dosage = scanNumber(bytes, at, end);
+          at = scanEnd;
+        } else if (field === index.ap1) {
+          first = scanNumber(bytes, at, end);
+          at = scanEnd;
+        } else if (field === index.ap2) {
+          second = scanNumber(bytes, at, end);
+          at = scanEnd;
+        } else if (field === gtField) gtStart = at;
+        while (at < end && bytes[at] !== COLON && bytes[at] !== TAB) at++;
         field++;
-        if (stop >= end || bytes[stop] === TAB) break;
+        const last = at >= end || bytes[at] === TAB;
+        at++;
+        if (last) break;
       }
       const allele1 = gtStart >= 0 ? alleleAt(bytes, gtStart) : 255;
       // a haploid GT ("1", chrX in males) has no second allele
@@ -129,6 +143,51 @@ export class RecordParser {
 }
 
 const PIPE = 124;
+const MINUS = 45;
+
+/** where the last scanNumber stopped (module state: cheaper than returning a pair in the hot loop) */
+let scanEnd = 0;
+
+/**
+ * The number starting at `start`, read up to the first byte that cannot continue it; scanEnd is left there.
+ * Plain decimals ("0", "0.083", "-1.5") in one pass; anything else ("1e-05", "nan") by parseDecimal.
+ */
+function scanNumber(bytes: Uint8Array, start: number, end: number): number {
+  let at = start;
+  const negative = bytes[at] === MINUS;
+  if (negative) at++;
+  let value = 0;
+  let digits = 0;
+  let digit = 0;
+  while (at < end && (digit = bytes[at] - 48) >= 0 && digit <= 9) {
+    value = value * 10 + digit;
+    at++;
+    digits++;
+  }
+  if (at < end && bytes[at] === 46) {
+    at++;
+    let scale = 1;
+    let fraction = 0;
+    while (at < end && (digit = bytes[at] - 48) >= 0 && digit <= 9) {
+      fraction = fraction * 10 + digit;
+      scale *= 10;
+      at++;
+      digits++;
+    }
+    value += fraction / scale;
+  }
+  const next = at < end ? bytes[at] : TAB;
+  if (next !== COMMA && next !== COLON && next !== TAB) {
+    // an exponent or a word: hand the whole token to the careful parser
+    let stop = at;
+    while (stop < end && bytes[stop] !== COMMA && bytes[stop] !== COLON && bytes[stop] !== TAB) stop++;
+    scanEnd = stop;
+    return parseDecimal(bytes, start, stop);
+  }
+  scanEnd = at;
+  if (digits === 0) return Number.NaN;
+  return negative ? -value : value;
+}
 const SLASH = 47;
 
 function alleleAt(bytes: Uint8Array, at: number): number {
