@@ -15,6 +15,7 @@ import { DEFAULT_PARAMETERS } from './hmm.js';
 import { JobStats } from './job-stats.js';
 import { bestR2, metaDosages } from './mix.js';
 import { sampleMapping, SourceCursor, type Region } from './source.js';
+import { tabixSeek } from './tabix.js';
 import type { CombineJob, JobReport } from './types.js';
 import { MetaWeights } from './weights.js';
 import { RecordWriter } from './writer.js';
@@ -23,14 +24,15 @@ import { RecordWriter } from './writer.js';
 export const REGION_MARGIN = 2_000_000;
 
 export async function runJob(job: CombineJob, pool: InflatePool, signal?: AbortSignal): Promise<JobReport> {
-  const dose = await Promise.all(job.sources.map((source) => SourceCursor.open(source.dose, pool, job.region)));
+  const open = async (path: string, region: Region | null) => SourceCursor.open(path, pool, region, (region && (await tabixSeek(path, region))) ?? undefined);
+  const dose = await Promise.all(job.sources.map((source) => open(source.dose, job.region)));
   const empirical: SourceCursor[] = [];
   const part = join(dirname(job.output), `.${basename(job.output)}.part`);
   try {
     const samples = dose[0].header.samples;
     dose.forEach((cursor) => cursor.configure(sampleMapping(samples, cursor.header, job.sources[0].label), 'HDS'));
     if (job.method === 'meta') {
-      for (const source of job.sources) empirical.push(await SourceCursor.open(source.empirical!, pool, widen(job.region)));
+      for (const source of job.sources) empirical.push(await open(source.empirical!, widen(job.region)));
       empirical.forEach((cursor) => cursor.configure(sampleMapping(samples, cursor.header, job.sources[0].label), 'LDS'));
     }
     const run = new JobRun(job, dose, empirical, samples);

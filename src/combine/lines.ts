@@ -25,9 +25,11 @@ export class LineReader {
 
   private constructor(private readonly chunks: AsyncGenerator<Buffer>) {}
 
-  static async open(path: string, pool: InflatePool, start?: { compressed: number; skip: number }): Promise<LineReader> {
+  /** `peek`: only the first lines will be read (a header), so inflate little at a time */
+  static async open(path: string, pool: InflatePool, start?: { compressed: number; skip: number }, peek = false): Promise<LineReader> {
     const compression = await sniff(path);
-    const reader = new LineReader(readDecompressed(path, compression, { pool, start: start?.compressed }));
+    const reading = peek ? { chunkSize: 64 << 10, inFlight: 1 } : {};
+    const reader = new LineReader(readDecompressed(path, compression, { pool, start: start?.compressed, ...reading }));
     if (start && start.skip > 0) {
       while (reader.data.length - reader.at < start.skip && (await reader.fill()));
       reader.at += start.skip;

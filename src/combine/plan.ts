@@ -84,14 +84,14 @@ export async function exists(path: string): Promise<boolean> {
 
 /** the file's header says an R² filter was applied (minimac4 --min-r2, a bcftools filter on R2) */
 export async function headerFiltered(path: string, pool: InflatePool): Promise<boolean> {
-  const cursor = await SourceCursor.open(path, pool, null);
+  const cursor = await SourceCursor.open(path, pool, null, undefined, true);
   await cursor.close();
   return cursor.header.r2Filtered;
 }
 
 /** the canonical chromosome of a file's first record, or null for a file with none */
 export async function firstChromosome(path: string, pool: InflatePool): Promise<string | null> {
-  const cursor = await SourceCursor.open(path, pool, null);
+  const cursor = await SourceCursor.open(path, pool, null, undefined, true);
   try {
     cursor.configure(new Int32Array(cursor.header.samples.length).map((_, index) => index), 'HDS');
     await cursor.advance();

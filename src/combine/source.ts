@@ -40,8 +40,9 @@ export class SourceCursor {
     private readonly region: Region | null,
   ) {}
 
-  static async open(path: string, pool: InflatePool, region: Region | null, seek?: { compressed: number; skip: number }): Promise<SourceCursor> {
-    const reader = await LineReader.open(path, pool);
+  /** `peek`: only the header and the first records will be read */
+  static async open(path: string, pool: InflatePool, region: Region | null, seek?: { compressed: number; skip: number }, peek = false): Promise<SourceCursor> {
+    const reader = await LineReader.open(path, pool, undefined, peek || seek !== undefined);
     const header = await readHeader(reader, path);
     if (seek) {
       await reader.close();
