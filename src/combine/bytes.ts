@@ -68,3 +68,49 @@ export function equalsAscii(bytes: Uint8Array, start: number, end: number, text:
   for (let index = 0; index < text.length; index++) if (bytes[start + index] !== text.charCodeAt(index)) return false;
   return true;
 }
+
+const MINUS = 45;
+
+/** where the last scanNumber stopped (module state: cheaper than returning a pair in the hot loop) */
+export let scanEnd = 0;
+
+/**
+ * The number starting at `start`, read up to the first byte that cannot continue it; scanEnd is left there.
+ * Plain decimals ("0", "0.083", "-1.5") in one pass; anything else ("1e-05", "nan") by parseDecimal.
+ */
+export function scanNumber(bytes: Uint8Array, start: number, end: number): number {
+  let at = start;
+  const negative = bytes[at] === MINUS;
+  if (negative) at++;
+  let value = 0;
+  let digits = 0;
+  let digit = 0;
+  while (at < end && (digit = bytes[at] - 48) >= 0 && digit <= 9) {
+    value = value * 10 + digit;
+    at++;
+    digits++;
+  }
+  if (at < end && bytes[at] === 46) {
+    at++;
+    let scale = 1;
+    let fraction = 0;
+    while (at < end && (digit = bytes[at] - 48) >= 0 && digit <= 9) {
+      fraction = fraction * 10 + digit;
+      scale *= 10;
+      at++;
+      digits++;
+    }
+    value += fraction / scale;
+  }
+  const next = at < end ? bytes[at] : TAB;
+  if (next !== COMMA && next !== COLON && next !== TAB) {
+    // an exponent or a word: hand the whole token to the careful parser
+    let stop = at;
+    while (stop < end && bytes[stop] !== COMMA && bytes[stop] !== COLON && bytes[stop] !== TAB) stop++;
+    scanEnd = stop;
+    return parseDecimal(bytes, start, stop);
+  }
+  scanEnd = at;
+  if (digits === 0) return Number.NaN;
+  return negative ? -value : value;
+}

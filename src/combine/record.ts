@@ -4,7 +4,7 @@
  * (Minimac), LDS (Minimac's empirical leave-one-out file), AP1/AP2 (Beagle ap=true), or, failing those,
  * DS split along the phased GT (see splitDosage).
  */
-import { COLON, COMMA, SEMICOLON, TAB, equalsAscii, find, parseDecimal, parseInteger } from './bytes.js';
+import { COLON, COMMA, SEMICOLON, TAB, equalsAscii, find, parseDecimal, parseInteger, scanEnd, scanNumber } from './bytes.js';
 import type { Line } from './lines.js';
 
 export interface Site {
@@ -143,53 +143,7 @@ export class RecordParser {
 }
 
 const PIPE = 124;
-const MINUS = 45;
-
-/** where the last scanNumber stopped (module state: cheaper than returning a pair in the hot loop) */
-let scanEnd = 0;
-
-/**
- * The number starting at `start`, read up to the first byte that cannot continue it; scanEnd is left there.
- * Plain decimals ("0", "0.083", "-1.5") in one pass; anything else ("1e-05", "nan") by parseDecimal.
- */
-function scanNumber(bytes: Uint8Array, start: number, end: number): number {
-  let at = start;
-  const negative = bytes[at] === MINUS;
-  if (negative) at++;
-  let value = 0;
-  let digits = 0;
-  let digit = 0;
-  while (at < end && (digit = bytes[at] - 48) >= 0 && digit <= 9) {
-    value = value * 10 + digit;
-    at++;
-    digits++;
-  }
-  if (at < end && bytes[at] === 46) {
-    at++;
-    let scale = 1;
-    let fraction = 0;
-    while (at < end && (digit = bytes[at] - 48) >= 0 && digit <= 9) {
-      fraction = fraction * 10 + digit;
-      scale *= 10;
-      at++;
-      digits++;
-    }
-    value += fraction / scale;
-  }
-  const next = at < end ? bytes[at] : TAB;
-  if (next !== COMMA && next !== COLON && next !== TAB) {
-    // an exponent or a word: hand the whole token to the careful parser
-    let stop = at;
-    while (stop < end && bytes[stop] !== COMMA && bytes[stop] !== COLON && bytes[stop] !== TAB) stop++;
-    scanEnd = stop;
-    return parseDecimal(bytes, start, stop);
-  }
-  scanEnd = at;
-  if (digits === 0) return Number.NaN;
-  return negative ? -value : value;
-}
 const SLASH = 47;
-
 function alleleAt(bytes: Uint8Array, at: number): number {
   const digit = bytes[at] - 48;
   return digit === 0 || digit === 1 ? digit : 255;
