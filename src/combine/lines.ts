@@ -28,7 +28,7 @@ export class LineReader {
   /** `peek`: only the first lines will be read (a header), so inflate little at a time */
   static async open(path: string, pool: InflatePool, start?: { compressed: number; skip: number }, peek = false): Promise<LineReader> {
     const compression = await sniff(path);
-    const reading = peek ? { chunkSize: 64 << 10, inFlight: 1 } : {};
+    const reading = peek ? { chunkSize: 64 << 10, inFlight: 1 } : { chunkSize: 128 << 10, inFlight: pool.size };
     const reader = new LineReader(readDecompressed(path, compression, { pool, start: start?.compressed, ...reading }));
     if (start && start.skip > 0) {
       while (reader.data.length - reader.at < start.skip && (await reader.fill()));
