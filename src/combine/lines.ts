@@ -21,6 +21,9 @@ export class LineReader {
   private data: Buffer = Buffer.alloc(0);
   private at = 0;
   private finished = false;
+  /** the chunk after a line that was cut at a chunk boundary, and where to go on in it */
+  private following: Buffer | null = null;
+  private followingAt = 0;
   private readonly line: Line = { bytes: this.data, start: 0, end: 0 };
 
   private constructor(private readonly chunks: AsyncGenerator<Buffer>) {}
@@ -39,6 +42,11 @@ export class LineReader {
 
   /** the next complete line, or null when the buffered data holds none (call fill(), then ask again) */
   next(): Line | null {
+    if (this.following && this.at >= this.data.length) {
+      this.data = this.following;
+      this.at = this.followingAt;
+      this.following = null;
+    }
     const newline = this.data.indexOf(NEWLINE, this.at);
     if (newline < 0) {
       if (!this.finished || this.at >= this.data.length) return null;
@@ -56,8 +64,16 @@ export class LineReader {
       this.finished = true;
       return rest.length > 0;
     }
-    this.data = rest.length > 0 ? Buffer.concat([rest, value]) : value;
     this.at = 0;
+    const newline = rest.length > 0 ? value.indexOf(NEWLINE) : -1;
+    if (rest.length === 0) this.data = value;
+    else if (newline < 0) this.data = Buffer.concat([rest, value]);
+    else {
+      // only the line cut at the boundary is copied; the new chunk is then read where it lies
+      this.data = Buffer.concat([rest, value.subarray(0, newline + 1)]);
+      this.following = value;
+      this.followingAt = newline + 1;
+    }
     return true;
   }
 

@@ -87,13 +87,12 @@ export class RecordWriter {
   /** hand full buffers to the compressor; await between batches of records to bound memory */
   async drain(): Promise<void> {
     if (this.used < this.buffer.length >> 1) return;
-    this.output.append(this.buffer.subarray(0, this.used));
+    await this.output.writeBatch(this.buffer.subarray(0, this.used));
     this.used = 0;
-    await this.output.drain();
   }
 
   async close(): Promise<void> {
-    this.output.append(this.buffer.subarray(0, this.used));
+    if (this.used > 0) await this.output.writeBatch(this.buffer.subarray(0, this.used));
     this.used = 0;
     await this.output.close();
   }
@@ -103,7 +102,8 @@ export class RecordWriter {
   }
 
   private reserve(bytes: number): void {
-    if (this.used + bytes <= this.buffer.length) return;
+    // always a byte to spare: a batch is then never the whole buffer, which the pool would take over (transfer)
+    if (this.used + bytes < this.buffer.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
     this.buffer.copy(grown, 0, 0, this.used);
     this.buffer = grown;

@@ -89,6 +89,16 @@ export class BgzfWriter {
     this.bytesIn += bytes.length;
   }
 
+  /**
+   * Compress `data` as a run of blocks of its own, without copying it into the buffer first (for callers that
+   * gather large batches themselves). What append() buffered goes first.
+   */
+  async writeBatch(data: Uint8Array): Promise<void> {
+    if (this.pendingBytes > 0) await this.flush(true);
+    this.bytesIn += data.length;
+    await this.enqueue(data);
+  }
+
   /** compress and write whole blocks of what append() buffered */
   async drain(): Promise<void> {
     if (this.pendingBytes >= this.batch) await this.flush(false);
@@ -116,8 +126,11 @@ export class BgzfWriter {
     this.pending = take < joined.length ? [Buffer.from(joined.subarray(take))] : [];
     this.pendingBytes = joined.length - take;
     if (take === 0) return;
+    await this.enqueue(joined.subarray(0, take));
+  }
+
+  private async enqueue(raw: Uint8Array): Promise<void> {
     const level = this.options.level ?? 6;
-    const raw = joined.subarray(0, take);
     const pool = this.options.pool;
     const compressed = pool ? pool.deflate(raw, level) : Promise.resolve(bgzfBlocksSync(raw, level));
     compressed.catch(() => undefined);

@@ -39,8 +39,9 @@ export function createInflatePool(size = Math.max(2, availableParallelism())): I
   function run(op: 'inflate' | 'deflate', data: Uint8Array, level = 0): Promise<Buffer> {
     const slot = slots.reduce((best, candidate) => (candidate.pending.size < best.pending.size ? candidate : best));
     const id = nextId++;
-    // Structured clone copies a view's whole ArrayBuffer, so send an exact buffer and transfer it.
-    const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+    // Structured clone copies a view's whole ArrayBuffer, so send an exact buffer and transfer it. A copy of a
+    // partial view: Buffer#slice would be a view of the same memory, and transferring it would detach the caller's.
+    const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : Uint8Array.prototype.slice.call(data);
     return new Promise<Buffer>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       slot.worker.ref();
