@@ -10,9 +10,12 @@ import { cleanJson, cleanLine, TooDeepError } from '../sanitize.js';
 import { redact } from '../secrets.js';
 import type { HttpResponse } from './http.js';
 
-/** HTML tags removed, control sequences removed, whitespace collapsed, at most `limit` characters. */
+/**
+ * HTML tags removed, control sequences removed, whitespace collapsed, secrets redacted, at most `limit`
+ * characters. Redacted before it is cut: a cut through an echoed token would leave its prefix unredactable.
+ */
 export function plainText(text: string, limit = 200): string {
-  const stripped = cleanLine(text)
+  const stripped = redact(cleanLine(text))
     .replace(/<[^>]*>/g, ' ')
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')
