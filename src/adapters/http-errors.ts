@@ -3,6 +3,9 @@
  * tried again later (`retryable`: never a failed child), and whether this very request should be repeated
  * now (`again`: a timeout may pass, an oversized answer will be oversized again).
  */
+import { readFileSync } from 'node:fs';
+import { RemoteError } from '../errors.js';
+
 export class TransportError extends Error {
   constructor(
     readonly text: string,
@@ -55,4 +58,15 @@ export function formatLimit(bytes: number): string {
 
 export function formatSeconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** a service's ca_file, read when its client is made */
+export function readCa(service: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RemoteError(service, `${service}: cannot read ca_file ${file}: ${(error as Error).message}`, {
+      hint: 'point ca_file at a readable PEM file',
+    });
+  }
 }

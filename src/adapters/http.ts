@@ -10,14 +10,14 @@
  * - every error and log line passes through redact().
  * Responses of any status are returned; only transport failures throw.
  */
-import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { RemoteError } from '../errors.js';
 import { redact } from '../secrets.js';
 import { Deadline, pacedStream, readCapped, type Pace } from './http-body.js';
-import { describeTransportError, tooManyRedirects } from './http-errors.js';
+import { describeTransportError, readCa, tooManyRedirects } from './http-errors.js';
+import { backoff, retryAfterMs } from './http-retry.js';
 import { CREDENTIAL_HEADERS, nextHop, REDIRECT_STATUSES, type Body, type Hop, type Method } from './http-hops.js';
 
 export interface HttpOptions {
@@ -229,16 +229,6 @@ export function createHttpClient(service: string, options: Partial<HttpOptions> 
   return { service, request, close: () => agent.close() };
 }
 
-/** a 401/403 that came from another origin after a redirect: the service sent us away, the token was not rejected */
-export function redirectedAway(response: HttpResponse, service: string, what: string): RemoteError | undefined {
-  if (!response.crossOrigin || (response.status !== 401 && response.status !== 403)) return undefined;
-  const origin = new URL(response.url).origin;
-  return new RemoteError(service, `${service} redirected ${what} to another origin (${origin}), which refused it without the token (HTTP ${response.status})`, {
-    status: response.status,
-    hint: 'fedimpute sends a token only to the origin of base_url; if the service has moved, set base_url to its new address',
-  });
-}
-
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -250,30 +240,4 @@ function isJson(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function readCa(service: string, file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new RemoteError(service, `${service}: cannot read ca_file ${file}: ${(error as Error).message}`, {
-      hint: 'point ca_file at a readable PEM file',
-    });
-  }
-}
-
-/** Exponential backoff with full jitter; a server's Retry-After wins when it asks for longer. */
-export function backoff(attempt: number, retryAfter: number | undefined, settings: HttpOptions): number {
-  const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
-  const jittered = Math.round(settings.random() * ceiling);
-  return retryAfter === undefined ? jittered : Math.min(Math.max(retryAfter, jittered), settings.maxDelayMs * 4);
-}
-
-export function retryAfterMs(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

@@ -119,3 +119,13 @@ function validate<T>(service: string, what: string, value: unknown, schema: ZodT
   }
   return parsed.data;
 }
+
+/** a 401/403 that came from another origin after a redirect: the service sent us away, the token was not rejected */
+export function redirectedAway(response: HttpResponse, service: string, what: string): RemoteError | undefined {
+  if (!response.crossOrigin || (response.status !== 401 && response.status !== 403)) return undefined;
+  const origin = new URL(response.url).origin;
+  return new RemoteError(service, `${service} redirected ${what} to another origin (${origin}), which refused it without the token (HTTP ${response.status})`, {
+    status: response.status,
+    hint: 'fedimpute sends a token only to the origin of base_url; if the service has moved, set base_url to its new address',
+  });
+}

@@ -6,9 +6,9 @@
 import { AuthError, RemoteError } from '../../errors.js';
 import type { MichiganService } from '../../registry/types.js';
 import { redact, registerSecret } from '../../secrets.js';
-import { createHttpClient, redirectedAway, type HttpResponse } from '../http.js';
+import { createHttpClient, type HttpResponse } from '../http.js';
 import { multipartBody, type FormPart } from '../multipart.js';
-import { errorMessage, plainText, readJson } from '../responses.js';
+import { errorMessage, plainText, readJson, redirectedAway } from '../responses.js';
 import type { AdapterOptions, CancelOutcome, ImputationAdapter, RemoteJobState, RemoteOutput, SubmitOutcome, SubmitRequest } from '../types.js';
 import { checkService, listPanels } from './check.js';
 import { AppFormSchema, JobListSchema, JobSchema, SubmitSchema, type Job } from './schemas.js';

@@ -9,18 +9,19 @@
  * - starter kit: /status is a transient 400 right after submit → status null (keep the previous one).
  * - POST /runs is never retried once a response was received (the HTTP layer never retries POST).
  */
-import { AuthError, FedimputeError, RemoteError } from '../../errors.js';
+import { AuthError, RemoteError } from '../../errors.js';
 import type { WesService } from '../../registry/types.js';
 import { cleanLine } from '../../sanitize.js';
 import { redact, registerSecret } from '../../secrets.js';
-import { createHttpClient, DEFAULT_HTTP_OPTIONS, redirectedAway, type HttpResponse } from '../http.js';
+import { createHttpClient, DEFAULT_HTTP_OPTIONS, type HttpResponse } from '../http.js';
 import { multipartBody } from '../multipart.js';
-import { errorMessage, readJson } from '../responses.js';
+import { errorMessage, readJson, redirectedAway } from '../responses.js';
 import { authHeaders, runForm } from './form.js';
-import type { AdapterOptions, CancelOutcome, ImputationAdapter, RemoteJobState, RemoteOutput, ServiceCheck, SubmitOutcome, SubmitRequest } from '../types.js';
+import type { AdapterOptions, CancelOutcome, ImputationAdapter, RemoteJobState, RemoteOutput, SubmitOutcome, SubmitRequest } from '../types.js';
+import { checkService, listWorkflows } from './check.js';
 import { parseTags, summarizeLog } from './messages.js';
 import { selectOutputs } from './outputs.js';
-import { capabilitiesOf, RunIdSchema, RunListSchema, RunLogSchema, ServiceInfoSchema, StatusSchema, TaskListSchema, workflowProblems, type Capabilities, type RunLog, type RunStatus } from './schemas.js';
+import { capabilitiesOf, RunIdSchema, RunListSchema, RunLogSchema, ServiceInfoSchema, StatusSchema, TaskListSchema, type Capabilities, type RunLog, type RunStatus } from './schemas.js';
 import { mapWesState, WES_TERMINAL } from './states.js';
 
 const DEFAULT_PREFIX = '/ga4gh/wes/v1';
@@ -279,49 +280,11 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
     throw new RemoteError(name, `${name}: cancel of run ${remoteId} failed (HTTP ${response.status})`, { status: response.status });
   }
 
-  async function check(): Promise<ServiceCheck> {
-    const started = Date.now();
-    const result: ServiceCheck = { reachable: false, protocol: 'wes', problems: [] };
-    try {
-      const info = await serviceInfo();
-      result.reachable = true;
-      result.latencyMs = Date.now() - started;
-      result.version = info.wesVersion ? `WES ${info.wesVersion}` : 'WES (version not advertised)';
-      result.problems.push(...workflowProblems(service, info));
-      const probe = await http.request({ method: 'GET', url: `${root}/runs?page_size=1`, credentials: auth });
-      await probe.dump();
-      const away = redirectedAway(probe, name, 'the run list');
-      if (away) result.problems.push(`${away.message} (${away.hint})`);
-      else if (probe.status === 401 || probe.status === 403) {
-        result.tokenValid = false;
-        result.problems.push(`${name} rejected ${options.token ? 'the token' : 'a request without a token'} (HTTP ${probe.status})`);
-      } else if (options.token) result.tokenValid = probe.status === 200;
-    } catch (error) {
-      if (error instanceof AuthError) {
-        result.reachable = true;
-        result.tokenValid = false;
-      }
-      // keep the hint (e.g. "set ca_file"): a problem line is all the user sees
-      const hint = error instanceof FedimputeError ? error.hint : undefined;
-      result.problems.push(redact(hint ? `${(error as Error).message} (${hint})` : (error as Error).message));
-    }
-    // service-info's words (type names, versions) are the server's: one clean line each
-    return { ...result, version: result.version && cleanLine(result.version), problems: result.problems.map(cleanLine) };
-  }
-
-  async function panels() {
-    // WES has no panel list: show what the server runs (workflow type + versions)
-    const info = await serviceInfo();
-    return [...info.types.entries()].flatMap(([type, versions]) =>
-      versions.map((version) => ({ remoteId: cleanLine(`${type} ${version}`), name: cleanLine(`${type} ${version}`), populations: [] })),
-    );
-  }
-
   return {
     service,
     capabilities: { listJobs: true, cancelMayBeNoop: true, findByChild: true },
-    check,
-    panels,
+    check: () => checkService({ service, token: options.token, http, root, auth, serviceInfo }),
+    panels: async () => listWorkflows(await serviceInfo()),
     submit,
     status,
     statusMany,
