@@ -43,7 +43,7 @@ export class Deadline {
 export async function readCapped(body: Readable, limit: number, declared: number | undefined, deadline: Deadline): Promise<string> {
   const oversize = () => new TransportError(`the answer is larger than ${formatLimit(limit)}; it was not read`, true, false);
   if (declared !== undefined && declared > limit) {
-    body.destroy();
+    discard(body);
     deadline.stop();
     throw oversize();
   }
@@ -53,7 +53,7 @@ export async function readCapped(body: Readable, limit: number, declared: number
     for await (const chunk of body as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > limit) {
-        body.destroy();
+        discard(body);
         throw oversize();
       }
       chunks.push(chunk);
@@ -65,6 +65,12 @@ export async function readCapped(body: Readable, limit: number, declared: number
     deadline.stop();
   }
   return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** stop reading a body: undici reports the destroy as an error event, which nobody is left to hear */
+function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 export interface Pace {

@@ -171,6 +171,8 @@ export function createHttpClient(service: string, options: Partial<HttpOptions> 
   function answer(response: Dispatcher.ResponseData, hop: Hop, deadline: Deadline, request: HttpRequest): HttpResponse {
     deadline.start();
     const source = response.body;
+    // a deadline that fires on a body nobody reads must not become an uncaught 'error' event
+    source.on('error', () => undefined);
     const length = Number(header(response.headers['content-length']));
     let streamed: Readable | undefined;
     let read: Promise<string> | undefined;
