@@ -115,6 +115,7 @@ export function downloadCases(home: string, root: string, outside: string): Host
     wes('dsame', { job: wesFile('dsame', 'a.dose.vcf.gz'), files: { 'a.dose.vcf.gz': 'same origin\n' }, hook: onRoute('file', (exchange) => redirect(exchange, 307, 'home')) }),
     wes('ds3', { job: wesFile('ds3', 'b.info.gz'), files: { 'b.info.gz': 's3 style\n' }, hook: onRoute('file', (exchange) => redirect(exchange, 302, 'other-host')) }),
     wes('dwname', { job: wesFile('dwname', 'x.txt', `x${NASTY}.txt`), files: { 'x.txt': 'x\n' } }),
+    wes('dpct', { job: wesRun('run-dpct', 'COMPLETE', { outputs: { broken: served('dpct', '%E0%A4%A') } }) }),
     wes('ddeep', { job: wesRun('run-ddeep', 'COMPLETE', { outputs: deep(100) }) }),
     wes('dlocal', {
       job: wesRun('run-dlocal', 'COMPLETE', {

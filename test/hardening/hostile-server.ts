@@ -133,9 +133,17 @@ function routeOf(protocol: HostileCase['protocol'], method: string, rest: string
         ];
   for (const [wanted, pattern, route] of rules) {
     const found = pattern.exec(path);
-    if (found && wanted === method) return { route, item: found[1] === undefined ? undefined : decodeURIComponent(found[1]) };
+    if (found && wanted === method) return { route, item: found[1] === undefined ? undefined : safeDecode(found[1]) };
   }
   return { route: `unknown ${method} ${path}` };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** the benign server: what a well-behaved service answers */

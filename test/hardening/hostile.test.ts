@@ -336,6 +336,10 @@ describe('download: redirects of results, names, stalls, local files', () => {
     expect(file('gone.txt')?.status).toBe('failed');
     expect(file('gone.txt')?.note).toBe(`gone.txt: download failed (HTTP 500): no such file ${clean} password=***`);
   });
+  it('a WES output URL with a malformed percent escape: that file fails alone, no internal error', () => {
+    expect(downloaded.files.filter((entry) => entry.service_slug === slug('dpct')).map((entry) => [entry.name, entry.status])).toEqual([['%E0%A4%A', 'failed']]);
+    expect(results['download --json'].stderr).not.toContain('internal error');
+  });
   it('WES outputs nested 100 deep: one error for that child, the others unaffected', () => {
     expect(downloaded.errors.find((error) => error.service_slug === slug('ddeep'))?.message).toContain('nested deeper than 64 levels');
   });
