@@ -13,7 +13,11 @@ export class Deadline {
   private stopped = false;
   expired = false;
 
-  constructor(readonly ms: number) {}
+  /** `what`: the request in the user's terms, e.g. "GET /api/v2/jobs" */
+  constructor(
+    readonly ms: number,
+    readonly what: string,
+  ) {}
 
   get signal(): AbortSignal {
     return this.controller.signal;
@@ -35,13 +39,13 @@ export class Deadline {
   }
 
   error(): TransportError {
-    return new TransportError(`no complete answer within ${formatSeconds(this.ms)}`, true, true);
+    return new TransportError(`no complete answer to ${this.what} within ${formatSeconds(this.ms)}`, true, true);
   }
 }
 
 /** The whole body as text, refused beyond `limit` bytes (declared or received) and ended by the deadline. */
 export async function readCapped(body: Readable, limit: number, declared: number | undefined, deadline: Deadline): Promise<string> {
-  const oversize = () => new TransportError(`the answer is larger than ${formatLimit(limit)}; it was not read`, true, false);
+  const oversize = () => new TransportError(`the answer to ${deadline.what} is larger than ${formatLimit(limit)}; it was not read`, true, false);
   if (declared !== undefined && declared > limit) {
     discard(body);
     deadline.stop();

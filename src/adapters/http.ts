@@ -130,7 +130,7 @@ export function createHttpClient(service: string, options: Partial<HttpOptions> 
   /** One attempt: the redirect chain to a final answer. Throws transport errors as they come. */
   async function once(request: HttpRequest): Promise<HttpResponse> {
     const started = Date.now();
-    const deadline = new Deadline(settings.deadlineMs);
+    const deadline = new Deadline(settings.deadlineMs, `${request.method} ${pathOf(request.url)}`);
     // an upload's time is the file's, not the server's: its deadline starts when the answer does
     const streamedBody = request.body !== undefined && typeof request.body !== 'string' && !Buffer.isBuffer(request.body);
     if (!streamedBody) deadline.start();
@@ -229,6 +229,14 @@ export function createHttpClient(service: string, options: Partial<HttpOptions> 
   }
 
   return { service, request, close: () => agent.close() };
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
 }
 
 function header(value: string | string[] | undefined): string | undefined {

@@ -44,7 +44,7 @@ describe('bounded answers', () => {
     expect(await (await http.request({ method: 'GET', url: `${base}/exact` })).text()).toHaveLength(1000);
     const error = await failure((await http.request({ method: 'GET', url: `${base}/over` })).text());
     expect(error).toBeInstanceOf(RemoteError);
-    expect(error.message).toBe('Test service: the answer is larger than 1000 bytes; it was not read');
+    expect(error.message).toBe('Test service: the answer to GET /over is larger than 1000 bytes; it was not read');
     expect(error.retryable).toBe(true);
     await http.close();
   });

@@ -286,7 +286,7 @@ describe('bounded reads: size, time', () => {
     expect(measured.code, measured.stderr).toBe(0);
     expect(measured.peakMb).toBeGreaterThan(0);
     expect(measured.peakMb).toBeLessThan(300);
-    expect(measured.stderr).toContain('warning: c1: Case bendless: the answer is larger than 8 MiB; it was not read');
+    expect(measured.stderr).toContain('warning: c1: Case bendless: the answer to GET /c/bendless/api/v2/jobs is larger than 8 MiB; it was not read');
     expect(child(endless, 'bendless').status).toBe('running');
   });
   const expectBounded = (id: string, pattern: RegExp) => {
@@ -294,10 +294,10 @@ describe('bounded reads: size, time', () => {
     expect(results['poll (bodies)'].stderr).toMatch(new RegExp(`Case ${id}:? .*${pattern.source}`));
     expect(child(bodies, id).status).toBe('running');
   };
-  it('a declared 100 MiB answer is refused before it is read', () => expectBounded('bdeclared', /the answer is larger than 8 MiB/));
-  it('a real 20 MiB answer (chunked) is cut at the cap', () => expectBounded('breal', /the answer is larger than 8 MiB/));
-  it('a body dripping one byte per 100 ms ends at the deadline', () => expectBounded('bdrip', /no complete answer within 0\.8 s/));
-  it('headers that never come end at the deadline', () => expectBounded('bsilent', /no (response in time|complete answer within 0\.8 s)/));
+  it('a declared 100 MiB answer is refused before it is read', () => expectBounded('bdeclared', /the answer to GET \/c\/bdeclared\/runs is larger than 8 MiB/));
+  it('a real 20 MiB answer (chunked) is cut at the cap', () => expectBounded('breal', /the answer to GET \/c\/breal\/api\/v2\/jobs is larger than 8 MiB/));
+  it('a body dripping one byte per 100 ms ends at the deadline', () => expectBounded('bdrip', /no complete answer to GET \/c\/bdrip\/api\/v2\/jobs within 0\.8 s/));
+  it('headers that never come end at the deadline', () => expectBounded('bsilent', /no (response in time|complete answer to GET \/c\/bsilent\/runs within 0\.8 s)/));
   it('a 503 asking to retry after a day: retries stay bounded', () => expectBounded('bretry', /maintenance/));
   it('a JSON document nested 5000 deep: refused, no stack overflow', () => expectBounded('bnest', /nested deeper than 64 levels/));
 });
