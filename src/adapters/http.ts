@@ -73,10 +73,7 @@ export interface HttpRequest {
   credentialBody?: boolean;
   /** retry safe? defaults to true for GET/HEAD/PUT/DELETE, false for POST */
   idempotent?: boolean;
-  /**
-   * the caller parses a JSON body: a 2xx whose body is not JSON (a proxy's HTML page, a reply cut
-   * short) is retried like a 5xx when the request is idempotent
-   */
+  /** the caller parses JSON: a 2xx that is not (a proxy's HTML page, a reply cut short) is retried like a 5xx */
   expectJson?: boolean;
   /** override the response timeout (uploads wait for the server to store the file) */
   responseTimeoutMs?: number;
@@ -232,11 +229,7 @@ export function createHttpClient(service: string, options: Partial<HttpOptions> 
 }
 
 function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url;
-  }
+  return URL.canParse(url) ? new URL(url).pathname : url;
 }
 
 function header(value: string | string[] | undefined): string | undefined {
