@@ -184,7 +184,7 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
     .option('--from <prefix>', 'PREFIX.dose.vcf.gz (+ PREFIX.empiricalDose.vcf.gz) of results from elsewhere; repeat for each', collect, [])
     .option('--out <path>', 'output folder (default: combined/ in the parent\'s results folder); with --from, the FILE.vcf.gz')
     .option('--method <method>', 'meta (default when every result has leave-one-out dosages) or best-r2')
-    .option('--absent <rule>', 'a variant a panel lacks: zero (HDS 0; default without an R² filter) or renormalize')
+    .option('--absent <rule>', 'a variant a panel lacks: fixed (its majority allele elsewhere; default without an R² filter), zero (REF) or renormalize')
     .option('--region <region>', 'only CHR:START-END (1-based), e.g. to split a chromosome across machines')
     .addOption(new Option('--threads <n>', 'chromosomes and compression threads at once (default: the cores)').argParser(positiveInteger('--threads')))
     .action(action(async () => (await import('./commands/combine.js')).runCombine));

@@ -35,18 +35,18 @@ export function chooseMethod(requested: string | undefined, candidates: Candidat
 }
 
 export function chooseAbsent(requested: string | undefined, candidates: Candidate[], warn: (text: string) => void): Decision<AbsentRule> {
-  if (requested !== undefined && requested !== 'zero' && requested !== 'renormalize') {
-    throw new UsageError(`--absent must be zero or renormalize, got '${requested}'`);
+  if (requested !== undefined && requested !== 'fixed' && requested !== 'zero' && requested !== 'renormalize') {
+    throw new UsageError(`--absent must be fixed, zero or renormalize, got '${requested}'`);
   }
   const filtered = candidates.filter((candidate) => candidate.r2Filter !== undefined && candidate.r2Filter !== '0');
   const names = filtered.map((candidate) => (candidate.r2Filter === 'header' ? `${candidate.label} (its header shows an R² filter)` : `${candidate.label} (R² ≥ ${candidate.r2Filter})`));
   if (requested === 'renormalize') return { value: 'renormalize', reason: 'asked for with --absent renormalize' };
-  if (requested === 'zero') {
-    if (filtered.length > 0) warn(`--absent zero although results were filtered by R²: ${names.join(', ')}; a variant they dropped is counted as the reference allele`);
-    return { value: 'zero', reason: 'asked for with --absent zero' };
+  if (requested === 'zero' || requested === 'fixed') {
+    if (filtered.length > 0) warn(`--absent ${requested} although results were filtered by R²: ${names.join(', ')}; a variant they dropped is counted as a fixed allele`);
+    return { value: requested, reason: `asked for with --absent ${requested}` };
   }
   if (filtered.length > 0) return { value: 'renormalize', reason: `filtered by R²: ${names.join(', ')}, so a missing variant says nothing` };
-  return { value: 'zero', reason: 'no R² filter: a variant missing from a panel\'s output means its haplotypes carry the reference allele there' };
+  return { value: 'fixed', reason: 'no R² filter: a variant missing from a panel\'s output is one its haplotypes do not vary at' };
 }
 
 /** more than this share of heterozygous typed genotypes with the other phase: the results were phased apart */

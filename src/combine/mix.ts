@@ -2,14 +2,21 @@
  * Turning one aligned variant into combined haplotype dosages, by either method.
  *
  * meta:    HDS(h) = Σ_j w_j(h) · HDS_j(h) over the panels j that imputed this chromosome. A panel without the
- *          variant either counts as HDS_j = 0 (`absent: 'zero'`: with no R² filter, a variant missing from a
- *          panel's output means the panel's haplotypes all carry REF there) or drops out and the remaining
- *          weights are rescaled to sum 1 (`absent: 'renormalize'`: a filtered panel says nothing about it).
+ *          variant (with no R² filter: the variant is not polymorphic among its haplotypes) stands for one
+ *          allele carried by all its haplotypes:
+ *            'fixed'       the allele most haplotypes carry among those the other panels describe: with
+ *                          p̂ = Σ_h Σ_present w·HDS / Σ_h Σ_present w, HDS_j = 1 when p̂ ≥ ½, else 0. A panel's
+ *                          site list drops sites fixed for ALT as well as for REF (a population that drifted
+ *                          to the derived allele, a reference genome carrying a rare one), and a fixed allele
+ *                          is mostly the allele that is common elsewhere.
+ *            'zero'        always the reference allele: HDS_j = 0.
+ *            'renormalize' nothing is known (an R² filter may have dropped it): the weights of the panels
+ *                          that carry the variant are rescaled to sum 1.
  * best-r2: the dosages of the panel with the highest estimated R² (R2, DR2 or INFO) among those carrying it.
  */
 import type { SourceRecord } from './align.js';
 
-export type AbsentRule = 'zero' | 'renormalize';
+export type AbsentRule = 'fixed' | 'zero' | 'renormalize';
 
 /**
  * @param records     by source index (undefined: the source lacks the variant)
@@ -34,17 +41,29 @@ export function metaDosages(
     }
   }
   const complete = present.length === count;
+  // first Σ w·HDS and Σ w per haplotype (out holds the sums, masses kept for the second pass)
+  let total = 0;
+  let totalMass = 0;
+  const mass = complete ? null : new Float32Array(out.length);
   for (let h = 0; h < out.length; h++) {
     const base = h * count;
     let sum = 0;
-    let mass = 0;
+    let weightHere = 0;
     for (let index = 0; index < present.length; index++) {
       const weight = weights[base + slots[index]];
       sum += weight * present[index][h];
-      mass += weight;
+      weightHere += weight;
     }
-    // zero: the absent panels' weights multiply HDS 0, so the sum stands as it is
-    out[h] = complete || absent === 'zero' ? sum : mass > 0 ? sum / mass : averageAt(present, h);
+    out[h] = sum;
+    if (mass) mass[h] = weightHere;
+    total += sum;
+    totalMass += weightHere;
+  }
+  if (!mass || absent === 'zero') return;
+  const fixedAllele = totalMass > 0 && total / totalMass >= 0.5 ? 1 : 0;
+  for (let h = 0; h < out.length; h++) {
+    if (absent === 'fixed') out[h] += (1 - mass[h]) * fixedAllele;
+    else out[h] = mass[h] > 0 ? out[h] / mass[h] : averageAt(present, h);
   }
 }
 

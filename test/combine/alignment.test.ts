@@ -23,7 +23,9 @@ const b100: Hds = [[0.2, 0.2], [0.4, 0.4], [0.6, 0.6]];
 const a200: Hds = [[0.9, 0.1], [0.8, 0.2], [0.7, 0.3]];
 /** B writes 200 as G>A: its dosages of A are 1 − those of G */
 const b200GA: Hds = [[0.2, 0.8], [0.4, 0.6], [0.5, 0.5]];
-const a300: Hds = [[0.4, 0.8], [0.2, 0.6], [1, 0]];
+/** only A carries 300, where ALT is the commoner allele (mean HDS 0.65); only B carries 350, a rare one */
+const a300: Hds = [[0.4, 0.8], [0.2, 0.6], [1, 0.9]];
+const b350: Hds = [[0.1, 0], [0, 0], [0.2, 0]];
 
 /** B's columns in another order: S3, S1, S2 */
 const reorder = (hds: Hds): Hds => [hds[2], hds[0], hds[1]];
@@ -39,7 +41,7 @@ function inputs(options: { empirical?: boolean; bHeader?: string[] } = {}) {
   const bRows: Row[] = [
     { chrom: '20', pos: 100, info: 'R2=0.95', hds: reorder(b100) },
     { chrom: '20', pos: 200, ref: 'G', alt: 'A', info: 'R2=0.5', hds: reorder(b200GA) },
-    { chrom: '20', pos: 350, alt: 'C', info: 'R2=0.4', hds: reorder(a300) },
+    { chrom: '20', pos: 350, alt: 'C', info: 'R2=0.4', hds: reorder(b350) },
   ];
   writeVcf(join(dir, 'a.dose.vcf.gz'), { samples: SAMPLES, rows: aRows, header: ['##contig=<ID=chr20,length=64444167>', '##contig=<ID=chr21>'] });
   writeVcf(join(dir, 'b.dose.vcf.gz'), { samples: ['S3', 'S1', 'S2'], rows: bRows, header: options.bHeader });
@@ -74,7 +76,7 @@ describe('combine --from: alignment', () => {
     // A's R² 0.8 beats B's 0.5 at 200, written A>G as A has it
     expect(at('chr20', 200).slice(3, 5)).toEqual(['A', 'G']);
     expect(hdsOf(at('chr20', 200))).toEqual(a200);
-    expect(hdsOf(at('chr20', 350))).toEqual(a300);
+    expect(hdsOf(at('chr20', 350))).toEqual(b350);
     expect(infoOf(at('chr20', 350)).get('SOURCES')).toBe('b');
     expect(at('chr20', 100)[8]).toBe('GT:DS:HDS');
     expect(at('chr20', 100)[9]).toBe('0|0:0.4:0.2,0.2');
@@ -96,22 +98,28 @@ describe('combine --from: alignment', () => {
     expect(at('chr20', 200)).toBeDefined();
   });
 
-  it('meta: equal weights; a variant one panel lacks counts as HDS 0 (zero) or drops out (renormalize)', async () => {
+  it('meta: equal weights; a variant one panel lacks stands for its fixed allele (fixed), REF (zero) or nothing (renormalize)', async () => {
     inputs({ empirical: true });
-    const zero = await combine();
-    expect(zero.stderr()).toMatch(/method: meta/);
-    expect(zero.stderr()).toMatch(/absent variants: zero \(no R² filter/);
+    const fixed = await combine();
+    expect(fixed.stderr()).toMatch(/method: meta/);
+    expect(fixed.stderr()).toMatch(/absent variants: fixed \(no R² filter/);
     const half = (hds: Hds, other: Hds) => hds.map(([x, y], index) => [Number(((x + other[index][0]) / 2).toFixed(3)), Number(((y + other[index][1]) / 2).toFixed(3))]);
-    expect(hdsOf(zero.at('chr20', 100))).toEqual(half(a100, b100));
+    const all = (value: number): Hds => [[value, value], [value, value], [value, value]];
+    expect(hdsOf(fixed.at('chr20', 100))).toEqual(half(a100, b100));
     // the swap: B's G>A becomes A>G dosages 1 − HDS before weighting
     const bAsAG = b200GA.map(([x, y]) => [1 - x, 1 - y] as [number, number]);
-    expect(hdsOf(zero.at('chr20', 200))).toEqual(half(a200, bAsAG));
-    // only A carries 300: zero → ½·A + ½·0
-    expect(hdsOf(zero.at('chr20', 300))).toEqual(half(a300, [[0, 0], [0, 0], [0, 0]]));
+    expect(hdsOf(fixed.at('chr20', 200))).toEqual(half(a200, bAsAG));
+    // only A carries 300 and ALT is the majority there: B's haplotypes count as fixed for ALT, ½·A + ½·1
+    expect(hdsOf(fixed.at('chr20', 300))).toEqual(half(a300, all(1)));
+    // only B carries 350, a rare ALT: A's haplotypes count as fixed for REF, ½·B + ½·0
+    expect(hdsOf(fixed.at('chr20', 350))).toEqual(half(b350, all(0)));
     // chr21 only in A: A's dosages as they are, with a warning
-    expect(hdsOf(zero.at('chr21', 50))).toEqual(a100);
-    expect(zero.stderr()).toMatch(/chromosome 21 is only in a; combined from that one/);
+    expect(hdsOf(fixed.at('chr21', 50))).toEqual(a100);
+    expect(fixed.stderr()).toMatch(/chromosome 21 is only in a; combined from that one/);
 
+    rmSync(join(dir, 'out'), { recursive: true });
+    const zero = await combine({ absent: 'zero' });
+    expect(hdsOf(zero.at('chr20', 300))).toEqual(half(a300, all(0)));
     rmSync(join(dir, 'out'), { recursive: true });
     const renormalized = await combine({ absent: 'renormalize' });
     expect(hdsOf(renormalized.at('chr20', 300))).toEqual(a300);
@@ -147,7 +155,8 @@ describe('combine --from: alignment', () => {
     const file = join(dir, 'out/combined.vcf.gz');
     execFileSync('tabix', ['-p', 'vcf', file]);
     const region = execFileSync('bcftools', ['query', '-r', 'chr20:300', '-f', '%POS %INFO/SOURCES [%DS ]\\n', file], { encoding: 'utf8' });
-    expect(region.trim()).toBe('300 a 0.6 0.4 0.5');
+    // ½·A + ½·1 (B fixed for ALT): HDS (0.7, 0.9), (0.6, 0.8), (1, 0.95)
+    expect(region.trim()).toBe('300 a 1.6 1.4 1.95');
   });
 });
 

@@ -92,7 +92,7 @@ describe('Minimac\'s estimated R²', () => {
 describe('mixing', () => {
   const record = (hds: number[], r2 = 0.5): SourceRecord => ({ site: { chrom: '20', pos: 1, ref: 'A', alt: 'G', r2, typed: false }, hds: Float32Array.from(hds), flipped: false });
 
-  it('meta: Σ w·HDS; an absent panel is HDS 0 (zero) or leaves the weights renormalised', () => {
+  it('meta: Σ w·HDS; an absent panel is its fixed allele (fixed), HDS 0 (zero) or leaves the weights renormalised', () => {
     // two haplotypes, weights (0.75, 0.25) then (0.5, 0.5); panel 1 lacks the variant
     const weights = Float32Array.of(0.75, 0.25, 0.5, 0.5);
     const out = new Float32Array(2);
@@ -102,6 +102,12 @@ describe('mixing', () => {
     expect(Array.from(out)).toEqual([0.75 * 0.8, 0.5 * 0.2].map(Math.fround));
     metaDosages([record([0.8, 0.2]), undefined], weights, [0, 1], 'renormalize', out);
     expect(Array.from(out)).toEqual([0.8, 0.2].map(Math.fround));
+    // fixed: p̂ = (0.75·0.8 + 0.5·0.2) / (0.75 + 0.5) = 0.56 ≥ ½, so panel 1 stands for ALT on all its haplotypes
+    metaDosages([record([0.8, 0.2]), undefined], weights, [0, 1], 'fixed', out);
+    expect(Array.from(out)).toEqual([0.75 * 0.8 + 0.25, 0.5 * 0.2 + 0.5].map(Math.fround));
+    // p̂ = 0.1 / 1.25 < ½: REF
+    metaDosages([record([0, 0.2]), undefined], weights, [0, 1], 'fixed', out);
+    expect(Array.from(out)).toEqual([0, 0.5 * 0.2].map(Math.fround));
   });
 
   it('best-r2 takes the highest estimated R²; a missing R² counts lowest', () => {
