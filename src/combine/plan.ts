@@ -45,23 +45,20 @@ export interface PlanOptions {
 
 const FROM_META_HINT = 'run minimac4 with -e PREFIX.empiricalDose.vcf.gz (or submit with fedimpute submit --meta)';
 
-export async function planFrom(prefixes: string[], out: string | undefined, cwd: string, options: PlanOptions, pool: InflatePool): Promise<CombinePlan> {
-  if (prefixes.length < 2) throw new UsageError('combine needs at least two results: --from PREFIX --from PREFIX', { hint: 'PREFIX.dose.vcf.gz (and PREFIX.empiricalDose.vcf.gz) are read for each' });
+export async function planFrom(given: string[], out: string | undefined, cwd: string, options: PlanOptions, pool: InflatePool): Promise<CombinePlan> {
+  if (given.length < 2) throw new UsageError('combine needs at least two results: --from PREFIX --from PREFIX', { hint: 'PREFIX.dose.vcf.gz (and PREFIX.empiricalDose.vcf.gz) are read for each' });
   if (!out || !/\.vcf\.b?gz$/.test(out)) throw new UsageError('combine --from needs --out FILE.vcf.gz (the combined file)');
-  const labels = new Set<string>();
+  const prefixes = given.map((prefix) => resolve(cwd, prefix.replace(/\.dose\.vcf\.gz$/, '')));
+  const labels = labelsFor(prefixes);
   const sources: JobSource[] = [];
   const candidates: PlannedSource[] = [];
-  for (const given of prefixes) {
-    const prefix = resolve(cwd, given.replace(/\.dose\.vcf\.gz$/, ''));
+  for (const [index, prefix] of prefixes.entries()) {
     const dose = `${prefix}.dose.vcf.gz`;
     if (!(await exists(dose))) throw new InputError(`${dose} not found`, { hint: '--from takes the prefix of PREFIX.dose.vcf.gz (Minimac4 naming)' });
     const empirical = `${prefix}.empiricalDose.vcf.gz`;
     const hasEmpirical = await exists(empirical);
-    let label = basename(prefix);
-    for (let suffix = 2; labels.has(label); suffix++) label = `${basename(prefix)}-${suffix}`;
-    labels.add(label);
-    sources.push({ label, dose, ...(hasEmpirical ? { empirical } : {}) });
-    candidates.push({ label, empirical: hasEmpirical, r2Filter: (await headerFiltered(dose, pool)) ? 'header' : undefined });
+    sources.push({ label: labels[index], dose, ...(hasEmpirical ? { empirical } : {}) });
+    candidates.push({ label: labels[index], empirical: hasEmpirical, r2Filter: (await headerFiltered(dose, pool)) ? 'header' : undefined });
   }
   const output = resolve(cwd, out);
   return {
@@ -73,6 +70,16 @@ export async function planFrom(prefixes: string[], out: string | undefined, cwd:
     region: options.region,
     summaryPath: join(dirname(output), `${basename(output).replace(/\.vcf\.b?gz$/, '')}.combine.json`),
   };
+}
+
+/** names for SOURCES and the summary: the prefixes' file names, or their folders' when the names repeat (A/chr20, B/chr20) */
+function labelsFor(prefixes: string[]): string[] {
+  const unique = (names: string[]) => new Set(names).size === names.length;
+  const names = prefixes.map((prefix) => basename(prefix));
+  if (unique(names)) return names;
+  const folders = prefixes.map((prefix) => basename(dirname(prefix)));
+  if (unique(folders)) return folders;
+  return names.map((name, index) => `${name}-${index + 1}`);
 }
 
 export async function exists(path: string): Promise<boolean> {

@@ -4,7 +4,7 @@
  * records, and the inputs that cannot be combined. In-process through runCombine with a test Context.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -147,6 +147,17 @@ describe('combine --from: alignment', () => {
     ]);
     expect(printed.overlap).toEqual({ a: 2, b: 1, 'a+b': 2 });
     expect(printed).toMatchObject({ method: 'best-r2', samples: 3, variants: 5, parent_job_id: null, warnings: ['chromosome 21 is only in a; combined from that one'] });
+  });
+
+  it('names results whose files share a name after their folders (A/chr20, B/chr20 → A, B)', async () => {
+    inputs();
+    for (const [name, folder] of [['a', 'A'], ['b', 'B']]) {
+      mkdirSync(join(dir, folder));
+      copyFileSync(join(dir, `${name}.dose.vcf.gz`), join(dir, folder, 'chr20.dose.vcf.gz'));
+    }
+    const captured = testContext(dir, { json: true });
+    await runCombine({ from: ['A/chr20', 'B/chr20.dose.vcf.gz'], out: 'named.vcf.gz' }, captured.context, []);
+    expect(JSON.parse(captured.stdout()).sources.map((source: { label: string }) => source.label)).toEqual(['A', 'B']);
   });
 
   it.skipIf(!hasTool('bcftools') || !hasTool('tabix'))('writes a file tabix indexes and bcftools reads', async () => {
