@@ -26,13 +26,16 @@ export class LineReader {
   private followingAt = 0;
   private readonly line: Line = { bytes: this.data, start: 0, end: 0 };
 
-  private constructor(private readonly chunks: AsyncGenerator<Buffer>) {}
+  private constructor(
+    private readonly chunks: AsyncGenerator<Buffer>,
+    private readonly pool: InflatePool,
+  ) {}
 
   /** `peek`: only the first lines will be read (a header), so inflate little at a time */
   static async open(path: string, pool: InflatePool, start?: { compressed: number; skip: number }, peek = false): Promise<LineReader> {
     const compression = await sniff(path);
     const reading = peek ? { chunkSize: 64 << 10, inFlight: 1 } : { chunkSize: 128 << 10, inFlight: pool.size };
-    const reader = new LineReader(readDecompressed(path, compression, { pool, start: start?.compressed, ...reading }));
+    const reader = new LineReader(readDecompressed(path, compression, { pool, start: start?.compressed, ...reading }), pool);
     if (start && start.skip > 0) {
       while (reader.data.length - reader.at < start.skip && (await reader.fill()));
       reader.at += start.skip;
@@ -64,6 +67,8 @@ export class LineReader {
       this.finished = true;
       return rest.length > 0;
     }
+    // the rest is copied below; the used-up chunk goes back to the pool to be filled again
+    const used = this.data;
     this.at = 0;
     const newline = rest.length > 0 ? value.indexOf(NEWLINE) : -1;
     if (rest.length === 0) this.data = value;
@@ -74,6 +79,7 @@ export class LineReader {
       this.following = value;
       this.followingAt = newline + 1;
     }
+    this.pool.recycle(used);
     return true;
   }
 

@@ -33,7 +33,7 @@ export interface RecordInfo {
 }
 
 export class RecordWriter {
-  private buffer = Buffer.allocUnsafe(1 << 20);
+  private buffer = Buffer.allocUnsafeSlow(1 << 20);
   private used = 0;
   private readonly quantized: Int16Array;
 
@@ -87,8 +87,11 @@ export class RecordWriter {
   /** hand full buffers to the compressor; await between batches of records to bound memory */
   async drain(): Promise<void> {
     if (this.used < this.buffer.length >> 1) return;
-    await this.output.writeBatch(this.buffer.subarray(0, this.used));
+    const batch = this.buffer.subarray(0, this.used);
+    // the pool takes the batch's buffer over (transfers it): write on into a new one
+    this.buffer = Buffer.allocUnsafeSlow(this.buffer.length);
     this.used = 0;
+    await this.output.writeBatch(batch);
   }
 
   async close(): Promise<void> {
@@ -102,9 +105,8 @@ export class RecordWriter {
   }
 
   private reserve(bytes: number): void {
-    // always a byte to spare: a batch is then never the whole buffer, which the pool would take over (transfer)
-    if (this.used + bytes < this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
+    if (this.used + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.used + bytes));
     this.buffer.copy(grown, 0, 0, this.used);
     this.buffer = grown;
   }

@@ -91,7 +91,8 @@ export class BgzfWriter {
 
   /**
    * Compress `data` as a run of blocks of its own, without copying it into the buffer first (for callers that
-   * gather large batches themselves). What append() buffered goes first.
+   * gather large batches themselves). With a pool, `data` is taken over: its buffer is transferred to a worker.
+   * What append() buffered goes first.
    */
   async writeBatch(data: Uint8Array): Promise<void> {
     if (this.pendingBytes > 0) await this.flush(true);
@@ -108,7 +109,7 @@ export class BgzfWriter {
   async close(): Promise<void> {
     try {
       await this.flush(true);
-      while (this.queue.length > 0) await this.handle.write(await this.queue.shift()!);
+      while (this.queue.length > 0) await this.writeNext();
       await this.handle.write(BGZF_EOF);
     } finally {
       await this.handle.close();
@@ -136,6 +137,13 @@ export class BgzfWriter {
     compressed.catch(() => undefined);
     this.queue.push(compressed);
     const limit = pool ? pool.size * 2 : 1;
-    while (this.queue.length > limit || (!pool && this.queue.length > 0)) await this.handle.write(await this.queue.shift()!);
+    while (this.queue.length > limit || (!pool && this.queue.length > 0)) await this.writeNext();
+  }
+
+  /** write the oldest compressed run, then give its buffer back to the pool to fill again */
+  private async writeNext(): Promise<void> {
+    const blocks = await this.queue.shift()!;
+    await this.handle.write(blocks);
+    this.options.pool?.recycle(blocks);
   }
 }
