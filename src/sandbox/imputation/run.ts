@@ -5,6 +5,7 @@
  * The world simulates one chromosome (chr20). An input on another chromosome is imputed against no
  * sites: the Michigan files then hold the input's own sites as TYPED-only lines, the WES file no records.
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { panelOf, withoutSites, type Panel, type PanelName } from '../world/panel.js';
 import type { World } from '../world/world.js';
@@ -45,6 +46,7 @@ export interface MichiganImputeRequest extends ImputeFileRequest {
 /** chrN.dose.vcf.gz, chrN.info.gz and (meta) chrN.empiricalDose.vcf.gz in `dir` */
 export async function imputeMichigan(request: MichiganImputeRequest): Promise<{ chromosome: string; files: MinimacFiles }> {
   const imputation = await imputeInput(request.world, request.panel, request.input);
+  await mkdir(request.dir, { recursive: true });
   const bare = bareChromosome(imputation.target.chromosome);
   const prefix = join(request.dir, `chr${bare}`);
   const files: MinimacFiles = { dose: `${prefix}.dose.vcf.gz`, info: `${prefix}.info.gz`, ...(request.meta ? { empirical: `${prefix}.empiricalDose.vcf.gz` } : {}) };
@@ -63,6 +65,7 @@ export interface WesImputeRequest extends ImputeFileRequest {
 
 export async function imputeWes(request: WesImputeRequest): Promise<{ dose: string; info: string }> {
   const imputation = await imputeInput(request.world, request.panel, request.input);
+  await mkdir(request.dir, { recursive: true });
   const files = { dose: join(request.dir, `${request.name}.dose.vcf.gz`), info: join(request.dir, `${request.name}.info.gz`) };
   await writeBeagle({
     imputation, files, chromosome: imputation.target.chromosome, r2Filter: request.r2Filter ?? 0,

@@ -15,6 +15,8 @@ import { JobStore } from './jobs.js';
 import { DEFAULT_PANELS } from './panels.js';
 import { createServer, type Front } from './server.js';
 import type { JobView, MichiganEmulator, MichiganEmulatorOptions } from './types.js';
+import { worldFor } from '../world/cache.js';
+import { TINY_WORLD } from '../world/spec.js';
 
 export type * from './types.js';
 export { createVcf, type VcfFixtureOptions } from './fixtures.js';
@@ -41,6 +43,7 @@ export async function startMichiganEmulator(options: MichiganEmulatorOptions = {
       timing, panels, retentionMs: options.retentionMs ?? 7 * DAY, maxSamples: options.maxSamples ?? 50_000,
       maxRecords: options.maxValidatedRecords ?? 100_000, downloadLimit: options.downloadLimit ?? 10,
       syntheticResultBytes: options.syntheticResultBytes,
+      imputation: { world: options.world ?? worldFor(TINY_WORLD), worldPanel: options.worldPanel ?? 'A', panels, appVersion: options.appVersion ?? '2.0.12' },
     }),
     settings: {
       maxJobsPerUser: options.maxJobsPerUser ?? 2, panels, appVersion: options.appVersion ?? '2.0.12',
@@ -71,7 +74,7 @@ export async function startMichiganEmulator(options: MichiganEmulatorOptions = {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.allSettled(store.jobs.map((job) => job.results));
+      await Promise.allSettled(store.jobs.flatMap((job) => [job.imputed, job.results]));
       await rm(tmp, { recursive: true, force: true });
     },
     tokenFor: (username) => fixedTokenOf(username) ?? auth.tokenFor(username),
