@@ -54,54 +54,31 @@ interface TruthVariant {
 const keyOf = (position: number, ref: string, alt: string) => `${position}:${ref}:${alt}`;
 
 export async function accuracy(files: AccuracyFiles): Promise<BinAccuracy[]> {
-  const typed = new Set<string>();
-  if (files.typed) await readVcf(files.typed, () => undefined, (record) => void typed.add(keyOf(record.position, record.ref, record.alt)));
-  const { samples, variants } = await readTruth(files.truth, typed);
-  const scores = new Map<string, number>();
-  let columns: number[] = [];
-  await readVcf(
-    files.dose,
-    (ids) => {
-      const index = new Map(samples.map((id, position) => [id, position]));
-      columns = ids.map((id) => index.get(id) ?? -1);
-    },
-    (record) => {
-      const key = keyOf(record.position, record.ref, record.alt);
-      const truth = variants.get(key);
-      if (!truth || scores.has(key)) return;
-      const dosages = dosagesOf(record.line, columns, samples.length);
-      if (dosages) scores.set(key, squaredCorrelation(dosages, truth.counts));
-    },
-  );
-  return MAF_BINS.map((bin) => {
-    let count = 0;
-    let imputed = 0;
-    let sum = 0;
-    for (const [key, truth] of variants) {
-      if (truth.maf < bin.low || truth.maf >= bin.high) continue;
-      count += 1;
-      const score = scores.get(key);
-      if (score === undefined) continue;
-      imputed += 1;
-      sum += score;
-    }
-    return { ...bin, variants: count, imputed, meanR2: imputed > 0 ? sum / imputed : 0 };
-  });
+  return score(await loadTruth(files.truth, files.typed), files.dose);
 }
 
-async function readTruth(path: string, typed: Set<string>): Promise<{ samples: string[]; variants: Map<string, TruthVariant> }> {
+/** The truth (and which variants were typed), read once to score several result files. */
+export interface Truth {
+  samples: string[];
+  /** polymorphic, untyped variants by position:REF:ALT */
+  variants: Map<string, TruthVariant>;
+}
+
+export async function loadTruth(truth: string, typedVcf?: string): Promise<Truth> {
+  const typed = new Set<string>();
+  if (typedVcf) await readVcf(typedVcf, () => undefined, (record) => void typed.add(keyOf(record.position, record.ref, record.alt)));
   let samples: string[] = [];
   const variants = new Map<string, TruthVariant>();
-  await readVcf(path, (ids) => (samples = ids), (record) => {
+  await readVcf(truth, (ids) => (samples = ids), (record) => {
     const key = keyOf(record.position, record.ref, record.alt);
     if (typed.has(key)) return;
     const counts = new Uint8Array(samples.length);
     let alternate = 0;
-    const fields = record.line.split('\t');
-    for (let sample = 0; sample < samples.length; sample++) {
-      const gt = fields[9 + sample] ?? '';
-      counts[sample] = (gt.charCodeAt(0) === 49 ? 1 : 0) + (gt.charCodeAt(2) === 49 ? 1 : 0);
+    let at = fieldStart(record.line, 9);
+    for (let sample = 0; sample < samples.length && at > 0; sample++) {
+      counts[sample] = (record.line.charCodeAt(at) === 49 ? 1 : 0) + (record.line.charCodeAt(at + 2) === 49 ? 1 : 0);
       alternate += counts[sample];
+      at = record.line.indexOf('\t', at) + 1;
     }
     const frequency = alternate / (2 * samples.length);
     const maf = Math.min(frequency, 1 - frequency);
@@ -110,15 +87,71 @@ async function readTruth(path: string, typed: Set<string>): Promise<{ samples: s
   return { samples, variants };
 }
 
+/** Scores one result file (any VCF with DS) against the truth. */
+export async function score(truth: Truth, dose: string): Promise<BinAccuracy[]> {
+  const scores = new Map<string, number>();
+  let columns: number[] = [];
+  await readVcf(
+    dose,
+    (ids) => {
+      const index = new Map(truth.samples.map((id, position) => [id, position]));
+      columns = ids.map((id) => index.get(id) ?? -1);
+    },
+    (record) => {
+      const key = keyOf(record.position, record.ref, record.alt);
+      const variant = truth.variants.get(key);
+      if (!variant || scores.has(key)) return;
+      const dosages = dosagesOf(record.line, columns, truth.samples.length);
+      if (dosages) scores.set(key, squaredCorrelation(dosages, variant.counts));
+    },
+  );
+  return MAF_BINS.map((bin) => {
+    let count = 0;
+    let imputed = 0;
+    let sum = 0;
+    for (const [key, variant] of truth.variants) {
+      if (variant.maf < bin.low || variant.maf >= bin.high) continue;
+      count += 1;
+      const r2 = scores.get(key);
+      if (r2 === undefined) continue;
+      imputed += 1;
+      sum += r2;
+    }
+    return { ...bin, variants: count, imputed, meanR2: imputed > 0 ? sum / imputed : 0 };
+  });
+}
+
+/** index of the first character of tab-separated field `field` (0-based), or -1 when the line is shorter */
+function fieldStart(line: string, field: number): number {
+  let at = 0;
+  for (let index = 0; index < field; index++) {
+    const tab = line.indexOf('\t', at);
+    if (tab < 0) return -1;
+    at = tab + 1;
+  }
+  return at;
+}
+
 /** DS of every sample, in truth order (NaN where a truth sample is absent); undefined without DS */
 function dosagesOf(line: string, columns: number[], samples: number): Float64Array | undefined {
-  const fields = line.split('\t');
-  const index = (fields[8] ?? '').split(':').indexOf('DS');
+  const formatAt = fieldStart(line, 8);
+  if (formatAt < 0) return undefined;
+  const format = line.slice(formatAt, line.indexOf('\t', formatAt));
+  const index = format.split(':').indexOf('DS');
   if (index < 0) return undefined;
   const dosages = new Float64Array(samples).fill(Number.NaN);
-  for (let column = 0; column < columns.length; column++) {
+  let at = line.indexOf('\t', formatAt) + 1;
+  for (let column = 0; column < columns.length && at > 0; column++) {
+    const end = line.indexOf('\t', at);
     const target = columns[column];
-    if (target >= 0) dosages[target] = Number.parseFloat((fields[9 + column] ?? '').split(':')[index]);
+    if (target >= 0) {
+      let from = at;
+      for (let skip = 0; skip < index && from > 0; skip++) from = line.indexOf(':', from) + 1;
+      const stop = line.indexOf(':', from);
+      const limit = end < 0 ? line.length : end;
+      dosages[target] = Number.parseFloat(line.slice(from, stop < 0 || stop > limit ? limit : stop));
+    }
+    at = end < 0 ? 0 : end + 1;
   }
   return dosages;
 }

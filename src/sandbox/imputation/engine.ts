@@ -4,8 +4,9 @@
  *  - the HMM runs over the typed sites only; an untyped site m between typed sites l and r gets its exact
  *    posterior from the two neighbours (what Minimac does between genotyped markers):
  *        P(X_m = k) ∝ [(1 − ρ_lm)·α_l(k) + ρ_lm/K·Σα_l] · [(1 − ρ_mr)·e_r(k)β_r(k) + ρ_mr/K·Σ e_r β_r]
- *    and its dosage Σ_k P(X_m = k)·[template k carries ALT at m] needs only the templates that carry ALT,
- *    found by walking each template's ALT bits (rare variants cost almost nothing);
+ *    and its dosage Σ_k P(X_m = k)·[template k carries ALT at m] needs only the templates that carry the
+ *    site's minor allele (1 − that sum where ALT is the major one), found by walking each template's
+ *    minor-allele bits: rare variants cost almost nothing;
  *  - typed sites are cut into windows (with flanking typed sites for the HMM to settle), and each target
  *    haplotype copies from its K closest panel haplotypes in that window (templates.ts).
  * At typed sites the dosage is the full posterior (the observation included); the leave-one-out dosage
@@ -14,7 +15,7 @@
  */
 import { bitAt, rowCount, slice, transpose, type BitMatrix } from '../world/bits.js';
 import type { Panel } from '../world/panel.js';
-import { backward, emission, forward, switchProbability, type CopyingModel } from './li-stephens.js';
+import { backward, forward, switchProbability, type CopyingModel } from './li-stephens.js';
 import type { Target } from './target.js';
 import { chooseTemplates } from './templates.js';
 
@@ -30,7 +31,7 @@ export interface EngineOptions {
   flankSites: number;
 }
 
-export const ENGINE_DEFAULTS: EngineOptions = { templates: 100, mismatch: 0.01, effectiveSize: 10_000, windowSites: 60, flankSites: 20 };
+export const ENGINE_DEFAULTS: EngineOptions = { templates: 64, mismatch: 0.01, effectiveSize: 10_000, windowSites: 60, flankSites: 20 };
 
 export interface Imputation {
   panel: Panel;
@@ -56,7 +57,8 @@ interface Window {
   siteTo: number;
 }
 
-export function impute(panel: Panel, target: Target, options: EngineOptions = ENGINE_DEFAULTS): Imputation {
+/** Imputes window by window, letting the event loop run between windows (the emulators serve meanwhile). */
+export async function impute(panel: Panel, target: Target, options: EngineOptions = ENGINE_DEFAULTS): Promise<Imputation> {
   const haplotypes = 2 * target.samples.length;
   const sites = panel.positions.length;
   const typedRow = new Int32Array(sites).fill(-1);
@@ -73,7 +75,10 @@ export function impute(panel: Panel, target: Target, options: EngineOptions = EN
     return result;
   }
   const context = prepare(panel, target, options);
-  for (const window of windowsOf(target.typed, sites, options)) imputeWindow(context, window, result);
+  for (const window of windowsOf(target.typed, sites, options)) {
+    imputeWindow(context, window, result);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return result;
 }
 
@@ -258,17 +263,22 @@ function untypedDosages(model: CopyingModel, work: Workspace, window: Window, ha
   // per interval r: A_k = α_{r−1}(k) (uniform before the first typed site), B_k = e_r(k)·β_r(k) (1 after the last)
   for (let r = untyped.firstInterval; r <= untyped.lastInterval; r++) {
     const slot = (r - untyped.firstInterval) * states;
+    const site = r - window.from;
+    const observed = r < typedCount ? model.observed[site] : -1;
     for (let state = 0; state < states; state++) {
-      const a = r > 0 ? work.alpha[(r - 1 - window.from) * states + state] : 1 / states;
-      const b = r < typedCount ? emission(model, r - window.from, state) * work.beta[(r - window.from) * states + state] : 1;
+      const a = r > 0 ? work.alpha[(site - 1) * states + state] : 1 / states;
+      // e_r(k)·β_r(k), emission inlined (this loop runs for every interval of every haplotype)
+      const match = observed < 0 ? 1 : model.alleles[site * states + state] === observed ? 1 - model.mismatch : model.mismatch;
+      const b = r < typedCount ? match * work.beta[site * states + state] : 1;
       forwardOf[slot + state] = a;
       backwardOf[slot + state] = b;
       sumB[r - untyped.firstInterval] += b;
       sumAB[r - untyped.firstInterval] += a * b;
     }
   }
-  // Σ A·B, Σ A, Σ B and the count over the templates carrying ALT, walking each template's ALT bits
-  const { bits, words } = context.panel.byHaplotype();
+  // Σ A·B, Σ A, Σ B and the count over the templates carrying the minor allele, walking their minor-allele bits
+  const { byHaplotype, altIsMajor } = context.panel.carriers();
+  const { bits, words } = byHaplotype;
   const { siteFrom, siteTo } = window;
   const firstWord = siteFrom >>> 5;
   const lastWord = (siteTo - 1) >>> 5;
@@ -305,6 +315,7 @@ function untypedDosages(model: CopyingModel, work: Workspace, window: Window, ha
     const at = 4 * offset;
     const numerator = stayIn * stayOut * carriers[at] + stayIn * jumpOut * carriers[at + 1] + jumpIn * stayOut * carriers[at + 2] + jumpIn * jumpOut * carriers[at + 3];
     const denominator = stayIn * stayOut * sumAB[slot] + stayIn * jumpOut + jumpIn * stayOut * sumB[slot] + jumpIn * jumpOut * states;
-    result.dosages[(siteFrom + offset) * result.haplotypes + haplotype] = denominator > 0 ? numerator / denominator : 0;
+    const minor = denominator > 0 ? numerator / denominator : 0;
+    result.dosages[(siteFrom + offset) * result.haplotypes + haplotype] = altIsMajor[siteFrom + offset] ? 1 - minor : minor;
   }
 }

@@ -33,7 +33,7 @@ export async function imputeInput(world: World, name: PanelName, input: string):
   const panel = panelOf(world, name);
   const target = await readTarget(input, panel);
   const used: Panel = bareChromosome(target.chromosome) === bareChromosome(panel.chromosome) ? panel : withoutSites(panel);
-  return impute(used, target);
+  return await impute(used, target);
 }
 
 export interface MichiganImputeRequest extends ImputeFileRequest {

@@ -19,8 +19,12 @@ export interface Panel {
   centimorgans: Float64Array;
   /** site-major alleles: a row per site, a column per haplotype (1 = ALT) */
   alleles: BitMatrix;
-  /** the same transposed (a row per haplotype), built on first use */
-  byHaplotype(): BitMatrix;
+  /**
+   * Minor-allele carriers per haplotype (a row per haplotype): the ALT bit, or the REF bit at sites where
+   * ALT is the commoner allele (`altIsMajor`), so that every site has at most half its haplotypes set.
+   * Built on first use.
+   */
+  carriers(): { byHaplotype: BitMatrix; altIsMajor: Uint8Array };
   /** the site at this position, or -1 */
   siteAt(position: number): number;
 }
@@ -45,7 +49,7 @@ function buildPanel(world: World, name: PanelName): Panel {
   });
   const alleles = slice(haplotypes, kept, 0, haplotypes.columns);
   const positions = Int32Array.from(kept, (site) => world.positions[site]);
-  let transposed: BitMatrix | undefined;
+  let carriers: ReturnType<Panel['carriers']> | undefined;
   return {
     name,
     chromosome: world.chromosome,
@@ -55,7 +59,7 @@ function buildPanel(world: World, name: PanelName): Panel {
     alt: Uint8Array.from(kept, (site) => world.alt[site]),
     centimorgans: Float64Array.from(kept, (site) => world.centimorgans[site]),
     alleles,
-    byHaplotype: () => (transposed ??= transpose(alleles)),
+    carriers: () => (carriers ??= minorCarriers(alleles)),
     siteAt: (position) => {
       let low = 0;
       let high = positions.length - 1;
@@ -68,6 +72,20 @@ function buildPanel(world: World, name: PanelName): Panel {
       return -1;
     },
   };
+}
+
+function minorCarriers(alleles: BitMatrix): { byHaplotype: BitMatrix; altIsMajor: Uint8Array } {
+  const minor: BitMatrix = { ...alleles, bits: alleles.bits.slice() };
+  const altIsMajor = new Uint8Array(alleles.rows);
+  const lastMask = alleles.columns % 32 === 0 ? 0xffffffff : (1 << alleles.columns % 32) - 1;
+  for (let site = 0; site < alleles.rows; site++) {
+    if (2 * rowCount(alleles, site) <= alleles.columns) continue;
+    altIsMajor[site] = 1;
+    const base = site * alleles.words;
+    for (let word = 0; word < alleles.words; word++) minor.bits[base + word] = ~minor.bits[base + word];
+    minor.bits[base + alleles.words - 1] &= lastMask;
+  }
+  return { byHaplotype: transpose(minor), altIsMajor };
 }
 
 function pooled(world: World, rows: Int32Array): BitMatrix {
@@ -84,7 +102,7 @@ export function withoutSites(panel: Panel): Panel {
     ...panel,
     positions: new Int32Array(0), ref: new Uint8Array(0), alt: new Uint8Array(0), centimorgans: new Float64Array(0),
     alleles: createMatrix(0, panel.haplotypes),
-    byHaplotype: () => createMatrix(panel.haplotypes, 0),
+    carriers: () => ({ byHaplotype: createMatrix(panel.haplotypes, 0), altIsMajor: new Uint8Array(0) }),
     siteAt: () => -1,
   };
 }
