@@ -31,7 +31,7 @@ export async function loadWorld(spec: WorldSpec, dir: string): Promise<World> {
   const known = memory.get(key);
   if (known) return known;
   const path = worldFile(dir, spec);
-  const world = (await readWorld(path, spec)) ?? simulateWorld(spec);
+  const world = (await readWorldFile(path, spec)) ?? simulateWorld(spec);
   if (!memory.has(key)) {
     memory.set(key, world);
     await saveWorld(world, path).catch(() => undefined); // a read-only folder only costs the next start a simulation
@@ -90,7 +90,8 @@ interface Header {
   arrays: { name: string; type: TypeName; length: number }[];
 }
 
-async function readWorld(path: string, spec: WorldSpec): Promise<World | undefined> {
+/** The world saved at `path` if it is whole and of this spec, else undefined. */
+export async function readWorldFile(path: string, spec: WorldSpec): Promise<World | undefined> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
