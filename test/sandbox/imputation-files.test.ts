@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTruth, score } from '../../src/sandbox/accuracy.js';
 import { imputeMichigan, imputeWes } from '../../src/sandbox/imputation/run.js';
+import { simulateStudy } from '../../src/sandbox/simulation.js';
 import { worldFor } from '../../src/sandbox/world/cache.js';
 import { panelOf } from '../../src/sandbox/world/panel.js';
 import { TINY_WORLD } from '../../src/sandbox/world/spec.js';
@@ -145,6 +147,17 @@ describe('WES (Beagle 5.4) files', () => {
     const filtered = records(plain.dose);
     expect(filtered.every((row) => row[8] === 'GT:DS' && Number(info(row).DR2) >= 0.5)).toBe(true);
     expect(filtered.length).toBeLessThan(rows.length);
+  });
+});
+
+describe('simulateStudy (the benchmarks\' one call)', () => {
+  it('imputes the study against A, B and the pooled panel with meta files, and keeps the truth', async () => {
+    const run = await simulateStudy({ dir: join(dir, 'bench'), spec: TINY_WORLD });
+    expect(Object.keys(run.imputed)).toEqual(['A', 'B', 'pooled']);
+    const truth = await loadTruth(run.truth, run.study);
+    const common = async (dose: string) => (await score(truth, dose)).at(-1)!.meanR2;
+    for (const files of Object.values(run.imputed)) expect(records(files.empirical!).length).toBeGreaterThan(10);
+    expect(await common(run.imputed.pooled.dose)).toBeGreaterThan(await common(run.imputed.B.dose));
   });
 });
 
