@@ -4,12 +4,13 @@
  * input that shares no site with the panel. bcftools and tabix must accept every file (when installed).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTruth, score } from '../../src/sandbox/accuracy.js';
+import { readVcf } from '../../src/sandbox/imputation/input.js';
 import { imputeMichigan, imputeWes } from '../../src/sandbox/imputation/run.js';
 import { simulateStudy } from '../../src/sandbox/simulation.js';
 import { worldFor } from '../../src/sandbox/world/cache.js';
@@ -147,6 +148,15 @@ describe('WES (Beagle 5.4) files', () => {
     const filtered = records(plain.dose);
     expect(filtered.every((row) => row[8] === 'GT:DS' && Number(info(row).DR2) >= 0.5)).toBe(true);
     expect(filtered.length).toBeLessThan(rows.length);
+  });
+});
+
+describe('reading inputs', () => {
+  it('a missing or corrupt file is an error of the reading, never an uncaught stream error', async () => {
+    await expect(readVcf(join(dir, 'missing.vcf.gz'), () => undefined, () => undefined)).rejects.toMatchObject({ code: 'ENOENT' });
+    const corrupt = join(dir, 'corrupt.vcf.gz');
+    writeFileSync(corrupt, Buffer.concat([readFileSync(study).subarray(0, 400), Buffer.alloc(400, 7)]));
+    await expect(readVcf(corrupt, () => undefined, () => undefined)).rejects.toThrow();
   });
 });
 

@@ -32,9 +32,18 @@ async function isGzip(path: string): Promise<boolean> {
 
 /** Calls `onHeader` with the sample ids, then `onRecord` for every record, in file order. */
 export async function readVcf(path: string, onHeader: (samples: string[]) => void, onRecord: (record: InputRecord) => void | Promise<void>): Promise<void> {
+  const gzipped = await isGzip(path);
   const file = createReadStream(path);
-  const source: Readable = (await isGzip(path)) ? file.pipe(createGunzip()) : file;
+  const source: Readable = gzipped ? file.pipe(createGunzip()) : file;
   const lines = createInterface({ input: source, crlfDelay: Infinity });
+  // pipe() does not pass errors on: a vanished file or a corrupt gzip ends the reading and is thrown below
+  let failure: Error | undefined;
+  const fail = (error: Error) => {
+    failure ??= error;
+    lines.close();
+  };
+  file.on('error', fail);
+  if (source !== file) source.on('error', fail);
   let ordinal = 0;
   try {
     for await (const line of lines) {
@@ -57,6 +66,7 @@ export async function readVcf(path: string, onHeader: (samples: string[]) => voi
     lines.close();
     file.destroy();
   }
+  if (failure) throw failure;
 }
 
 function tabPositions(line: string, count: number): number[] {

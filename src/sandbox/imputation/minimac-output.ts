@@ -14,7 +14,7 @@ import type { Imputation } from './engine.js';
 import { BgzfText, dose3, significant } from './format.js';
 import { minimacDoseHeader, minimacEmpiricalHeader, minimacInfoHeader, type PipelineInfo } from './headers.js';
 import { forEachGenotype, readVcf, type InputRecord } from './input.js';
-import { siteQuality, squaredCorrelation } from './quality.js';
+import { siteQuality, squaredCorrelation, type SiteQuality } from './quality.js';
 import { bareChromosome } from '../../vcf/build.js';
 
 export interface MinimacFiles {
@@ -39,6 +39,8 @@ export interface MinimacRequest {
 
 const TAB = 9;
 const NEWLINE = 10;
+const COLON = 58;
+const COMMA = 44;
 const PIPE = Buffer.from('|');
 
 export async function writeMinimac(request: MinimacRequest): Promise<void> {
@@ -83,41 +85,46 @@ function writePanelSite(request: MinimacRequest, site: number, first: boolean, o
   const ref = String.fromCharCode(panel.ref[site]);
   const alt = String.fromCharCode(panel.alt[site]);
   const fixed = `${chromosome}\t${position}\t${chromosome}:${position}:${ref}:${alt}\t${ref}\t${alt}\t.\t.\t`;
-  const frequency = quality.alleleFrequency;
-  let infoText = `AF=${significant(frequency, 6)};MAF=${significant(Math.min(frequency, 1 - frequency), 6)};` +
-    `AVG_CS=${significant(quality.averageCallScore, 6)};R2=${significant(quality.r2, 6)}`;
-  if (row >= 0) {
-    const leftOut = Float64Array.from({ length: haplotypes }, (_, h) => (bitAt(target.missing, row, h) ? Number.NaN : imputation.leaveOneOut[row * haplotypes + h]));
-    const er2 = squaredCorrelation(leftOut, Float64Array.from({ length: haplotypes }, (_, h) => bitAt(target.alleles, row, h)));
-    infoText += `;ER2=${significant(er2, 6)};TYPED;IMPUTED`;
-  } else infoText += ';IMPUTED';
+  const infoText = siteInfo(imputation, row, quality);
   out.info.text(`${fixed}${infoText}\n`);
   out.dose.text(`${fixed}${infoText}\t${first ? 'GT:HDS:DS' : 'GT:DS:HDS'}`);
-  const allele = (h: number, value: number) => (row >= 0 && !bitAt(target.missing, row, h) ? bitAt(target.alleles, row, h) : value > 0.5 ? 1 : 0);
+  // GT: the input's alleles where it typed the site, else each haplotype's dosage rounded
+  const allele = (h: number) => (row >= 0 && !bitAt(target.missing, row, h) ? bitAt(target.alleles, row, h) : dosages[site * haplotypes + h] > 0.5 ? 1 : 0);
   for (let h = 0; h < haplotypes; h += 2) {
     const one = dosages[site * haplotypes + h];
     const two = dosages[site * haplotypes + h + 1];
     out.dose.byte(TAB);
-    genotype(out.dose, allele(h, one), allele(h + 1, two));
-    out.dose.byte(58);
+    genotype(out.dose, allele(h), allele(h + 1));
+    out.dose.byte(COLON);
     if (first) haploid(out.dose, one, two);
     else out.dose.bytes(dose3(one + two));
-    out.dose.byte(58);
+    out.dose.byte(COLON);
     if (first) out.dose.bytes(dose3(one + two));
     else haploid(out.dose, one, two);
   }
   out.dose.byte(NEWLINE);
-  if (row >= 0 && out.empirical) {
-    out.empirical.text(`${fixed}TYPED;IMPUTED\tGT:LDS`);
-    for (let h = 0; h < haplotypes; h += 2) {
-      out.empirical.byte(TAB);
-      genotype(out.empirical, allele(h, dosages[site * haplotypes + h]), allele(h + 1, dosages[site * haplotypes + h + 1]));
-      out.empirical.byte(58);
-      haploid(out.empirical, imputation.leaveOneOut[row * haplotypes + h], imputation.leaveOneOut[row * haplotypes + h + 1]);
-    }
-    out.empirical.byte(NEWLINE);
+  if (row < 0 || !out.empirical) return true;
+  out.empirical.text(`${fixed}TYPED;IMPUTED\tGT:LDS`);
+  for (let h = 0; h < haplotypes; h += 2) {
+    out.empirical.byte(TAB);
+    genotype(out.empirical, allele(h), allele(h + 1));
+    out.empirical.byte(COLON);
+    haploid(out.empirical, imputation.leaveOneOut[row * haplotypes + h], imputation.leaveOneOut[row * haplotypes + h + 1]);
   }
+  out.empirical.byte(NEWLINE);
   return true;
+}
+
+/** AF;MAF;AVG_CS;R2 then ER2;TYPED;IMPUTED at a typed site (ER2 over the haplotypes with an observed allele), else IMPUTED */
+function siteInfo(imputation: Imputation, row: number, quality: SiteQuality): string {
+  const frequency = quality.alleleFrequency;
+  const text = `AF=${significant(frequency, 6)};MAF=${significant(Math.min(frequency, 1 - frequency), 6)};` +
+    `AVG_CS=${significant(quality.averageCallScore, 6)};R2=${significant(quality.r2, 6)}`;
+  if (row < 0) return `${text};IMPUTED`;
+  const { haplotypes, target, leaveOneOut } = imputation;
+  const leftOut = Float64Array.from({ length: haplotypes }, (_, h) => (bitAt(target.missing, row, h) ? Number.NaN : leaveOneOut[row * haplotypes + h]));
+  const er2 = squaredCorrelation(leftOut, Float64Array.from({ length: haplotypes }, (_, h) => bitAt(target.alleles, row, h)));
+  return `${text};ER2=${significant(er2, 6)};TYPED;IMPUTED`;
 }
 
 function genotype(out: BgzfText, first: number, second: number): void {
@@ -128,7 +135,7 @@ function genotype(out: BgzfText, first: number, second: number): void {
 
 function haploid(out: BgzfText, first: number, second: number): void {
   out.bytes(dose3(first));
-  out.byte(44);
+  out.byte(COMMA);
   out.bytes(dose3(second));
 }
 

@@ -9,14 +9,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFaultInjector } from '../faults.js';
+import { worldFor } from '../world/cache.js';
+import { TINY_WORLD } from '../world/spec.js';
 import { TokenAuthority } from './auth.js';
 import type { Context } from './context.js';
 import { JobStore } from './jobs.js';
 import { DEFAULT_PANELS } from './panels.js';
 import { createServer, type Front } from './server.js';
 import type { JobView, MichiganEmulator, MichiganEmulatorOptions } from './types.js';
-import { worldFor } from '../world/cache.js';
-import { TINY_WORLD } from '../world/spec.js';
 
 export type * from './types.js';
 export { createVcf, type VcfFixtureOptions } from './fixtures.js';

@@ -51,6 +51,7 @@ export async function startWesEmulator(options: WesEmulatorOptions = {}): Promis
     scripts: [],
     runsDir: join(workDir, 'runs'),
     workflow: { world: options.world ?? worldFor(TINY_WORLD), worldPanel: options.worldPanel ?? 'B' },
+    started: new Set(),
     baseUrl: () => url,
   };
   const handler = createHandler(context);
@@ -118,8 +119,8 @@ export async function startWesEmulator(options: WesEmulatorOptions = {}): Promis
     },
     async close() {
       await stop(server);
-      for (const run of context.runs.values()) run.stopWorkflow?.();
-      await Promise.allSettled([...context.runs.values()].map((run) => run.workflow));
+      for (const run of context.started) run.stopWorkflow?.();
+      await Promise.allSettled([...context.started].map((run) => run.workflow));
       rmSync(workDir, { recursive: true, force: true });
     },
   };

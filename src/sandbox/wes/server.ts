@@ -24,6 +24,8 @@ export interface EmulatorContext {
   scripts: ScriptedOutcome[];
   runsDir: string;
   workflow: WorkflowSettings;
+  /** every run whose workflow started, forgotten runs included: close() stops or awaits them before removing files */
+  started: Set<Run>;
   baseUrl(): string;
 }
 
@@ -151,6 +153,7 @@ function startWorkflow(context: EmulatorContext, run: Run): void {
         run.finishedAt = Date.now();
       },
     );
+  context.started.add(run);
 }
 
 function cancel(context: EmulatorContext, run: Run, state: EmulatorState, reply: Reply): void {
