@@ -78,7 +78,13 @@ describe('Michigan emulator', () => {
   });
 });
 
-async function wesRun(params: Record<string, unknown>, attach: boolean): Promise<{ state: string; body: any }> {
+interface RunLog {
+  state: string;
+  outputs: Record<string, { location: string; basename: string }>;
+  run_log: { stderr: string };
+}
+
+async function wesRun(params: Record<string, unknown>, attach: boolean): Promise<{ state: string; body: RunLog }> {
   wes = await startWesEmulator({ timing: { queuedMs: 5, initializingMs: 5, runningMs: 20 } });
   const form = new FormData();
   form.append('workflow_url', 'impute.cwl');
@@ -88,10 +94,10 @@ async function wesRun(params: Record<string, unknown>, attach: boolean): Promise
   form.append('workflow_attachment', new Blob(['cwlVersion: v1.2\n']), 'impute.cwl');
   if (attach) form.append('workflow_attachment', new Blob([await readFile(study)]), 'study.vcf.gz');
   const { run_id } = (await (await fetch(`${wes.apiRoot}/runs`, { method: 'POST', body: form })).json()) as { run_id: string };
-  let body: any;
+  let body = { state: 'QUEUED' } as RunLog;
   for (let waited = 0; waited < 20_000; waited += 25) {
     await sleep(25);
-    body = await (await fetch(`${wes.apiRoot}/runs/${run_id}`)).json();
+    body = (await (await fetch(`${wes.apiRoot}/runs/${run_id}`)).json()) as RunLog;
     if (['COMPLETE', 'EXECUTOR_ERROR'].includes(body.state)) break;
   }
   return { state: body.state, body };
