@@ -152,18 +152,18 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
 
   program
     .command('sandbox')
-    .description('a Michigan-API and a WES server on this machine with a ready registry, until Ctrl-C (no accounts, no network)')
+    .description('a Michigan-API and a WES server on this machine that impute a simulated study, with a ready registry, until Ctrl-C (no accounts, no network)')
     .option('--port <n>', 'Michigan on n, WES on n+1 (default: free ports)')
     .option('--speed <speed>', 'fast (a job takes seconds) or realistic (minutes, with queue positions)', 'fast')
     .option('--faults <rate>', 'inject server faults (500, 429, resets, slow and malformed replies) at this rate, e.g. 0.1')
-    .option('--dir <dir>', 'where to write sandbox.services.yaml and its token files (default: current folder)')
-    .addHelpText('after', '\n--json prints one ready line {michigan_url, wes_url, registry, token_files}. SIGTERM exits 0, Ctrl-C 130.')
+    .option('--dir <dir>', 'where to write sandbox.services.yaml, its token files, study.vcf.gz and truth.vcf.gz (default: current folder)')
+    .addHelpText('after', '\n--json prints one ready line {michigan_url, wes_url, registry, token_files, study, truth}. SIGTERM exits 0, Ctrl-C 130.')
     .action(action(async () => (await import('./commands/sandbox.js')).runSandbox));
 
   program
     .command('demo')
-    .description('the whole job against a local sandbox: check, submit, watch, download (no accounts, no network)')
-    .option('--keep <dir>', 'where the input and the decrypted results stay (default: ./fedimpute-demo)')
+    .description('the whole job against a local sandbox: check, submit, watch, download, then accuracy against the truth (no accounts, no network)')
+    .option('--keep <dir>', 'where the input, its truth and the decrypted results stay (default: ./fedimpute-demo)')
     .addHelpText('after', '\nThe job store is temporary unless the global --db FILE is given; --json prints one summary document.')
     .action(action(async () => (await import('./commands/demo.js')).runDemo));
 
