@@ -37,6 +37,12 @@ export async function measureAccuracy(dist, dir, runCombine) {
   for (const [name, bins] of Object.entries(table)) console.log([name, ...counted(bins).map((value) => value.toFixed(3)), overall(bins).toFixed(3)].map((cell) => String(cell).padEnd(10)).join(''));
   console.log('\nthe same over the variants each result carries (coverage in brackets)');
   for (const [name, bins] of Object.entries(table)) console.log([name, ...bins.map((bin) => `${bin.meanR2.toFixed(3)} (${bin.variants ? Math.round((100 * bin.imputed) / bin.variants) : 0}%)`)].map((cell) => String(cell).padEnd(16)).join(''));
+  // the table again as markdown, for bench/README.md (bench/run.mjs collects DETAILS lines)
+  console.log(`DETAILS Mean r² against the truth by MAF bin on the sandbox's simulated study (world seed ${seed}: panels of 2,000 haplotypes from two populations split 2,000 generations ago, 250 admixed samples, 2 Mb); a variant a result lacks counts as r² 0.`);
+  console.log('DETAILS');
+  console.log(`DETAILS | result | ${labels.join(' | ')} | overall |`);
+  console.log(`DETAILS |---|${labels.map(() => '---').join('|')}|---|`);
+  for (const [name, bins] of Object.entries(table)) console.log(`DETAILS | ${name} | ${counted(bins).map((value) => value.toFixed(3)).join(' | ')} | ${overall(bins).toFixed(3)} |`);
   const meta = counted(table.meta);
   const singles = [counted(table['panel A']), counted(table['panel B'])];
   const beatsEveryPanel = meta.every((value, bin) => table.pooled[bin].variants === 0 || singles.every((single) => value > single[bin]));
