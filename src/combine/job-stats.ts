@@ -1,12 +1,13 @@
 /** Counting what a job wrote, per source and per overlap pattern, into the JobReport. */
 import type { Variant } from './align.js';
 import type { SourceCursor } from './source.js';
-import type { CombineJob, JobReport } from './types.js';
+import type { CombineJob, JobReport, MethodCounts } from './types.js';
 import type { WeightStats } from './weights.js';
 
 export class JobStats {
   variants = 0;
   typed = 0;
+  readonly byMethod: MethodCounts = { meta: 0, 'best-r2': 0, single: 0 };
   readonly chromosomes: string[] = [];
   readonly warnings: string[] = [];
   private readonly carried: Float64Array;
@@ -50,6 +51,7 @@ export class JobStats {
       samples,
       variants: this.variants,
       typed: this.typed,
+      byMethod: this.byMethod,
       sources: this.job.sources.map((source, index) => ({
         label: source.label,
         variants: this.carried[index],

@@ -139,9 +139,11 @@ class JobRun {
       }
       metaDosages(variant.records, here, group.sources, job.absent, this.mixed);
       hds = this.mixed;
+      this.stats.byMethod.meta++;
     } else {
       chosen = job.method === 'best-r2' ? bestR2(variant.records) : variant.records.findIndex(Boolean);
       hds = variant.records[chosen]!.hds;
+      this.stats.byMethod[group.sources.length > 1 ? 'best-r2' : 'single']++;
     }
     const typed = variant.records.some((record) => record?.site.typed);
     const sources = this.stats.count(variant, typed, job.method === 'best-r2' ? chosen : -1);

@@ -26,6 +26,8 @@ export interface CombineSummary {
   samples: number;
   variants: number;
   typed: number;
+  /** variants meta-imputed, taken by best-r2, or copied from the only source with their chromosome */
+  by_method: { meta: number; 'best-r2': number; single: number };
   outputs: { chromosomes: string[]; path: string; variants: number; typed: number }[];
   sources: {
     label: string;
@@ -84,6 +86,11 @@ export function buildSummary(plan: CombinePlan, reports: JobReport[], meta: { ge
     samples: reports[0]?.samples ?? 0,
     variants: reports.reduce((total, report) => total + report.variants, 0),
     typed: reports.reduce((total, report) => total + report.typed, 0),
+    by_method: {
+      meta: reports.reduce((total, report) => total + report.byMethod.meta, 0),
+      'best-r2': reports.reduce((total, report) => total + report.byMethod['best-r2'], 0),
+      single: reports.reduce((total, report) => total + report.byMethod.single, 0),
+    },
     outputs: reports.map((report) => ({ chromosomes: report.chromosomes, path: report.output, variants: report.variants, typed: report.typed })),
     sources,
     overlap,

@@ -44,6 +44,12 @@ export interface SourceReport {
   weights?: number[];
 }
 
+export interface MethodCounts {
+  meta: number;
+  'best-r2': number;
+  single: number;
+}
+
 export interface JobReport {
   output: string;
   method: Method;
@@ -53,6 +59,8 @@ export interface JobReport {
   samples: number;
   variants: number;
   typed: number;
+  /** how each variant's dosages were made: meta-imputed, best-r2, or copied from the one source that has the chromosome */
+  byMethod: MethodCounts;
   sources: SourceReport[];
   /** "a+b" → variants carried by exactly those sources */
   overlap: Record<string, number>;

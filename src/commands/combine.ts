@@ -41,7 +41,8 @@ function print(context: Context, summary: CombineSummary, summaryPath: string): 
   context.out(renderTable([{ header: 'SOURCE' }, { header: 'VARIANTS', align: 'right' }, { header: 'ONLY HERE', align: 'right' }, { header: fourth }, { header: 'NOTE', flexible: true }], sources, context.tty, context.style.enabled));
   for (const warning of summary.warnings) context.warn(warning);
   const shared = summary.overlap[summary.sources.map((source) => source.label).join('+')] ?? 0;
-  context.info(`${number(summary.variants)} variants (${summary.method}${meta ? `, absent variants: ${summary.absent}` : ''}), ${number(shared)} carried by every source; summary: ${summaryPath}`);
+  const methods = Object.entries(summary.by_method).filter(([, count]) => count > 0).map(([method, count]) => `${number(count)} ${method === 'single' ? 'from a single source' : method}`);
+  context.info(`${number(summary.variants)} variants: ${methods.join(', ')}${meta ? ` (absent variants: ${summary.absent})` : ''}; ${number(shared)} carried by every source; summary: ${summaryPath}`);
 }
 
 function weightText(weight: CombineSummary['sources'][number]['weight']): string {

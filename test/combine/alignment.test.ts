@@ -147,6 +147,8 @@ describe('combine --from: alignment', () => {
     ]);
     expect(printed.overlap).toEqual({ a: 2, b: 1, 'a+b': 2 });
     expect(printed).toMatchObject({ method: 'best-r2', samples: 3, variants: 5, parent_job_id: null, warnings: ['chromosome 21 is only in a; combined from that one'] });
+    // chr21 is only in a: its variant is copied; the four on chr20 are best-r2's
+    expect(printed.by_method).toEqual({ meta: 0, 'best-r2': 4, single: 1 });
   });
 
   it('names results whose files share a name after their folders (A/chr20, B/chr20 → A, B)', async () => {

@@ -34,7 +34,7 @@ describe('combine <parent>', () => {
     const combined = join(results, 'combined');
     const summary = JSON.parse(readFileSync(join(combined, 'combine.json'), 'utf8'));
     expect(JSON.parse(stdout())).toEqual(summary);
-    expect(summary).toMatchObject({ parent_job_id: PARENT, method: 'meta', absent: 'fixed', variants: 6 });
+    expect(summary).toMatchObject({ parent_job_id: PARENT, method: 'meta', absent: 'fixed', variants: 6, by_method: { meta: 5, 'best-r2': 0, single: 1 } });
     expect(summary.sources.map((source: { label: string; child_id: string; service_slug: string }) => [source.label, source.child_id, source.service_slug])).toEqual([
       ['h3africa', 'child-0', 'h3africa'],
       ['ilifu', 'child-1', 'ilifu'],
