@@ -5,10 +5,11 @@
  */
 import { basename } from 'node:path';
 import { AuthError, RemoteError } from '../errors.js';
-import type { ImputationAdapter, InputFile } from '../adapters/types.js';
-import type { JobRow, StoredInput } from '../store/rows.js';
+import type { ImputationAdapter } from '../adapters/types.js';
+import type { InputRecord } from '../domain/inputs.js';
+import { inputsOf, optionsOf } from '../store/columns.js';
+import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
-import type { SubmitOptions } from './plan.js';
 import { LEASE_MS, currentOwner, ownerAlive } from './owner.js';
 
 export type ChildSubmitResult =
@@ -34,7 +35,7 @@ export async function submitChild(
   options: SubmitChildOptions = {},
 ): Promise<ChildSubmitResult> {
   const owner = currentOwner();
-  const claim = store.claimSubmission(childId, owner, LEASE_MS, ownerAlive);
+  const claim = store.leases.claim(childId, owner, LEASE_MS, ownerAlive);
   if (!claim.claimed) return { kind: 'skipped' };
   const child = store.get(childId)!;
   // looked up before honouring a cancel: an interrupted attempt that did create the job must be canceled
@@ -59,7 +60,7 @@ export async function submitChild(
     return { kind: 'waiting-slot', message };
   }
 
-  const heartbeat = setInterval(() => store.renewLease(childId, owner, LEASE_MS), LEASE_MS / 3);
+  const heartbeat = setInterval(() => store.leases.renew(childId, owner, LEASE_MS), LEASE_MS / 3);
   heartbeat.unref();
   try {
     const outcome = await adapter.submit({
@@ -68,7 +69,7 @@ export async function submitChild(
       jobName: jobName(store, child),
       files: inputFiles(child),
       panelId: child.reference_panel_id!,
-      ...submitOptions(child),
+      ...optionsOf(child),
       password: child.result_password ?? undefined,
       signal: options.signal,
       onProgress: options.onProgress,
@@ -110,7 +111,7 @@ async function recordSubmitted(
   const change = store.updateChild(child.id, {
     remote_job_id: remoteId,
     submit_state: 'submitted',
-    submitted_at: new Date().toISOString(),
+    submitted_at: store.clock().toISOString(),
     lease_owner: null,
     last_error: null,
     message: kind === 'found' ? 'found again on the service after an interrupted submission' : 'submitted',
@@ -125,7 +126,7 @@ async function recordSubmitted(
 
 /** this service's jobs of ours that hold one of the server's per-user slots */
 function activeJobs(store: Store, child: JobRow): number {
-  return store.activeRemoteJobs(child.service_id!, child.id);
+  return store.leases.activeRemoteJobs(child.service_id!, child.id);
 }
 
 export function jobName(store: Store, child: JobRow): string {
@@ -133,11 +134,7 @@ export function jobName(store: Store, child: JobRow): string {
   return `${parent?.name ?? 'fedimpute'} [${child.id}]`;
 }
 
-export function inputFiles(child: JobRow): InputFile[] {
-  const inputs = JSON.parse(child.input_files ?? '[]') as StoredInput[];
-  return inputs.map((input) => ({ path: input.path, name: input.name || basename(input.path), size: input.size }));
-}
-
-export function submitOptions(child: JobRow): SubmitOptions {
-  return JSON.parse(child.options ?? '{}') as SubmitOptions;
+/** the inputs as sent: a record without a name (an older store) is sent under its file's name */
+export function inputFiles(child: JobRow): InputRecord[] {
+  return inputsOf(child).map((input) => ({ ...input, name: input.name || basename(input.path) }));
 }
