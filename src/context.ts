@@ -6,10 +6,12 @@
 import { isAbsolute, join } from 'node:path';
 import type { ImputationAdapter } from './adapters/types.js';
 import { noSecrets, redact } from './secrets.js';
-import { createStyle, type Style } from './output/style.js';
+import { createStyle, type OutputStream, type Style } from './output/style.js';
 import type { Registry, Service } from './registry/types.js';
 import type { Database } from './store/db.js';
 import type { Store } from './store/store.js';
+
+export type { OutputStream };
 
 export interface Globals {
   config?: string;
@@ -21,21 +23,15 @@ export interface Globals {
 }
 
 /** the global options as commander or the fast path parsed them (`--no-color` arrives as color: false) */
-export function globalsFrom(options: Record<string, unknown>): Globals {
+export function globalsFrom(options: Readonly<Record<string, unknown>>): Globals {
   return {
-    config: options.config as string | undefined,
-    db: options.db as string | undefined,
+    config: typeof options.config === 'string' ? options.config : undefined,
+    db: typeof options.db === 'string' ? options.db : undefined,
     json: Boolean(options.json),
     quiet: Boolean(options.quiet),
     verbose: Boolean(options.verbose),
     color: options.color !== false,
   };
-}
-
-export interface OutputStream {
-  write(chunk: string | Uint8Array): boolean;
-  isTTY?: boolean;
-  columns?: number;
 }
 
 export interface ContextOptions {

@@ -5,22 +5,45 @@
  */
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
-import { formatBytes } from '../output/format.js';
-import { redact } from '../secrets.js';
 import type { DownloadReport } from '../results/types.js';
+import { count, flag, positiveInteger, text, type RawOptions, type Registration } from './options.js';
 
 export interface DownloadOptions {
+  /** parent id, unique prefix (≥4) or `last` */
+  parent: string;
+  /** only this child (id prefix or service slug) */
   child?: string;
+  /** where the parent's folder goes (default: the current directory) */
   out?: string;
   keepZips?: boolean;
+  /** files at once (default 4) */
   concurrency?: number;
 }
 
-export async function runDownload(options: DownloadOptions, context: Context, [reference]: string[]): Promise<number> {
-  const store = await context.store();
-  const parent = store.resolveParent(reference);
-  const children = options.child ? [store.resolveChild(parent, options.child)] : store.children(parent.id);
-  const { downloadParent } = await import('../results/run.js');
+export function downloadOptions(raw: RawOptions, [parent]: string[]): DownloadOptions {
+  return { parent, child: text(raw, 'child'), out: text(raw, 'out'), keepZips: flag(raw, 'keepZips'), concurrency: count(raw, 'concurrency') };
+}
+
+export const registerDownload: Registration = (program, register) => {
+  program
+    .command('download')
+    .description('fetch the results of finished children into <out>/<parent>/<service>/, decrypting Michigan zips')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--child <id>', 'only this child (id prefix or service slug)')
+    .option('--out <dir>', 'where to put the parent\'s folder (default: the current directory)')
+    .option('--keep-zips', 'keep the Michigan chr_N.zip files after extracting them')
+    .addOption(program.createOption('--concurrency <n>', 'files at once').default(4).argParser(positiveInteger('--concurrency')))
+    .action(register(downloadOptions, async () => runDownload));
+};
+
+export async function runDownload(options: DownloadOptions, context: Context): Promise<number> {
+  const [store, { resolveChild, resolveParent }, { downloadParent }] = await Promise.all([
+    context.store(),
+    import('../lifecycle/resolve.js'),
+    import('../results/run.js'),
+  ]);
+  const parent = resolveParent(store, options.parent);
+  const children = options.child ? [resolveChild(store, parent, options.child)] : store.children(parent.id);
   const report = await downloadParent(context, store, {
     parent,
     children,
@@ -31,12 +54,13 @@ export async function runDownload(options: DownloadOptions, context: Context, [r
   if (context.globals.json) {
     const { manifest: _manifest, ...document } = report;
     context.json(document);
-  } else summarize(context, report);
+  } else await summarize(context, report);
   if (report.errors.some((error) => error.auth)) return EXIT.auth;
   return report.errors.length > 0 ? EXIT.runtime : EXIT.ok;
 }
 
-function summarize(context: Context, report: DownloadReport & { manifest: string }): void {
+async function summarize(context: Context, report: DownloadReport & { manifest: string }): Promise<void> {
+  const [{ formatBytes }, { redact }] = await Promise.all([import('../output/format.js'), import('../secrets.js')]);
   const count = (status: string) => report.files.filter((file) => file.status === status);
   const downloaded = count('downloaded');
   const skipped = count('skipped');

@@ -1,22 +1,44 @@
 /** `fedimpute status <parent> [--refresh] [--exit-status]`: the parent and its children from the store. */
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
-import { parentJson } from '../output/jobs.js';
-import { childTable, parentBlock } from '../output/status.js';
 import type { JobRow } from '../store/rows.js';
+import { flag, type RawOptions, type Registration } from './options.js';
 
 export interface StatusOptions {
+  /** parent id, unique prefix (≥4) or `last` */
+  parent: string;
   refresh?: boolean;
   exitStatus?: boolean;
 }
 
-export async function runStatus(options: StatusOptions, context: Context, [reference]: string[]): Promise<number> {
-  const store = await context.store();
-  let parent = store.resolveParent(reference);
+export function statusOptions(raw: RawOptions, [parent]: string[]): StatusOptions {
+  return { parent, refresh: flag(raw, 'refresh'), exitStatus: flag(raw, 'exitStatus') };
+}
+
+export const registerStatus: Registration = (program, register) => {
+  program
+    .command('status')
+    .description('the parent and its children from the store')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--refresh', 'poll the services once first')
+    .option('--exit-status', 'exit 0 all completed, 3 settled with failures, 8 still pending')
+    .action(register(statusOptions, async () => runStatus));
+};
+
+export async function runStatus(options: StatusOptions, context: Context): Promise<number> {
+  const [store, { resolveParent }, { parentJson }, { childTable, parentBlock }] = await Promise.all([
+    context.store(),
+    import('../lifecycle/resolve.js'),
+    import('../output/jobs.js'),
+    import('../output/status.js'),
+  ]);
+  let parent = resolveParent(store, options.parent);
   if (options.refresh && !parent.settled) {
     const { refreshParents } = await import('../lifecycle/refresh.js');
     const result = await refreshParents(context, [parent.id]);
     for (const problem of result.problems) context.warn(`${problem.service}: ${problem.message}`);
+    const { stuckLine } = await import('../output/status.js');
+    for (const stuck of result.stuck) context.warn(stuckLine(stuck));
     parent = store.get(parent.id)!;
   }
   const children = store.children(parent.id);
@@ -36,4 +58,3 @@ export function settledExitCode(parent: JobRow, children: JobRow[]): number {
   if (!parent.settled) return EXIT.pending;
   return children.every((child) => child.status === 'completed') ? EXIT.ok : EXIT.jobFailed;
 }
-

@@ -34,7 +34,7 @@ function filledStore(path: string): { running: string; queued: string } {
     panel_name: `panel ${panel}`,
     submit_state: 'submitted' as const,
   });
-  store.insertParent({ id: running, name: 'chr20-study', input_files: '[{"path":"/d/chr20.vcf.gz","name":"chr20.vcf.gz","size":42,"sha256":"ff"}]', options: '{"build":"hg38"}' }, [
+  store.jobs.insertParent({ id: running, name: 'chr20-study', input_files: '[{"path":"/d/chr20.vcf.gz","name":"chr20.vcf.gz","size":42,"sha256":"ff"}]', options: '{"build":"hg38"}' }, [
     child(running, 1, 'h3africa', 37),
     child(running, 2, 'michigan', 21),
     child(running, 4, 'ilifu', 39),
@@ -42,7 +42,7 @@ function filledStore(path: string): { running: string; queued: string } {
   store.updateChild(`${running.slice(0, 8)}-c1`, { status: 'completed', progress: 100, remote_job_id: 'job-20250501-1' });
   store.updateChild(`${running.slice(0, 8)}-c2`, { status: 'running', progress: 40, remote_job_id: 'job-20250501-2', step: 'Imputation (3/22)' });
   store.updateChild(`${running.slice(0, 8)}-c4`, { status: 'failed', remote_job_id: 'run-4', last_error: 'workflow failed' });
-  store.insertParent({ id: queued, name: 'second' }, [child(queued, 1, 'h3africa', 37)]);
+  store.jobs.insertParent({ id: queued, name: 'second' }, [child(queued, 1, 'h3africa', 37)]);
   store.close();
   return { running, queued };
 }
@@ -218,7 +218,7 @@ describe('EPIPE', () => {
     store.db.transaction(() => {
       for (let index = 0; index < 2000; index++) {
         const id = `${String(index).padStart(8, '0')}-0000-4000-8000-000000000000`;
-        store.insertParent({ id, name: `parent ${index}` }, [{ id: `${id}-c`, name: null, service_id: 1, service_slug: 'h3africa', reference_panel_id: 37 }]);
+        store.jobs.insertParent({ id, name: `parent ${index}` }, [{ id: `${id}-c`, name: null, service_id: 1, service_slug: 'h3africa', reference_panel_id: 37 }]);
       }
     })();
     store.close();

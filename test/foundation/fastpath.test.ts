@@ -75,7 +75,7 @@ describe('same outcome as commander', () => {
     let clock = Date.parse('2025-06-01T00:00:00Z');
     const store = new Store(openDatabase(db), () => new Date((clock += 1000)));
     for (const [index, id] of ['fa570001-0000-4000-8000-000000000001', 'fa570002-0000-4000-8000-000000000002'].entries()) {
-      store.insertParent({ id, name: `p${index}` }, [
+      store.jobs.insertParent({ id, name: `p${index}` }, [
         { id: `${id}-a`, name: null, service_id: 1, service_slug: 'h3africa', reference_panel_id: 37, submit_state: 'submitted', remote_job_id: `job-${index}` },
       ]);
     }
@@ -104,7 +104,7 @@ describe('same outcome as commander', () => {
     try {
       const fast = fastPath(argv);
       if (road === 'fast') expect(fast).toBeDefined();
-      outcome = `exit ${road === 'fast' ? await fast!(makeContext) : await runCli(argv, makeContext)}`;
+      outcome = `exit ${road === 'fast' ? await fast!(makeContext) : await runCli(argv, makeContext, { stdout: { write: (chunk: string) => stdout.push(chunk) > 0 }, stderr: { write: (chunk: string) => stderr.push(chunk) > 0 } })}`;
     } catch (error) {
       outcome = isFedimputeError(error) ? `${error.name} ${error.exitCode}: ${error.message}` : `throw ${String(error)}`;
     } finally {
