@@ -1,7 +1,8 @@
 /**
  * Fault soak: two Michigan emulators and one WES emulator answer ~30 % of requests with a fault (500, 503,
  * 429, reset, a short timeout, slow, malformed; before and after the request took effect), and one parent
- * has 12 children on them. `submit`, then `watch` (and `poll` between) until settled. Then, faults off:
+ * has 12 children on them. `submit`, then `watch` (and `poll` between) until settled, each command line run
+ * as the binary runs it, in this process (fake time: watch's intervals and backoff pass at once). Then, faults off:
  * every child shows what its server says, none was failed by a transport error, each has exactly one
  * remote job, and job_events follow the rules.
  */
@@ -11,7 +12,8 @@ import type { FaultConfig } from '../../src/sandbox/faults.js';
 import { startMichiganEmulator, type MichiganEmulator } from '../../src/sandbox/michigan/index.js';
 import { startWesEmulator, type WesEmulator } from '../../src/sandbox/wes/index.js';
 import { generateVcf } from '../../src/vcf/generate.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
+import { session } from '../helpers/harness.js';
 import { jobRows } from '../helpers/store.js';
 import { expectEventRules, remoteJobsOf, trueStatus, visibleFaults, writeRegistry } from './support.js';
 
@@ -49,8 +51,8 @@ describe('fault soak', () => {
     wes = [await startWesEmulator({ faults: faults(seed + 3) })];
     const { config, ids, env } = writeRegistry(tmp.path, michigan, wes, 4);
     const db = join(tmp.path, `store-${seed}.db`);
-    const run = (args: string[]) =>
-      runCli(args, { cwd: tmp.path, timeoutMs: 240_000, env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '10', ...env } });
+    const { cli } = session({ cwd: tmp.path, env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '10', ...env } });
+    const run = (args: string[]) => cli(args);
 
     // submit's own pre-check may hit a fault that outlasts its retries: that refusal is fine, try again
     let submit = await run(['submit', '--services', ids.join(','), '--name', 'soak', vcf]);
