@@ -2,7 +2,6 @@
  * The commander-free fast path (src/fastpath.ts) must stay an exact shortcut: the same options as the
  * commander registrations, and the same outcome for every command line it accepts.
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
@@ -11,26 +10,28 @@ import { isFedimputeError } from '../../src/errors.js';
 import { FAST_COMMANDS, GLOBAL_OPTIONS, fastPath } from '../../src/fastpath.js';
 import { openDatabase } from '../../src/store/db.js';
 import { Store } from '../../src/store/store.js';
-import { BIN, ROOT, tempDir } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
+import { session } from '../helpers/harness.js';
 
 const tmp = tempDir('fedimpute-fastpath-');
 afterAll(() => tmp.cleanup());
 const db = join(tmp.path, 'fedimpute.db');
 
-/** long option names listed by `fedimpute [command] --help` */
-function helpOptions(args: string[]): { options: string[]; usage: string } {
-  const text = execFileSync(process.execPath, [BIN, ...args, '--help'], { cwd: ROOT, encoding: 'utf8' });
+/** long option names listed by `fedimpute [command] --help` (the binary's argv handling, in this process) */
+async function helpOptions(args: string[]): Promise<{ options: string[]; usage: string }> {
+  const { code, stdout: text } = await session({ cwd: ROOT }).cli([...args, '--help']);
+  expect(code).toBe(0);
   const options = [...text.matchAll(/^ {2}(?:-\w, )?--([\w-]+)/gm)].map((match) => match[1]).filter((name) => name !== 'help' && name !== 'version');
   return { options: options.sort(), usage: text.split('\n')[0] };
 }
 
 describe('FAST_COMMANDS mirrors cli.ts', () => {
-  it('global options', () => {
-    expect(Object.keys(GLOBAL_OPTIONS).sort()).toEqual(helpOptions([]).options);
+  it('global options', async () => {
+    expect(Object.keys(GLOBAL_OPTIONS).sort()).toEqual((await helpOptions([])).options);
   });
   for (const [name, command] of Object.entries(FAST_COMMANDS)) {
-    it(`${name}: options and operands`, () => {
-      const help = helpOptions([name]);
+    it(`${name}: options and operands`, async () => {
+      const help = await helpOptions([name]);
       expect(help.usage).toMatch(new RegExp(`^Usage: fedimpute ${name} `));
       expect(Object.keys(command.options).sort()).toEqual(help.options);
       expect([...help.usage.matchAll(/<[^>]+>/g)]).toHaveLength(command.operands);

@@ -249,3 +249,66 @@ describe('Store', () => {
     store.close();
   });
 });
+
+describe('job_events: what poll and watch report is read from them', () => {
+  const P = 'e0e0cafe-0000-4000-8000-000000000002';
+
+  it('each event records what the job showed after it; changesSince gives this connection\'s own Changes', () => {
+    const { store } = openStore();
+    store.jobs.insertParent(...parentWith(P, [1]));
+    const [child] = store.children(P);
+    const mark = store.jobs.mark();
+    store.updateChild(child.id, { remote_job_id: 'job-7', submit_state: 'submitted', message: 'submitted' });
+    store.updateChild(child.id, { status: 'failed', last_error: 'QC failed', progress: 30 });
+    expect(store.jobs.events(child.id).slice(1).map(({ from_status, to_status, message, progress, remote_job_id, submit_state }) => ({ from_status, to_status, message, progress, remote_job_id, submit_state }))).toEqual([
+      { from_status: 'queued', to_status: 'queued', message: 'submitted', progress: 0, remote_job_id: 'job-7', submit_state: 'submitted' },
+      { from_status: 'queued', to_status: 'failed', message: 'QC failed', progress: 30, remote_job_id: 'job-7', submit_state: 'submitted' },
+    ]);
+    const changes = store.jobs.changesSince(mark);
+    expect(changes.map((change) => [change.kind, change.from, change.to, change.message])).toEqual([
+      ['child', 'queued', 'queued', 'submitted'],
+      ['child', 'queued', 'failed', 'QC failed'],
+      ['parent', 'queued', 'failed', '0/1 jobs completed, 1 failed, 0 running'],
+    ]);
+    expect(changes[0]).toMatchObject({ id: child.id, parent_id: P, service_slug: 's1', remote_job_id: 'job-7' });
+    // another connection to the same file sees the events, not this one's Changes
+    const other = new Store(store.db);
+    expect(other.jobs.changesSince(other.jobs.mark())).toEqual([]);
+    store.close();
+  });
+
+  it('statusSince: when each job entered its current status, news of the same status not counted', () => {
+    const { store } = openStore();
+    store.jobs.insertParent(...parentWith(P, [1, 2]));
+    const [first, second] = store.children(P);
+    store.updateChild(first.id, { status: 'running', remote_job_id: 'a', submit_state: 'submitted' });
+    const running = store.jobs.events(first.id).at(-1)!.at;
+    store.updateChild(first.id, { submit_state: 'unconfirmed' });
+    const since = store.jobs.statusSince([first.id, second.id]);
+    expect(since.get(first.id)).toBe(running);
+    expect(since.get(second.id)).toBe(store.jobs.events(second.id)[0].at);
+    store.close();
+  });
+});
+
+describe('the JSON columns are decoded, not cast', () => {
+  const row = (input_files: string | null, options: string | null = null) => ({ id: 'abcd1234-0000', input_files, options });
+
+  it('inputs: the records, a missing name or hash as empty', async () => {
+    const { inputsOf } = await import('../../src/store/columns.js');
+    expect(inputsOf(row('[{"path":"/d/a.vcf.gz","size":3}]'))).toEqual([{ path: '/d/a.vcf.gz', name: '', size: 3, sha256: '' }]);
+    expect(inputsOf(row(null))).toEqual([]);
+  });
+
+  it('damaged values: one clear error naming the job', async () => {
+    const { inputsOf, optionsOf } = await import('../../src/store/columns.js');
+    expect(() => inputsOf(row('{oops'))).toThrow("the job store's inputs of job abcd1234 is not JSON");
+    expect(() => inputsOf(row('{"path":1}'))).toThrow("inputs of job abcd1234 are not a list");
+    expect(() => inputsOf(row('[{"name":"x"}]'))).toThrow('have no path and size at entry 0');
+    expect(() => optionsOf(row(null, '{"build":"hg37","phasing":"eagle","mode":"imputation"}'))).toThrow('name no build (hg19 or hg38)');
+    expect(() => optionsOf(row(null, '[]'))).toThrow(ConfigError);
+    expect(optionsOf(row(null, '{"build":"hg38","phasing":"no_phasing","mode":"qc-only","population":"afr","services":"1,2"}'))).toEqual({
+      build: 'hg38', phasing: 'no_phasing', mode: 'qc-only', population: 'afr',
+    });
+  });
+});
