@@ -6,5 +6,14 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // `npm run coverage`: lines of src/ run in the test processes (the spawned binary's are not counted)
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/sandbox/**'],
+      reporter: ['text-summary', 'text'],
+      reportsDirectory: 'coverage',
+      reportOnFailure: true,
+    },
   },
 });
