@@ -60,39 +60,41 @@ export async function submitChild(
     return { kind: 'waiting-slot', message };
   }
 
+  return upload(store, adapter, child, owner, options);
+}
+
+/** the submission itself, the lease renewed while it lasts; what the service said, recorded */
+async function upload(store: Store, adapter: ImputationAdapter, child: JobRow, owner: string, options: SubmitChildOptions): Promise<ChildSubmitResult> {
+  const childId = child.id;
+  // decoded before anything is sent: a damaged store is a clear error, not an upload of unknown options
+  const request = {
+    parentId: child.parent_job_id!,
+    childId,
+    jobName: jobName(store, child),
+    files: inputFiles(child),
+    panelId: child.reference_panel_id!,
+    ...optionsOf(child),
+    password: child.result_password ?? undefined,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  };
   const heartbeat = setInterval(() => store.leases.renew(childId, owner, LEASE_MS), LEASE_MS / 3);
   heartbeat.unref();
   try {
-    const outcome = await adapter.submit({
-      parentId: child.parent_job_id!,
-      childId: child.id,
-      jobName: jobName(store, child),
-      files: inputFiles(child),
-      panelId: child.reference_panel_id!,
-      ...optionsOf(child),
-      password: child.result_password ?? undefined,
-      signal: options.signal,
-      onProgress: options.onProgress,
-    });
+    const outcome = await adapter.submit(request);
     if (outcome.kind === 'submitted') return recordSubmitted(store, adapter, child, outcome.remoteId, 'submitted');
     if (outcome.kind === 'no-slot') {
       store.updateChild(childId, { submit_state: 'waiting-slot', lease_owner: null, message: `waiting for a free slot: ${outcome.message}` });
       return { kind: 'waiting-slot', message: outcome.message };
     }
-    store.updateChild(childId, {
-      status: 'failed',
-      submit_state: 'rejected',
-      lease_owner: null,
-      last_error: outcome.message,
-      message: outcome.message,
-    });
+    store.updateChild(childId, { status: 'failed', submit_state: 'rejected', lease_owner: null, last_error: outcome.message, message: outcome.message });
     return { kind: 'rejected', message: outcome.message };
   } catch (error) {
     if (error instanceof AuthError) {
       store.updateChild(childId, { submit_state: 'pending', lease_owner: null, last_error: error.message });
       throw error;
     }
-    const message = error instanceof RemoteError ? error.message : (error as Error).message;
+    const message = error instanceof Error ? error.message : String(error);
     store.updateChild(childId, { submit_state: 'unconfirmed', lease_owner: null, last_error: message });
     if (!(error instanceof RemoteError) && !options.signal?.aborted) throw error;
     return { kind: 'unconfirmed', message };
