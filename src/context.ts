@@ -133,15 +133,17 @@ export class Context {
   async database(): Promise<Database> {
     if (!this.openedDatabase) {
       const { openDatabase } = await import('./store/db.js');
-      this.openedDatabase = openDatabase(this.dbPath);
+      this.openedDatabase = openDatabase(this.dbPath, undefined, (text) => this.warn(text));
     }
     return this.openedDatabase;
   }
 
   registry(): Promise<Registry> {
-    this.loadedRegistry ??= import('./registry/load.js').then(({ loadRegistry }) =>
-      loadRegistry({ flag: this.globals.config, env: this.env, cwd: this.cwd }),
-    );
+    this.loadedRegistry ??= Promise.all([import('./registry/load.js'), import('./registry/tokens.js')]).then(async ([{ loadRegistry }, { registerRegistryTokens }]) => {
+      const registry = await loadRegistry({ flag: this.globals.config, env: this.env, cwd: this.cwd });
+      registerRegistryTokens(registry, this.env);
+      return registry;
+    });
     return this.loadedRegistry;
   }
 

@@ -41,7 +41,7 @@ export async function runCheck(options: CheckCommandOptions, context: Context): 
   const files = options.files;
   const report = await checkVcfFiles(
     files.map((file) => resolve(context.cwd, file)),
-    { build: options.build as 'hg19' | 'hg38' | undefined, panels, population: options.population, maxSamples },
+    { build: options.build as 'hg19' | 'hg38' | undefined, panels, population: options.population, maxSamples, fileNames: true },
   );
   if (context.globals.json) context.json(report);
   else await printReport(context, report);
@@ -73,7 +73,7 @@ async function panelChoices(context: Context, options: CheckCommandOptions): Pro
 }
 
 async function printReport(context: Context, report: CheckReport): Promise<void> {
-  const [{ formatBytes }, { renderTable }] = await Promise.all([import('../output/format.js'), import('../output/table.js')]);
+  const [{ formatBytes }, { renderTable }, { tsvRow }] = await Promise.all([import('../output/format.js'), import('../output/table.js'), import('../sanitize.js')]);
   const { style } = context;
   const rows = report.files.map((file) => [
     file.path,
@@ -99,7 +99,7 @@ async function printReport(context: Context, report: CheckReport): Promise<void>
     const label = finding.severity === 'error' ? style.red('error') : style.yellow('warning');
     const where = finding.file ? `${finding.file}: ` : '';
     if (context.tty) context.out(`${label} ${where}${finding.message}\n  ${style.dim(`→ ${finding.fix}`)}`);
-    else context.out([finding.severity, finding.code, finding.file ?? '', finding.message, finding.fix].join('\t'));
+    else context.out(tsvRow([finding.severity, finding.code, finding.file ?? '', finding.message, finding.fix]));
   }
   const errors = report.findings.filter((finding) => finding.severity === 'error').length;
   const warnings = report.findings.length - errors;

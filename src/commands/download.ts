@@ -37,10 +37,11 @@ export const registerDownload: Registration = (program, register) => {
 };
 
 export async function runDownload(options: DownloadOptions, context: Context): Promise<number> {
-  const [store, { resolveChild, resolveParent }, { downloadParent }] = await Promise.all([
+  const [store, { resolveChild, resolveParent }, { downloadParent }, { OUTSIDE_ROOTS }] = await Promise.all([
     context.store(),
     import('../lifecycle/resolve.js'),
     import('../results/run.js'),
+    import('../results/local.js'),
   ]);
   const parent = resolveParent(store, options.parent);
   const children = options.child ? [resolveChild(store, parent, options.child)] : store.children(parent.id);
@@ -51,15 +52,17 @@ export async function runDownload(options: DownloadOptions, context: Context): P
     keepZips: Boolean(options.keepZips),
     concurrency: options.concurrency ?? 4,
   });
+  // a server naming files outside local_roots is worth a warning whatever the output mode
+  for (const file of report.files) if (file.status === 'listed' && file.note?.startsWith(OUTSIDE_ROOTS)) context.warn(`${file.service_slug}: ${file.name} ${file.note}`);
   if (context.globals.json) {
     const { manifest: _manifest, ...document } = report;
     context.json(document);
-  } else await summarize(context, report);
+  } else await summarize(context, report, OUTSIDE_ROOTS);
   if (report.errors.some((error) => error.auth)) return EXIT.auth;
   return report.errors.length > 0 ? EXIT.runtime : EXIT.ok;
 }
 
-async function summarize(context: Context, report: DownloadReport & { manifest: string }): Promise<void> {
+async function summarize(context: Context, report: DownloadReport & { manifest: string }, outsideRoots: string): Promise<void> {
   const [{ formatBytes }, { redact }] = await Promise.all([import('../output/format.js'), import('../secrets.js')]);
   const count = (status: string) => report.files.filter((file) => file.status === status);
   const downloaded = count('downloaded');
@@ -68,7 +71,7 @@ async function summarize(context: Context, report: DownloadReport & { manifest: 
     for (const file of downloaded) context.out(`${context.style.green('✔')} ${file.service_slug}/${file.name}  ${formatBytes(file.size ?? 0)}`);
   }
   for (const note of report.children) context.info(`${note.service_slug}: ${note.note}`);
-  for (const file of count('listed')) context.info(`${file.service_slug}: ${file.name} not downloaded: ${file.note}`);
+  for (const file of count('listed')) if (!file.note?.startsWith(outsideRoots)) context.info(`${file.service_slug}: ${file.name} not downloaded: ${file.note}`);
   const bytes = downloaded.reduce((sum, file) => sum + (file.size ?? 0), 0);
   const parts = [`${downloaded.length} file${downloaded.length === 1 ? '' : 's'} downloaded (${formatBytes(bytes)})`];
   if (skipped.length) parts.push(`${skipped.length} already here`);

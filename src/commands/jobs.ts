@@ -36,7 +36,7 @@ export async function runJobs(options: JobsOptions, context: Context): Promise<n
     context.jsonBytes(parentsJsonBytes(database, { status: options.status, limit: options.limit }), '{"jobs":', '}');
     return 0;
   }
-  const [store, { childJson, childLine, parentJson, parentLine }] = await Promise.all([context.store(), import('../output/jobs.js')]);
+  const [store, { childJson, childLine, parentJson, parentLine }, { tsvRow }] = await Promise.all([context.store(), import('../output/jobs.js'), import('../sanitize.js')]);
   const parents = store.jobs.listParents({ status: options.status, limit: options.limit });
   const children = store.jobs.childrenOf(parents.map((parent) => parent.id));
 
@@ -60,11 +60,11 @@ export async function runJobs(options: JobsOptions, context: Context): Promise<n
       lines.push(parentLine(parent, context.style, now));
       kids.forEach((child, index) => lines.push(childLine(child, context.style, now, index === kids.length - 1)));
     } else {
-      lines.push(['parent', parent.id, parent.name ?? '', parent.status, String(parent.progress), parent.created_at, parent.message ?? ''].join('\t'));
+      lines.push(tsvRow(['parent', parent.id, parent.name ?? '', parent.status, String(parent.progress), parent.created_at, parent.message ?? '']));
       for (const child of kids) {
         const json = childJson(child);
         lines.push(
-          ['child', child.id, parent.id, json.service_slug ?? '', String(json.panel_id ?? ''), json.remote_job_id ?? '', json.status, String(json.progress), json.results_expire_at ?? ''].join('\t'),
+          tsvRow(['child', child.id, parent.id, json.service_slug ?? '', String(json.panel_id ?? ''), json.remote_job_id ?? '', json.status, String(json.progress), json.results_expire_at ?? '']),
         );
       }
     }

@@ -32,12 +32,13 @@ export const registerRetry: Registration = (program, register) => {
 };
 
 export async function runRetry(options: RetryOptions, context: Context): Promise<number> {
-  const [store, { resolveChild, resolveParent }, { findService }, { inputsOf }, { shownMessage, errorOf }] = await Promise.all([
+  const [store, { resolveChild, resolveParent }, { findService }, { inputsOf }, { shownMessage, errorOf }, { tsvRow }] = await Promise.all([
     context.store(),
     import('../lifecycle/resolve.js'),
     import('../lifecycle/plan.js'),
     import('../store/columns.js'),
     import('../domain/display.js'),
+    import('../sanitize.js'),
   ]);
   const parent = resolveParent(store, options.parent);
   const candidates = options.child ? [resolveChild(store, parent, options.child)] : store.children(parent.id);
@@ -81,7 +82,7 @@ export async function runRetry(options: RetryOptions, context: Context): Promise
     });
   } else {
     for (const child of retried) {
-      context.out([child.service_slug, child.id, `attempt ${child.attempt}`, child.status, child.remote_job_id ?? '', shownMessage(child) ?? ''].join('\t'));
+      context.out(tsvRow([child.service_slug ?? '', child.id, `attempt ${child.attempt}`, child.status, child.remote_job_id ?? '', shownMessage(child) ?? '']));
     }
   }
   if (outcome.authError) throw outcome.authError;

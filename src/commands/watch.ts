@@ -1,7 +1,7 @@
 /**
  * `fedimpute watch <parent>`: follow every child until all are terminal. On a TTY a live table with a
  * countdown; otherwise one line per change; with --json one JSON object per change. Exit codes:
- * 0 all completed, 3 settled with failures, 8 --timeout, 130 Ctrl-C.
+ * 0 all completed, 3 settled with failures, 4 a rejected token, 8 --timeout, 130 Ctrl-C.
  */
 import type { Context } from '../context.js';
 import type { Change } from '../domain/change.js';
@@ -72,9 +72,15 @@ export async function runWatch(options: WatchOptions, context: Context): Promise
     if (!live) {
       // changes of other parents' slot holders, refreshed on the way, are poll's business, not this watch's
       for (const change of result.changes) if (change.parent_id === parentId) emit(context, view, change);
-      for (const problem of seen.problems) context.warn(`${problem.service}: ${problem.message} (will retry)`);
+      for (const problem of seen.problems) context.warn(`${problem.service}: ${problem.message}${problem.auth ? '' : ' (will retry)'}`);
       // a stuck child is said once per watch, not once per cycle
       for (const stuck of seen.stuck) if (!flagged.has(stuck.child_id) && flagged.add(stuck.child_id)) context.warn(view.stuckLine(stuck));
+    }
+    // a rejected token does not heal by waiting: stop like poll does, the jobs keep running
+    if (seen.problems.some((problem) => problem.auth)) {
+      draw(screen, seen, undefined);
+      live?.done();
+      return EXIT.auth;
     }
     const parent = store.get(parentId)!;
     if (parent.settled) {
@@ -132,7 +138,7 @@ function draw({ context, store, live, parentId, view }: Screen, seen: Seen, next
   const now = context.now();
   const { style } = context;
   const lines = [view.parentBlock(parent, style, now), view.childTable(store.children(parentId), style, now, true, context.stdout.columns)];
-  for (const problem of seen.problems) lines.push(style.yellow(`⚠ ${problem.service}: ${problem.message} (will retry)`));
+  for (const problem of seen.problems) lines.push(style.yellow(`⚠ ${problem.service}: ${problem.message}${problem.auth ? '' : ' (will retry)'}`));
   for (const stuck of seen.stuck) lines.push(style.yellow(`⚠ ${view.stuckLine(stuck)}`));
   lines.push(
     style.dim(

@@ -15,7 +15,7 @@ import { TERMINAL, type ChildStatus, type SubmitState } from './status.js';
 const RANK: Record<ChildStatus, number> = { queued: 0, running: 1, completed: 2, failed: 2, canceled: 2 };
 
 /** submission states worth an event: the others are a lease being held ('submitting') or bookkeeping */
-const SUBMIT_NEWS: ReadonlySet<SubmitState> = new Set(['submitted', 'waiting-slot', 'unconfirmed']);
+const SUBMIT_NEWS: ReadonlySet<SubmitState> = new Set(['submitted', 'cancel-pending', 'waiting-slot', 'unconfirmed']);
 
 export interface TransitionOptions {
   /** retry: a terminal child becomes queued again, its timestamps cleared */

@@ -7,6 +7,7 @@ import { basename, resolve } from 'node:path';
 import type { Build } from '../registry/types.js';
 import type { InputRecord } from '../domain/inputs.js';
 import type { CheckReport, PanelChoice } from '../vcf/check.js';
+import { hasServerName } from '../vcf/names.js';
 
 /** the inputs as records (sha256 '' until hashed), problems collected */
 export function statInputs(paths: string[], cwd: string, problems: string[]): InputRecord[] {
@@ -27,7 +28,7 @@ export function statInputs(paths: string[], cwd: string, problems: string[]): In
       continue;
     }
     const name = basename(path);
-    if (!name.endsWith('.vcf.gz')) {
+    if (!hasServerName(name)) {
       problems.push(`${given}: the servers only accept bgzipped VCF files named *.vcf.gz (bgzip it: bgzip -c file.vcf > file.vcf.gz)`);
       continue;
     }

@@ -14,6 +14,7 @@ import { stuckFlag } from '../domain/stuck.js';
 import type { Service } from '../registry/types.js';
 import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
+import { sendPendingCancel } from './cancel-pending.js';
 import { submitChild } from './submitter.js';
 
 export type { Change };
@@ -90,6 +91,10 @@ async function refreshService(
   group: JobRow[],
   options: RefreshOptions,
 ): Promise<void> {
+  // a cancel asked for during an upload, not confirmed by the service yet: sent again
+  for (const child of group.filter((candidate) => candidate.remote_job_id && candidate.submit_state === 'cancel-pending')) {
+    await sendPendingCancel(store, adapter, child);
+  }
   const submitted = group.filter((child) => child.remote_job_id);
   if (submitted.length > 0) {
     const states = await adapter.statusMany(submitted.map((child) => child.remote_job_id!));

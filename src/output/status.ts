@@ -1,6 +1,7 @@
 /** The parent block and child table of `status` and `watch`. */
 import type { Change } from '../domain/change.js';
 import { shownMessage, shownProgress } from '../domain/display.js';
+import { tsvRow } from '../sanitize.js';
 import type { JobRow } from '../store/rows.js';
 import { childDetail, expiryNote } from './jobs.js';
 import { formatDuration, progressBar, relativeTime, shortId, statusLabel } from './format.js';
@@ -86,5 +87,5 @@ export function stuckLine(stuck: { service: string; child_id: string; status: st
 export function changeLine(change: Change): string {
   // a parent whose status stays while its last child finishes has settled; say so rather than "failed->failed"
   const transition = change.kind === 'parent' && change.from === change.to ? `${change.to} (settled)` : `${change.from ?? ''}->${change.to}`;
-  return [change.at, change.kind, change.id, change.service_slug ?? '', transition, String(change.progress), change.remote_job_id ?? '', change.message ?? ''].join('\t');
+  return tsvRow([change.at, change.kind, change.id, change.service_slug ?? '', transition, String(change.progress), change.remote_job_id ?? '', change.message ?? '']);
 }

@@ -3,7 +3,7 @@
  * failed Michigan jobs publish) is handled in parallel, files through one p-limit pool. Retired jobs are
  * refused; a completed job with no files yet is a note, not a failure.
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { AuthError, RemoteError } from '../errors.js';
@@ -32,11 +32,17 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
   const registry = await context.registry();
   const { default: pLimit } = await import('p-limit');
   const limit = pLimit(run.concurrency);
-  const { createHttpClient } = await import('../adapters/http.js');
+  const [{ createHttpClient }, { httpSettings }, { registerSecret }] = await Promise.all([
+    import('../adapters/http.js'),
+    import('../adapters/index.js'),
+    import('../secrets.js'),
+  ]);
   const clients = new Map<number, ReturnType<typeof createHttpClient>>();
   const progress = await Progress.create(context);
   try {
-    await mkdir(parentDir, { recursive: true });
+    // results hold genotype data: the parent folder is private (0700), also when an older version made it 0755
+    await mkdir(parentDir, { recursive: true, mode: 0o700 });
+    await chmod(parentDir, 0o700);
     // one folder per service; a service used with two panels gets one per panel
     const siblings = store.children(run.parent.id);
     const folderOf = (child: JobRow, slug: string) =>
@@ -63,10 +69,13 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
           if (outputs.length === 0) {
             return note(child.status === 'completed' ? 'results not published yet; try again in a minute' : 'the service published no files for this job');
           }
-          if (!clients.has(service.id)) clients.set(service.id, createHttpClient(service.name, { caFile: service.ca_file, bodyTimeoutMs: 300_000 }, (line) => context.debug(line)));
+          if (!clients.has(service.id)) clients.set(service.id, createHttpClient(service.name, { bodyTimeoutMs: 300_000, ...httpSettings(service, context.env) }, (line) => context.debug(line)));
+          // a server may echo the password in an error about a file: known before any request, redacted everywhere
+          registerSecret(child.result_password ?? undefined);
           const job: ChildJob = {
             store, child, slug, folder: join(parentDir, folderOf(child, slug)), http: clients.get(service.id)!, countedDownloads: service.type === 'michigan',
             keepZips: run.keepZips, headersFor: service.type === 'wes' ? await sameOriginAuth(service, context.env) : undefined, progress, signal: context.signal, sleep: context.sleep, limit,
+            localRoots: service.type === 'wes' ? service.outputs.local_roots : [],
           };
           const files = await downloadOutputs(job, outputs);
           report.files.push(...files);
@@ -82,7 +91,7 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
     progress.close();
     await Promise.all([...clients.values()].map((client) => client.close()));
   }
-  const manifest = await writeManifest(store, store.get(run.parent.id)!, parentDir, context.now());
+  const manifest = await writeManifest(store, store.get(run.parent.id)!, parentDir, context.now(), report.files.filter((file) => file.status === 'listed'));
   return { ...report, manifest };
 }
 

@@ -45,9 +45,10 @@ export class PartFile {
   /** `expectedBytes`: a large file is hashed on a worker thread, alongside the transfer */
   static async create(path: string, label: string, expectedBytes = 0): Promise<PartFile> {
     const part = partPath(path);
-    await mkdir(dirname(path), { recursive: true });
+    // results hold genotype data: folders 0700, files 0600
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     try {
-      const handle = await open(part, 'w', 0o644);
+      const handle = await open(part, 'w', 0o600);
       return new PartFile(path, part, handle, label, expectedBytes >= WORKER_HASH_BYTES ? workerHasher() : inlineHasher());
     } catch (error) {
       throw ioFailure(error, label);

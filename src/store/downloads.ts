@@ -6,6 +6,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DownloadRow } from './rows.js';
+import { scrubbed } from './scrub.js';
 import type { Statements } from './statements.js';
 
 export class Downloads {
@@ -24,7 +25,7 @@ export class Downloads {
         `INSERT OR REPLACE INTO downloads (job_id, name, path, size, sha256, completed_at)
          VALUES (@job_id, @name, @path, @size, @sha256, @completed_at)`,
       )
-      .run({ ...row, completed_at: this.now() });
+      .run(scrubbed({ ...row, completed_at: this.now() }));
   }
 }
 

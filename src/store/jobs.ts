@@ -10,6 +10,7 @@ import type { ChildPatch } from '../domain/job.js';
 import type { ChildStatus, SubmitState } from '../domain/status.js';
 import { creationEvent, transition, type EventDraft, type TransitionOptions } from '../domain/transition.js';
 import type { AttemptRow, EventRow, JobRow } from './rows.js';
+import { scrubbed, scrubbedText } from './scrub.js';
 import type { Statements } from './statements.js';
 
 export type NewJob = Pick<JobRow, 'id' | 'name'> &
@@ -43,7 +44,7 @@ export class Jobs {
   insertParent(parent: NewJob, children: NewJob[]): void {
     const now = this.now();
     const insert = (job: NewJob, status: ChildStatus) => {
-      const row: Record<string, unknown> = { status, progress: 0, ...job, created_at: now, updated_at: now };
+      const row: Record<string, unknown> = scrubbed({ status, progress: 0, ...job, created_at: now, updated_at: now }, job.result_password);
       const columns = Object.keys(row);
       this.statements
         .get(`INSERT INTO jobs (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')})`)
@@ -103,7 +104,7 @@ export class Jobs {
       const before = this.get(id);
       if (!before || !before.parent_job_id) throw new Error(`unknown child ${id}`);
       const parentBefore = this.get(before.parent_job_id)!;
-      const decided = transition(before, patch, this.now(), options, this.lastSubmitNews(id));
+      const decided = transition(before, scrubbed(patch, patch.result_password ?? before.result_password), this.now(), options, this.lastSubmitNews(id));
       const columns = Object.keys(decided.columns);
       this.statements
         .get(`UPDATE jobs SET ${columns.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`)
@@ -214,7 +215,7 @@ export class Jobs {
         `INSERT INTO job_events (job_id, at, from_status, to_status, message, reason, progress, remote_job_id, submit_state, settled)
          VALUES (@job_id, @at, @from_status, @to_status, @message, @reason, @progress, @remote_job_id, @submit_state, @settled)`,
       )
-      .run({ ...event, job_id: jobId, at: this.now() });
+      .run({ ...event, message: scrubbedText(event.message), reason: scrubbedText(event.reason), job_id: jobId, at: this.now() });
     const id = Number(result.lastInsertRowid);
     this.appended.push(id);
     return id;
