@@ -32,15 +32,15 @@ export class FakeClock {
   }
 
   /**
-   * The time passes at once. The event loop then turns for a millisecond, no more: the emulators in this
-   * process move on their own wall clock, and a `watch` that polls them in a tight loop would take the CPU
-   * they need to get there.
+   * The time passes at once; the event loop then turns for at most 10 ms of wall time (never the interval
+   * asked for): the emulators in this process move on their own wall clock, and a `watch` polling them in
+   * a tight loop would burn the CPU they need to get there.
    */
   readonly sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
     this.sleeps.push(ms);
     if (signal?.aborted) return;
     this.advance(ms);
-    await new Promise((resolve) => setTimeout(resolve, ms > 0 ? 1 : 0));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(ms, 10)));
   };
 }
 
