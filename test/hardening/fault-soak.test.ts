@@ -6,6 +6,7 @@
  * every child shows what its server says, none was failed by a transport error, each has exactly one
  * remote job, and job_events follow the rules.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultConfig } from '../../src/sandbox/faults.js';
@@ -27,8 +28,7 @@ const faults = (seed: number): FaultConfig => ({
 });
 
 const tmp = tempDir('fedimpute-soak-');
-let michigan: MichiganEmulator[] = [];
-let wes: WesEmulator[] = [];
+const emulators: (MichiganEmulator | WesEmulator)[] = [];
 let vcf = '';
 
 beforeAll(async () => {
@@ -37,21 +37,24 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([...michigan, ...wes].map((emulator) => emulator.close()));
+  await Promise.all(emulators.map((emulator) => emulator.close()));
   tmp.cleanup();
 });
 
 let totalFaults = 0;
 afterAll(() => console.log(`fault soak: ${totalFaults} visible faults injected over all seeds`));
 
-describe('fault soak', () => {
+// each seed has its own servers, registry and store; they run side by side (the faults are mostly waiting)
+describe.concurrent('fault soak', () => {
   it.each([10, 20, 30])('seed %i: 12 children on 3 faulty servers settle to the servers\' true final states, one remote job each', async (seed) => {
-    await Promise.all([...michigan, ...wes].map((emulator) => emulator.close()));
-    michigan = await Promise.all([1, 2].map((offset) => startMichiganEmulator({ maxJobsPerUser: 50, faults: faults(seed + offset) })));
-    wes = [await startWesEmulator({ faults: faults(seed + 3) })];
-    const { config, ids, env } = writeRegistry(tmp.path, michigan, wes, 4);
-    const db = join(tmp.path, `store-${seed}.db`);
-    const { cli } = session({ cwd: tmp.path, env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '10', ...env } });
+    const michigan = await Promise.all([1, 2].map((offset) => startMichiganEmulator({ maxJobsPerUser: 50, faults: faults(seed + offset) })));
+    const wes = [await startWesEmulator({ faults: faults(seed + 3) })];
+    emulators.push(...michigan, ...wes);
+    const dir = join(tmp.path, `seed-${seed}`);
+    mkdirSync(dir);
+    const { config, ids, env } = writeRegistry(dir, michigan, wes, 4);
+    const db = join(dir, 'store.db');
+    const { cli } = session({ cwd: dir, env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '10', ...env } });
     const run = (args: string[]) => cli(args);
 
     // submit's own pre-check may hit a fault that outlasts its retries: that refusal is fine, try again
