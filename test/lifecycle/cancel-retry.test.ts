@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { runCancel } from '../../src/commands/cancel.js';
 import { runPoll } from '../../src/commands/poll.js';
 import { runRetry } from '../../src/commands/retry.js';
@@ -13,24 +13,29 @@ import { runStatus } from '../../src/commands/status.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { runWatch } from '../../src/commands/watch.js';
 import { spawnCli } from '../helpers/cli.js';
-import { startFederation, type Federation } from '../helpers/federation.js';
+import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
 import { dumpStore, withDb } from '../helpers/store.js';
 import { childRows, expectConsistentEvents, parentRow, until } from './support.js';
 
-let federation: Federation | undefined;
-afterEach(async () => {
-  await federation?.close();
-  federation = undefined;
+// each test has its own federation: they run side by side (the emulators' jobs take wall time)
+const opened: Federation[] = [];
+afterAll(async () => {
+  for (const federation of opened) await federation.close();
 });
+async function federationWith(options: FederationOptions): Promise<Federation> {
+  const federation = await startFederation(options);
+  opened.push(federation);
+  return federation;
+}
 
 /** the emulators advance lazily: poll until every child runs */
 async function untilRunning(federation: Federation): Promise<void> {
   await federation.pollUntil(() => childRows(federation.db, parentRow(federation.db).id).every((child) => child.status === 'running'), 'every child running');
 }
 
-describe('cancel', () => {
+describe.concurrent('cancel', () => {
   test('cancel last: Michigan children canceled on the servers (state 6), the WES reference server child "cancel requested"', async () => {
-    federation = await startFederation({ michigan: [{}, {}], wes: [{ flavor: 'reference', timing: { runningMs: 60_000 } }] });
+    const federation = await federationWith({ michigan: [{}, {}], wes: [{ flavor: 'reference', timing: { runningMs: 60_000 } }] });
     for (const emulator of federation.michigan) emulator.scriptNext({ hang: true });
     const input = await federation.vcf('study.vcf.gz');
     expect((await federation.call(runSubmit, { files: [input], services: '1,2,11' })).code).toBe(0);
@@ -75,7 +80,7 @@ describe('cancel', () => {
   });
 
   test('cancel --child <slug> cancels only that child; the parent shows failed and the other child runs on', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     for (const emulator of federation.michigan) emulator.scriptNext({ hang: true });
     const input = await federation.vcf('study.vcf.gz');
     expect((await federation.call(runSubmit, { files: [input], services: '1,2' })).code).toBe(0);
@@ -98,7 +103,7 @@ describe('cancel', () => {
     expectConsistentEvents(federation.db);
   });
   test('cancel of a child whose submission answer was lost: the job that does exist on the server is found and canceled', async () => {
-    federation = await startFederation({ michigan: [{ timing: { runningMs: 60_000 } }] });
+    const federation = await federationWith({ michigan: [{ timing: { runningMs: 60_000 } }] });
     federation.michigan[0].setFaults({ rate: 1, kinds: ['reset'], phase: 'after', match: (request) => /\/jobs\/submit\//.test(request.url ?? '') });
     const input = await federation.vcf('study.vcf.gz');
     expect((await federation.call(runSubmit, { files: [input], services: '1' })).code).toBe(0);
@@ -120,7 +125,7 @@ describe('cancel', () => {
   });
   test('cancel during an upload whose answer is then lost: the next poll finds the job and cancels it remotely', async () => {
     // queued for a minute: the random bytes are never validated (which would fail the job first)
-    federation = await startFederation({ michigan: [{ timing: { queuedMs: 60_000 } }] });
+    const federation = await federationWith({ michigan: [{ timing: { queuedMs: 60_000 } }] });
     federation.michigan[0].setFaults({ rate: 1, kinds: ['reset'], phase: 'after', match: (request) => /\/jobs\/submit\//.test(request.url ?? '') });
     const input = join(federation.dir, 'big.vcf.gz');
     writeFileSync(input, randomBytes(96 << 20));
@@ -144,9 +149,9 @@ describe('cancel', () => {
   });
 });
 
-describe('retry', () => {
+describe.concurrent('retry', () => {
   test('a failed child is resubmitted: new remote job, attempt 2, job_attempts keeps attempt 1, parent re-aggregated', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     federation.michigan[0].scriptNext({ fail: 'Error: No chunks passed the QC step. Imputation cannot be started!' });
     const input = await federation.vcf('study.vcf.gz');
     expect((await federation.call(runSubmit, { files: [input], services: '1,2' })).code).toBe(0);
@@ -190,7 +195,7 @@ describe('retry', () => {
   });
 
   test('retry when the input changed since submit: exit 2 with the sha256 message, store unchanged', async () => {
-    federation = await startFederation({ michigan: [{}] });
+    const federation = await federationWith({ michigan: [{}] });
     federation.michigan[0].scriptNext({ fail: 'Error: No chunks passed the QC step. Imputation cannot be started!' });
     const input = await federation.vcf('study.vcf.gz');
     expect((await federation.call(runSubmit, { files: [input], services: '1' })).code).toBe(0);

@@ -5,18 +5,23 @@
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { runPoll } from '../../src/commands/poll.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { spawnCli } from '../helpers/cli.js';
-import { startFederation, type Federation } from '../helpers/federation.js';
+import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
 import { childRows, expectConsistentEvents, parentRow, until } from './support.js';
 
-let federation: Federation | undefined;
-afterEach(async () => {
-  await federation?.close();
-  federation = undefined;
+// each test has its own federation: they run side by side (the emulators' jobs take wall time)
+const opened: Federation[] = [];
+afterAll(async () => {
+  for (const federation of opened) await federation.close();
 });
+async function federationWith(options: FederationOptions): Promise<Federation> {
+  const federation = await startFederation(options);
+  opened.push(federation);
+  return federation;
+}
 
 const SUBMIT = /\/api\/v2\/jobs\/submit\/imputationserver2$/;
 
@@ -29,9 +34,9 @@ function bigFile(dir: string, megabytes: number): string {
   return path;
 }
 
-describe('crash safety', () => {
+describe.concurrent('crash safety', () => {
   test('submit SIGKILLed mid-upload: poll resubmits, one remote job per child, parent consistent', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     const input = bigFile(federation.dir, 200);
     // the submit is a process of its own: only a process can be killed mid-upload
     const child = spawnCli(['submit', '--no-check', '--build', 'hg38', '--services', '1,2', input], { cwd: federation.dir, env: federation.spawnEnv() });
@@ -80,7 +85,7 @@ describe('crash safety', () => {
   }, 120_000);
 
   test('the POST was answered but the answer was lost (reset after): poll finds the job again instead of resubmitting', async () => {
-    federation = await startFederation({ michigan: [{ timing: { runningMs: 60_000 } }, { timing: { runningMs: 60_000 } }] });
+    const federation = await federationWith({ michigan: [{ timing: { runningMs: 60_000 } }, { timing: { runningMs: 60_000 } }] });
     federation.michigan[0].setFaults({ rate: 1, kinds: ['reset'], phase: 'after', match: (request) => SUBMIT.test(request.url ?? '') });
     const input = await federation.vcf('study.vcf.gz');
     const submit = await federation.call(runSubmit, { files: [input], services: '1,2' });
@@ -106,7 +111,7 @@ describe('crash safety', () => {
     expectConsistentEvents(federation.db);
   });
   test.each(['spec', 'reference'] as const)('WES (%s): the POST /runs was answered but the answer was lost: poll finds the run by its tags, no second run', async (flavor) => {
-    federation = await startFederation({ michigan: [], wes: [{ flavor, timing: { runningMs: 60_000 } }] });
+    const federation = await federationWith({ michigan: [], wes: [{ flavor, timing: { runningMs: 60_000 } }] });
     const runsPost = (request: { method?: string; url?: string; path?: string }) =>
       request.method === 'POST' && /\/runs$/.test(request.url ?? request.path ?? '');
     federation.wes[0].setFaults({ rate: 1, kinds: ['reset'], phase: 'after', match: runsPost });

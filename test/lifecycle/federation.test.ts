@@ -2,24 +2,29 @@
  * End to end in this process (runX with a test Context against the emulators): submit to several services,
  * watch until settled, and check what the store and the emulators saw (DESIGN §3, §4, §6).
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { runJobs } from '../../src/commands/jobs.js';
 import { runPoll } from '../../src/commands/poll.js';
 import { runStatus } from '../../src/commands/status.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { runWatch } from '../../src/commands/watch.js';
-import { startFederation, type Federation } from '../helpers/federation.js';
+import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
 import { childRows, expectConsistentEvents, parentRow, sha256 } from './support.js';
 
-let federation: Federation | undefined;
-afterEach(async () => {
-  await federation?.close();
-  federation = undefined;
+// each test has its own federation: they run side by side (the emulators' jobs take wall time)
+const opened: Federation[] = [];
+afterAll(async () => {
+  for (const federation of opened) await federation.close();
 });
+async function federationWith(options: FederationOptions): Promise<Federation> {
+  const federation = await startFederation(options);
+  opened.push(federation);
+  return federation;
+}
 
-describe('a federated run', () => {
+describe.concurrent('a federated run', () => {
   test('submit to three services (two Michigan, one WES), watch until settled: completed, passwords, job names, tags', async () => {
-    federation = await startFederation({ michigan: [{}, {}], wes: [{ flavor: 'reference' }] });
+    const federation = await federationWith({ michigan: [{}, {}], wes: [{ flavor: 'reference' }] });
     const input = await federation.vcf('study.vcf.gz');
     const submit = await federation.call(runSubmit, { files: [input], services: '1,2,11' });
     expect(submit.stderr).toContain('all 3 child jobs submitted');
@@ -69,9 +74,9 @@ describe('a federated run', () => {
   });
 });
 
-describe('the seed cases of the parent status', () => {
+describe.concurrent('the seed cases of the parent status', () => {
   test('both children fail: parent failed, "0/2 jobs completed, 2 failed, 0 running", watch and status exit 3', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     for (const emulator of federation.michigan) emulator.scriptNext({ fail: 'Error: No chunks passed the QC step. Imputation cannot be started!' });
     const input = await federation.vcf('study.vcf.gz');
     expect((await federation.call(runSubmit, { files: [input], services: '1,2' })).code).toBe(0);
@@ -93,7 +98,7 @@ describe('the seed cases of the parent status', () => {
   });
 
   test('a VCF the servers reject (12 samples, --no-check): both children fail with the server\'s message', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     const input = await federation.vcf('few.vcf.gz', { samples: 12 });
     expect((await federation.call(runSubmit, { files: [input], check: false, build: 'hg38', services: '1,2' })).code).toBe(0);
     const watch = await federation.call(runWatch, { parent: 'last', interval: '0.1' });
@@ -105,7 +110,7 @@ describe('the seed cases of the parent status', () => {
   });
 
   test('all completed: parent completed 100, status --exit-status 0', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     const input = await federation.vcf('study.vcf.gz');
     expect((await federation.call(runSubmit, { files: [input], services: 'mich1,mich2' })).code).toBe(0);
     expect((await federation.call(runStatus, { parent: 'last', exitStatus: true })).code).toBe(8);
@@ -115,7 +120,7 @@ describe('the seed cases of the parent status', () => {
   });
 
   test('one child fails while the other runs: parent failed but unsettled; watch --timeout exits 8, status --exit-status 8', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     federation.michigan[0].scriptNext({ fail: 'Error: No chunks passed the QC step. Imputation cannot be started!' });
     federation.michigan[1].scriptNext({ hang: true });
     const input = await federation.vcf('study.vcf.gz');
@@ -147,9 +152,9 @@ describe('the seed cases of the parent status', () => {
   });
 });
 
-describe('reading the store', () => {
+describe.concurrent('reading the store', () => {
   test('jobs tree and status rows after a run (plain and --json)', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     const input = await federation.vcf('study.vcf.gz');
     expect((await federation.call(runSubmit, { files: [input], services: '1,2', name: 'cohort-a' })).code).toBe(0);
     expect((await federation.call(runWatch, { parent: 'last', interval: '0.1' })).code).toBe(0);

@@ -1,11 +1,12 @@
 /**
  * Every way a download can fail gives one clear message, exit 1, and leaves no half-written file; the other
- * files and children go on. Each case has its own federation (they change the emulator or the store).
+ * files and children go on. Each case has its own federation (they change the emulator or the store), so
+ * they run side by side.
  */
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { runDownload } from '../../src/commands/download.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
@@ -16,16 +17,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const require = createRequire(import.meta.url);
 const Sqlite = require('better-sqlite3') as typeof import('better-sqlite3');
 
-let fed: Federation | undefined;
-let proxy: Proxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await fed?.close();
-  proxy = fed = undefined;
+const opened: { close(): Promise<void> }[] = [];
+afterAll(async () => {
+  for (const resource of opened.reverse()) await resource.close();
 });
 
 async function setup(options: FederationOptions = {}) {
-  fed = await startFederation(options);
+  const fed = await startFederation(options);
+  opened.push(fed);
   const job = await submitAndWatch(fed, '1');
   const out = join(fed.dir, 'out');
   return { fed, job, out, folder: join(job.folder(out), 'mich1') };
@@ -34,13 +33,14 @@ async function setup(options: FederationOptions = {}) {
 /** route mich1 through a proxy that can cut or slow down result transfers */
 async function throughProxy(federation: Federation): Promise<Proxy> {
   const started = await startProxy(federation.michigan[0].url);
+  opened.push(started);
   writeFileSync(federation.config, readFileSync(federation.config, 'utf8').replace(federation.michigan[0].url, started.url));
   return started;
 }
 
 const leftovers = (folder: string) => (existsSync(folder) ? tree(folder).filter((file) => file.endsWith('.part')) : []);
 
-describe('download failures', () => {
+describe.concurrent('download failures', () => {
   test('exhausted download counter: a clear error naming the file, no request spent', async () => {
     const { fed, out, folder } = await setup({ michigan: [{ downloadLimit: 0 }] });
     const result = await fed.call(runDownload, { parent: 'last', out });
@@ -82,7 +82,7 @@ describe('download failures', () => {
 
   test('a transfer reset mid-body (chunked, no Content-Length) leaves nothing; the next run completes', async () => {
     const { fed, out, folder } = await setup({ michigan: [{ syntheticResultBytes: 4 << 20 }] });
-    proxy = await throughProxy(fed);
+    const proxy = await throughProxy(fed);
     proxy.options.cutAfter = 1 << 20;
     const result = await fed.call(runDownload, { parent: 'last', out, concurrency: 1 });
     expect(result.code).toBe(1);
@@ -97,7 +97,7 @@ describe('download failures', () => {
 
   test('fewer bytes than Content-Length is a truncated transfer', async () => {
     const { fed, out, folder } = await setup({ michigan: [{ syntheticResultBytes: 2 << 20, chunked: false }] });
-    proxy = await throughProxy(fed);
+    const proxy = await throughProxy(fed);
     proxy.options.cutAfter = 300_000;
     const result = await fed.call(runDownload, { parent: 'last', out, child: 'mich1' });
     expect(result.code).toBe(1);
@@ -120,7 +120,7 @@ describe('download failures', () => {
 
   test('a download killed mid-transfer leaves only a .part that the next run replaces', async () => {
     const { fed, out, folder } = await setup({ michigan: [{ syntheticResultBytes: 4 << 20 }] });
-    proxy = await throughProxy(fed);
+    const proxy = await throughProxy(fed);
     proxy.options.bytesPerSecond = 1 << 20;
     // a process of its own: only a process can be killed mid-transfer
     const child = spawnCli(['download', 'last', '--out', out], { cwd: fed.dir, env: fed.spawnEnv() });
