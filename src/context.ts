@@ -9,6 +9,7 @@ import { noSecrets, redact } from './secrets.js';
 import { createStyle, type OutputStream, type Style } from './output/style.js';
 import type { Registry, Service } from './registry/types.js';
 import type { Database } from './store/db.js';
+import type { JobReader } from './store/reader.js';
 import type { Store } from './store/store.js';
 
 export type { OutputStream };
@@ -127,6 +128,13 @@ export class Context {
       this.openedStore = new Store(database, this.now);
     }
     return this.openedStore;
+  }
+
+  /** the jobs and their history, read only: what `status` and `jobs` need, without the Store's writes */
+  async reader(): Promise<JobReader> {
+    if (this.openedStore) return this.openedStore.jobs;
+    const [database, { JobReader }, { Statements }] = await Promise.all([this.database(), import('./store/reader.js'), import('./store/statements.js')]);
+    return new JobReader(new Statements(database));
   }
 
   /** the SQLite handle alone, for read paths that need no Store (jobs --json) */

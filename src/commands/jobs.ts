@@ -36,9 +36,9 @@ export async function runJobs(options: JobsOptions, context: Context): Promise<n
     context.jsonBytes(parentsJsonBytes(database, { status: options.status, limit: options.limit }), '{"jobs":', '}');
     return 0;
   }
-  const [store, { childJson, childLine, parentJson, parentLine }, { tsvRow }] = await Promise.all([context.store(), import('../output/jobs.js'), import('../sanitize.js')]);
-  const parents = store.jobs.listParents({ status: options.status, limit: options.limit });
-  const children = store.jobs.childrenOf(parents.map((parent) => parent.id));
+  const [reader, { childJson, childLine, parentJson, parentLine }, { tsvRow }] = await Promise.all([context.reader(), import('../output/jobs.js'), import('../sanitize.js')]);
+  const parents = reader.listParents({ status: options.status, limit: options.limit });
+  const children = reader.childrenOf(parents.map((parent) => parent.id));
 
   if (context.globals.json) {
     context.json({ jobs: parents.map((parent) => parentJson(parent, children.get(parent.id) ?? [])) });

@@ -26,22 +26,22 @@ export const registerStatus: Registration = (program, register) => {
 };
 
 export async function runStatus(options: StatusOptions, context: Context): Promise<number> {
-  const [store, { resolveParent }, { parentJson }, { childTable, parentBlock }] = await Promise.all([
-    context.store(),
+  // read only, unless a refresh writes: the store's write side is not loaded for a plain status
+  const [jobs, { resolveParent }, { parentJson }, { childTable, parentBlock, stuckLine }] = await Promise.all([
+    options.refresh ? context.store().then((store) => store.jobs) : context.reader(),
     import('../lifecycle/resolve.js'),
     import('../output/jobs.js'),
     import('../output/status.js'),
   ]);
-  let parent = resolveParent(store, options.parent);
+  let parent = resolveParent(jobs, options.parent);
   if (options.refresh && !parent.settled) {
     const { refreshParents } = await import('../lifecycle/refresh.js');
     const result = await refreshParents(context, [parent.id]);
     for (const problem of result.problems) context.warn(`${problem.service}: ${problem.message}`);
-    const { stuckLine } = await import('../output/status.js');
     for (const stuck of result.stuck) context.warn(stuckLine(stuck));
-    parent = store.get(parent.id)!;
+    parent = jobs.get(parent.id)!;
   }
-  const children = store.children(parent.id);
+  const children = jobs.children(parent.id);
   if (context.globals.json) context.json(parentJson(parent, children));
   else if (context.tty) {
     context.out(parentBlock(parent, context.style, context.now()));

@@ -3,19 +3,23 @@
  * characters; a child of it by id prefix, service slug or service id. Errors say how to find the id.
  */
 import { UsageError } from '../errors.js';
+import type { JobReader } from '../store/reader.js';
 import type { JobRow } from '../store/rows.js';
-import type { Store } from '../store/store.js';
 
-export function resolveParent(store: Store, reference: string): JobRow {
+/** the store, or its read side: either has the jobs to look in */
+type Jobs = JobReader | { jobs: JobReader };
+const readerOf = (jobs: Jobs): JobReader => ('jobs' in jobs ? jobs.jobs : jobs);
+
+export function resolveParent(store: Jobs, reference: string): JobRow {
   if (reference === 'last') {
-    const [newest] = store.jobs.listParents({ limit: 1 });
+    const [newest] = readerOf(store).listParents({ limit: 1 });
     if (!newest) throw new UsageError('there are no jobs yet', { hint: 'submit one with `fedimpute submit`' });
     return newest;
   }
   if (reference.length < 4) {
     throw new UsageError(`job id '${reference}' is too short`, { hint: 'give at least 4 characters, or `last`' });
   }
-  const matches = store.jobs.parentsByPrefix(reference, 6);
+  const matches = readerOf(store).parentsByPrefix(reference, 6);
   if (matches.length === 0) {
     throw new UsageError(`no parent job matches '${reference}'`, { hint: 'list jobs with `fedimpute jobs`' });
   }
@@ -29,8 +33,8 @@ export function resolveParent(store: Store, reference: string): JobRow {
 }
 
 /** a child of `parent` by id prefix (≥4), or a service slug / id */
-export function resolveChild(store: Store, parent: JobRow, reference: string): JobRow {
-  const matches = store.children(parent.id).filter(
+export function resolveChild(store: Jobs, parent: JobRow, reference: string): JobRow {
+  const matches = readerOf(store).children(parent.id).filter(
     (child) =>
       (reference.length >= 4 && child.id.startsWith(reference)) || child.service_slug === reference || String(child.service_id) === reference,
   );
