@@ -6,13 +6,16 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runDownload } from '../../src/commands/download.js';
 import { runServicesCheck } from '../../src/commands/services-check.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { runWatch } from '../../src/commands/watch.js';
+import { loadWorld } from '../../src/sandbox/world/cache.js';
+import { DEFAULT_WORLD } from '../../src/sandbox/world/spec.js';
 import { generateVcf } from '../../src/vcf/generate.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
 import { session } from '../helpers/harness.js';
@@ -26,6 +29,10 @@ interface Running {
 
 const started: Running[] = [];
 const temps: { cleanup: () => void }[] = [];
+// one simulated world for the file, named by FEDIMPUTE_SANDBOX_CACHE (each sandbox would otherwise simulate its own)
+const cache = tempDir('fedimpute-sandbox-cache-');
+beforeAll(() => loadWorld(DEFAULT_WORLD, cache.path), 60_000);
+afterAll(() => cache.cleanup());
 
 afterAll(async () => {
   for (const running of started.splice(0)) {
@@ -38,7 +45,7 @@ afterAll(async () => {
 });
 
 function start(args: string[], cwd: string): Running {
-  const child = spawnCli(args, { cwd, env: { FEDIMPUTE_RETRY_BASE_MS: '20' } });
+  const child = spawnCli(args, { cwd, env: { FEDIMPUTE_RETRY_BASE_MS: '20', FEDIMPUTE_SANDBOX_CACHE: cache.path } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
@@ -121,15 +128,19 @@ describe.concurrent('fedimpute sandbox', () => {
     }
     const urls = [...text.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1]));
     expect(urls).toHaveLength(2);
+    // the simulated study and its truth, named in the banner, and the submit line to use them
+    const study = join(dir, 'study.vcf.gz');
+    expect(text).toContain(`  study     ${study} (250 samples admixed from A and B`);
+    expect(text).toContain(`  truth     ${join(dir, 'truth.vcf.gz')} (every true genotype`);
+    expect(text).toContain(`  fedimpute submit --services 1,2 --build hg38 ${study}`);
 
     const { call } = session({ cwd: temp.path, env: { FEDIMPUTE_CONFIG: registry, FEDIMPUTE_DB: join(temp.path, 'store.db') } });
-    await generateVcf(join(temp.path, 'chr20.vcf.gz'), { samples: 30, chromosomes: ['20'], recordsPerChromosome: 300, chrPrefix: true, phased: true });
 
     const services = await call(runServicesCheck, { ids: [] });
     expect(services.stderr).toBe('');
     expect(services.code).toBe(0);
 
-    const submit = await call(runSubmit, { files: ['chr20.vcf.gz'], services: '1,2', build: 'hg38' });
+    const submit = await call(runSubmit, { files: [study], services: '1,2', build: 'hg38' });
     expect(submit.stderr).toContain('all 2 child jobs submitted');
     expect(submit.code).toBe(0);
     const parent = submit.stdout.trim();
@@ -146,9 +157,11 @@ describe.concurrent('fedimpute sandbox', () => {
     const results = join(temp.path, 'results');
     for (const slug of ['sandbox-michigan', 'sandbox-wes']) {
       const [folder] = readdirSync(results).filter((name) => name.startsWith(parent.slice(0, 8)));
-      const doses = findFiles(join(results, folder, slug), 'chr20.dose.vcf.gz');
+      const doses = findFiles(join(results, folder, slug), slug === 'sandbox-wes' ? 'study.dose.vcf.gz' : 'chr20.dose.vcf.gz');
       expect(doses, slug).toHaveLength(1);
-      expect(readFileSync(doses[0]).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+      // imputed for real: most records are sites the study did not type
+      const records = gunzipSync(readFileSync(doses[0])).toString().split('\n').filter((line) => line && !line.startsWith('#'));
+      expect(records.filter((line) => /;IMP(UTED)?\t/.test(line) && !line.includes('TYPED')).length, slug).toBeGreaterThan(records.length / 2);
     }
 
     sandbox.child.kill('SIGINT');
@@ -156,7 +169,8 @@ describe.concurrent('fedimpute sandbox', () => {
     expect(exit).toEqual({ code: 130, signal: null });
     expect(sandbox.stderr()).toBe('stopping the sandbox…\nsandbox stopped\n');
     for (const port of urls) expect(await isOpen(port)).toBe(false);
-    expect(readdirSync(dir)).toEqual([]);
+    // the registry, tokens and workflow go; the study and its truth stay (results are scored against them)
+    expect(readdirSync(dir).sort()).toEqual(['study.vcf.gz', 'truth.vcf.gz']);
   });
 
   test('--json prints one ready line for scripts; --port N gives Michigan N and WES N+1; SIGTERM exits 0', async () => {
@@ -166,7 +180,8 @@ describe.concurrent('fedimpute sandbox', () => {
     const sandbox = start(['sandbox', '--json', '--port', String(port), '--speed', 'realistic'], temp.path);
     const line = (await waitFor(sandbox, /\n/)).split('\n')[0];
     const ready = JSON.parse(line);
-    expect(Object.keys(ready)).toEqual(['michigan_url', 'wes_url', 'registry', 'token_files']);
+    expect(Object.keys(ready)).toEqual(['michigan_url', 'wes_url', 'registry', 'token_files', 'study', 'truth']);
+    expect(ready.study).toBe(join(temp.path, 'study.vcf.gz'));
     expect(ready.michigan_url).toBe(`http://127.0.0.1:${port}`);
     expect(ready.wes_url).toBe(`http://127.0.0.1:${port + 1}`);
     expect(ready.registry).toBe(join(temp.path, 'sandbox.services.yaml'));
@@ -176,7 +191,7 @@ describe.concurrent('fedimpute sandbox', () => {
     });
 
     // a second sandbox on the same ports: one clear line, exit 2, and the first one is untouched
-    const busy = await session({ cwd: temp.path }).cli(['sandbox', '--port', String(port), '--dir', join(temp.path, 'other')]);
+    const busy = await session({ cwd: temp.path, env: { FEDIMPUTE_SANDBOX_CACHE: cache.path } }).cli(['sandbox', '--port', String(port), '--dir', join(temp.path, 'other')]);
     expect(busy.code).toBe(2);
     expect(busy.stderr.split('\n')[0]).toBe(`error: cannot listen on 127.0.0.1:${port}: the port is in use`);
     expect(existsSync(ready.registry)).toBe(true);

@@ -3,6 +3,7 @@ import type { FaultInjector } from '../faults.js';
 import type { Settings } from './flavor.js';
 import type { Run } from './runs.js';
 import type { RecordedRequest, ScriptedOutcome, WesTiming } from './types.js';
+import type { WorkflowSettings } from './workflow.js';
 
 export interface EmulatorContext {
   settings: Settings;
@@ -18,5 +19,8 @@ export interface EmulatorContext {
   faults: FaultInjector;
   scripts: ScriptedOutcome[];
   runsDir: string;
+  workflow: WorkflowSettings;
+  /** every run whose workflow started, forgotten runs included: close() stops or awaits them before removing files */
+  started: Set<Run>;
   baseUrl(): string;
 }
