@@ -5,6 +5,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { resolveParent } from '../lifecycle/resolve.js';
 import { shortId } from '../output/format.js';
 import type { DownloadRow, JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
@@ -48,7 +49,7 @@ export function combinedFolder(results: ChildResults[]): string {
 /** the completed children's imputed VCFs by chromosome, downloading what is missing; at least two children's */
 export async function parentResults(context: Context, reference: string, pool: InflatePool, verb = 'combine'): Promise<{ parent: JobRow; results: ChildResults[] }> {
   const store = await context.store();
-  const parent = store.resolveParent(reference);
+  const parent = resolveParent(store, reference);
   const completed = store.children(parent.id).filter((child) => child.status === 'completed');
   if (completed.length === 0) {
     throw new UsageError(`no child of ${shortId(parent.id)} has completed yet; nothing to ${verb}`, { hint: `follow it with: fedimpute watch ${shortId(parent.id)}` });

@@ -3,29 +3,54 @@
  * (or best-R²) VCF per chromosome from every service's results, and combine.json beside it.
  * Exit 0 when written, 2 for inputs that cannot be combined (each says why and how to fix it).
  */
+import type { CombineRequest } from '../combine/run.js';
+import type { CombineSummary } from '../combine/summary.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
-import { renderTable } from '../output/table.js';
-import type { CombineSummary } from '../combine/summary.js';
+import type { renderTable } from '../output/table.js';
+import { count, positiveInteger, text, type RawOptions, type Registration } from './options.js';
 
-export interface CombineOptions {
-  from?: string[];
-  out?: string;
-  method?: string;
-  absent?: string;
-  region?: string;
-  threads?: number;
+type RenderTable = typeof renderTable;
+
+/** a parent (id, unique prefix or `last`) or --from prefixes; the rest as `combine` takes them */
+export type CombineOptions = CombineRequest;
+
+export function combineOptions(raw: RawOptions, [parent]: string[]): CombineOptions {
+  const from = Array.isArray(raw.from) ? raw.from.filter((value): value is string => typeof value === 'string') : [];
+  return {
+    parent,
+    from,
+    out: text(raw, 'out'),
+    method: text(raw, 'method'),
+    absent: text(raw, 'absent'),
+    region: text(raw, 'region'),
+    threads: count(raw, 'threads'),
+  };
 }
 
-export async function runCombine(options: CombineOptions, context: Context, [parent]: string[]): Promise<number> {
+export const registerCombine: Registration = (program, register) => {
+  program
+    .command('combine')
+    .description('one meta-imputed VCF per chromosome from every service\'s results (best-R² when meta is impossible)')
+    .argument('[parent]', 'parent id, unique prefix (≥4) or `last` (or use --from)')
+    .option('--from <prefix>', 'PREFIX.dose.vcf.gz (+ PREFIX.empiricalDose.vcf.gz) of results from elsewhere; repeat for each', (value: string, previous: string[]) => [...previous, value], [])
+    .option('--out <path>', 'output folder (default: combined/ in the parent\'s results folder); with --from, the FILE.vcf.gz')
+    .option('--method <method>', 'meta (default when every result has leave-one-out dosages) or best-r2')
+    .option('--absent <rule>', 'a variant a panel lacks: fixed (its majority allele elsewhere; default without an R² filter), zero (REF) or renormalize')
+    .option('--region <region>', 'only CHR:START-END (1-based), e.g. to split a chromosome across machines')
+    .addOption(program.createOption('--threads <n>', 'chromosomes and compression threads at once (default: the cores)').argParser(positiveInteger('--threads')))
+    .action(register(combineOptions, async () => runCombine));
+};
+
+export async function runCombine(options: CombineOptions, context: Context): Promise<number> {
   const { combine } = await import('../combine/run.js');
-  const { summary, summaryPath } = await combine(context, { parent, ...options });
+  const { summary, summaryPath } = await combine(context, options);
   if (context.globals.json) context.json(summary);
-  else print(context, summary, summaryPath);
+  else print(context, summary, summaryPath, (await import('../output/table.js')).renderTable);
   return EXIT.ok;
 }
 
-function print(context: Context, summary: CombineSummary, summaryPath: string): void {
+function print(context: Context, summary: CombineSummary, summaryPath: string, renderTable: RenderTable): void {
   const number = (value: number) => value.toLocaleString('en-US');
   const outputs = summary.outputs.map((output) => [output.chromosomes.join(',') || '-', number(output.variants), number(output.typed), output.path]);
   context.out(renderTable([{ header: 'CHROMOSOME' }, { header: 'VARIANTS', align: 'right' }, { header: 'TYPED', align: 'right' }, { header: 'FILE', flexible: true }], outputs, context.tty, context.style.enabled));

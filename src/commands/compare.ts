@@ -3,33 +3,48 @@
  * the variants imputed and the mean estimated R² by MAF bin, the overlap of their variant sets, and how well
  * they agree on shared variants. A table, `--json`, and a self-contained HTML report with plots.
  */
-import { chmod, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
-import { renderTable } from '../output/table.js';
+import type { renderTable as render } from '../output/table.js';
 import type { CompareReport } from '../compare/run.js';
+import { text, type RawOptions, type Registration } from './options.js';
 
 export interface CompareOptions {
+  /** parent id, unique prefix (≥4) or `last` */
+  parent: string;
+  /** also write a self-contained HTML report here */
   html?: string;
 }
 
-export async function runCompare(options: CompareOptions, context: Context, [parent]: string[]): Promise<number> {
+export function compareOptions(raw: RawOptions, [parent]: string[]): CompareOptions {
+  return { parent, html: text(raw, 'html') };
+}
+
+export const registerCompare: Registration = (program, register) => {
+  program
+    .command('compare')
+    .description('per service: variants and estimated R² by MAF, overlap, agreement on shared variants (and the combined set)')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--html <file>', 'also write a self-contained HTML report with plots')
+    .action(register(compareOptions, async () => runCompare));
+};
+
+export async function runCompare(options: CompareOptions, context: Context): Promise<number> {
   const { compareParent } = await import('../compare/run.js');
-  const report = await compareParent(context, parent);
+  const report = await compareParent(context, options.parent);
   if (options.html) {
-    const { renderHtml } = await import('../compare/html.js');
+    const [{ renderHtml }, { chmod, writeFile }, { resolve }] = await Promise.all([import('../compare/html.js'), import('node:fs/promises'), import('node:path')]);
     const path = resolve(context.cwd, options.html);
     await writeFile(path, renderHtml(report, context.now()), { mode: 0o600 });
     await chmod(path, 0o600);
     context.info(`report: ${path}`);
   }
   if (context.globals.json) context.json(report);
-  else print(context, report);
+  else print(context, report, (await import('../output/table.js')).renderTable);
   return EXIT.ok;
 }
 
-function print(context: Context, report: CompareReport): void {
+function print(context: Context, report: CompareReport, renderTable: typeof render): void {
   const value = (number: number | null) => (number === null ? '-' : number.toFixed(3));
   const rows = [...report.sources, ...(report.combined ? [report.combined] : [])].map((row) => [
     row.label,

@@ -5,23 +5,46 @@
  */
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
-import { formatBytes } from '../output/format.js';
-import { redact } from '../secrets.js';
-import { OUTSIDE_ROOTS } from '../results/local.js';
 import type { DownloadReport } from '../results/types.js';
+import { count, flag, positiveInteger, text, type RawOptions, type Registration } from './options.js';
 
 export interface DownloadOptions {
+  /** parent id, unique prefix (≥4) or `last` */
+  parent: string;
+  /** only this child (id prefix or service slug) */
   child?: string;
+  /** where the parent's folder goes (default: the current directory) */
   out?: string;
   keepZips?: boolean;
+  /** files at once (default 4) */
   concurrency?: number;
 }
 
-export async function runDownload(options: DownloadOptions, context: Context, [reference]: string[]): Promise<number> {
-  const store = await context.store();
-  const parent = store.resolveParent(reference);
-  const children = options.child ? [store.resolveChild(parent, options.child)] : store.children(parent.id);
-  const { downloadParent } = await import('../results/run.js');
+export function downloadOptions(raw: RawOptions, [parent]: string[]): DownloadOptions {
+  return { parent, child: text(raw, 'child'), out: text(raw, 'out'), keepZips: flag(raw, 'keepZips'), concurrency: count(raw, 'concurrency') };
+}
+
+export const registerDownload: Registration = (program, register) => {
+  program
+    .command('download')
+    .description('fetch the results of finished children into <out>/<parent>/<service>/, decrypting Michigan zips')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--child <id>', 'only this child (id prefix or service slug)')
+    .option('--out <dir>', 'where to put the parent\'s folder (default: the current directory)')
+    .option('--keep-zips', 'keep the Michigan chr_N.zip files after extracting them')
+    .addOption(program.createOption('--concurrency <n>', 'files at once').default(4).argParser(positiveInteger('--concurrency')))
+    .action(register(downloadOptions, async () => runDownload));
+};
+
+export async function runDownload(options: DownloadOptions, context: Context): Promise<number> {
+  const [store, { resolveChild, resolveParent }, { downloadParent }, { OUTSIDE_ROOTS }] = await Promise.all([
+    context.store(),
+    import('../lifecycle/resolve.js'),
+    import('../results/run.js'),
+    import('../results/local.js'),
+  ]);
+  const parent = resolveParent(store, options.parent);
+  const children = options.child ? [resolveChild(store, parent, options.child)] : store.children(parent.id);
   const report = await downloadParent(context, store, {
     parent,
     children,
@@ -34,12 +57,13 @@ export async function runDownload(options: DownloadOptions, context: Context, [r
   if (context.globals.json) {
     const { manifest: _manifest, ...document } = report;
     context.json(document);
-  } else summarize(context, report);
+  } else await summarize(context, report, OUTSIDE_ROOTS);
   if (report.errors.some((error) => error.auth)) return EXIT.auth;
   return report.errors.length > 0 ? EXIT.runtime : EXIT.ok;
 }
 
-function summarize(context: Context, report: DownloadReport & { manifest: string }): void {
+async function summarize(context: Context, report: DownloadReport & { manifest: string }, outsideRoots: string): Promise<void> {
+  const [{ formatBytes }, { redact }] = await Promise.all([import('../output/format.js'), import('../secrets.js')]);
   const count = (status: string) => report.files.filter((file) => file.status === status);
   const downloaded = count('downloaded');
   const skipped = count('skipped');
@@ -47,7 +71,7 @@ function summarize(context: Context, report: DownloadReport & { manifest: string
     for (const file of downloaded) context.out(`${context.style.green('✔')} ${file.service_slug}/${file.name}  ${formatBytes(file.size ?? 0)}`);
   }
   for (const note of report.children) context.info(`${note.service_slug}: ${note.note}`);
-  for (const file of count('listed')) if (!file.note?.startsWith(OUTSIDE_ROOTS)) context.info(`${file.service_slug}: ${file.name} not downloaded: ${file.note}`);
+  for (const file of count('listed')) if (!file.note?.startsWith(outsideRoots)) context.info(`${file.service_slug}: ${file.name} not downloaded: ${file.note}`);
   const bytes = downloaded.reduce((sum, file) => sum + (file.size ?? 0), 0);
   const parts = [`${downloaded.length} file${downloaded.length === 1 ? '' : 's'} downloaded (${formatBytes(bytes)})`];
   if (skipped.length) parts.push(`${skipped.length} already here`);

@@ -10,14 +10,30 @@
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Sandbox, SandboxSpeed } from '../sandbox/index.js';
-import { panelSummary } from '../sandbox/registry.js';
+import { text, type RawOptions, type Registration } from './options.js';
 
 export interface SandboxCommandOptions {
-  port?: string | number;
+  port?: string;
   speed?: string;
-  faults?: string | number;
+  faults?: string;
   dir?: string;
 }
+
+export function sandboxOptions(raw: RawOptions): SandboxCommandOptions {
+  return { port: text(raw, 'port'), speed: text(raw, 'speed'), faults: text(raw, 'faults'), dir: text(raw, 'dir') };
+}
+
+export const registerSandbox: Registration = (program, register) => {
+  program
+    .command('sandbox')
+    .description('a Michigan-API and a WES server on this machine that impute a simulated study, with a ready registry, until Ctrl-C (no accounts, no network)')
+    .option('--port <n>', 'Michigan on n, WES on n+1 (default: free ports)')
+    .option('--speed <speed>', 'fast (a job takes seconds) or realistic (minutes, with queue positions)', 'fast')
+    .option('--faults <rate>', 'inject server faults (500, 429, resets, slow and malformed replies) at this rate, e.g. 0.1')
+    .option('--dir <dir>', 'where to write sandbox.services.yaml, its token files, study.vcf.gz and truth.vcf.gz (default: current folder)')
+    .addHelpText('after', '\n--json prints one ready line {michigan_url, wes_url, registry, token_files, study, truth}. SIGTERM exits 0, Ctrl-C 130.')
+    .action(register(sandboxOptions, async () => runSandbox));
+};
 
 export interface SandboxSettings {
   port: number;
@@ -50,7 +66,7 @@ export async function runSandbox(options: SandboxCommandOptions, context: Contex
       // one line, whatever the terminal: scripts read it with `head -1 | jq`
       context.stdout.write(`${JSON.stringify(readyJson(sandbox))}\n`);
     } else {
-      printUsage(context, sandbox, settings);
+      printUsage(context, sandbox, settings, (await import('../sandbox/registry.js')).panelSummary);
     }
     await untilAborted(context.signal);
     context.info('stopping the sandbox…');
@@ -72,7 +88,7 @@ export function readyJson(sandbox: Sandbox) {
   };
 }
 
-function printUsage(context: Context, sandbox: Sandbox, settings: SandboxSettings): void {
+function printUsage(context: Context, sandbox: Sandbox, settings: SandboxSettings, panelSummary: (kind: 'michigan' | 'wes') => string): void {
   const { style } = context;
   const db = sandbox.registry.replace(/services\.yaml$/, 'db');
   const timing = settings.speed === 'fast' ? 'fast: a job takes seconds' : 'realistic: a job takes minutes, with queue positions';

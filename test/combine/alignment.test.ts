@@ -1,16 +1,16 @@
 /**
  * combine --from on small hand-made inputs, one alignment case at a time: REF/ALT swaps, chr naming, variants
  * only some panels carry (zero vs renormalize), sample order, a chromosome only one result has, multi-allelic
- * records, and the inputs that cannot be combined. In-process through runCombine with a test Context.
+ * records, and the inputs that cannot be combined. In-process: runCombine through the test harness.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCombine } from '../../src/commands/combine.js';
-import { EXIT, InputError, UsageError } from '../../src/errors.js';
-import { hasTool, hdsOf, infoOf, readRecords, testContext, writeVcf, type Row } from './fixtures.js';
+import { runCombine, type CombineOptions } from '../../src/commands/combine.js';
+import { EXIT } from '../../src/errors.js';
+import { combineSession, hasTool, hdsOf, infoOf, readRecords, writeVcf, type Row } from './fixtures.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'fedimpute-combine-'))));
@@ -54,9 +54,13 @@ function inputs(options: { empirical?: boolean; bHeader?: string[] } = {}) {
   }
 }
 
-async function combine(extra: Record<string, unknown> = {}, json = false) {
-  const captured = testContext(dir, { json });
-  const code = await runCombine({ from: ['a', 'b'], out: 'out/combined.vcf.gz', ...extra }, captured.context, []);
+/** runCombine as the binary runs it (errors become an exit code and stderr lines) */
+const attempt = (options: CombineOptions, json = false) => combineSession(dir).call(runCombine, options, { json });
+
+async function combine(extra: CombineOptions = {}, json = false) {
+  const captured = await attempt({ from: ['a', 'b'], out: 'out/combined.vcf.gz', ...extra }, json);
+  expect(captured.stderr).not.toMatch(/^error/m);
+  const code = captured.code;
   const output = await readRecords(join(dir, 'out/combined.vcf.gz'));
   const at = (chrom: string, pos: number) => output.records.find((record) => record[0] === chrom && Number(record[1]) === pos)!;
   return { code, ...captured, output, at };
@@ -67,7 +71,7 @@ describe('combine --from: alignment', () => {
     inputs();
     const { code, at, output, stderr } = await combine();
     expect(code).toBe(EXIT.ok);
-    expect(stderr()).toMatch(/method: best-r2 \(a, b have no leave-one-out \(empiricalDose\) dosages; for meta-imputation run minimac4 with -e/);
+    expect(stderr).toMatch(/method: best-r2 \(a, b have no leave-one-out \(empiricalDose\) dosages; for meta-imputation run minimac4 with -e/);
     // every record named like the first input (chr20), none twice
     expect(output.records.map((record) => `${record[0]}:${record[1]}`)).toEqual(['chr20:100', 'chr20:200', 'chr20:300', 'chr20:350', 'chr21:50']);
     expect(hdsOf(at('chr20', 100))).toEqual(b100);
@@ -87,8 +91,7 @@ describe('combine --from: alignment', () => {
     const { at } = await combine({ method: 'best-r2' });
     // at 200 A wins; swap the R² order by asking for the other file first
     rmSync(join(dir, 'out'), { recursive: true });
-    const captured = testContext(dir);
-    await runCombine({ from: ['b', 'a'], out: 'out/combined.vcf.gz', method: 'best-r2' }, captured.context, []);
+    expect((await attempt({ from: ['b', 'a'], out: 'out/combined.vcf.gz', method: 'best-r2' })).code).toBe(0);
     const swapped = await readRecords(join(dir, 'out/combined.vcf.gz'));
     // b first: its naming (20), its sample order (S3, S1, S2) and its alleles (G>A) lead; A's A>G record is flipped into them
     expect(swapped.header.at(-1)!.split('\t').slice(9)).toEqual(['S3', 'S1', 'S2']);
@@ -101,8 +104,8 @@ describe('combine --from: alignment', () => {
   it('meta: equal weights; a variant one panel lacks stands for its fixed allele (fixed), REF (zero) or nothing (renormalize)', async () => {
     inputs({ empirical: true });
     const fixed = await combine();
-    expect(fixed.stderr()).toMatch(/method: meta/);
-    expect(fixed.stderr()).toMatch(/absent variants: fixed \(no R² filter/);
+    expect(fixed.stderr).toMatch(/method: meta/);
+    expect(fixed.stderr).toMatch(/absent variants: fixed \(no R² filter/);
     const half = (hds: Hds, other: Hds) => hds.map(([x, y], index) => [Number(((x + other[index][0]) / 2).toFixed(3)), Number(((y + other[index][1]) / 2).toFixed(3))]);
     const all = (value: number): Hds => [[value, value], [value, value], [value, value]];
     expect(hdsOf(fixed.at('chr20', 100))).toEqual(half(a100, b100));
@@ -115,7 +118,7 @@ describe('combine --from: alignment', () => {
     expect(hdsOf(fixed.at('chr20', 350))).toEqual(half(b350, all(0)));
     // chr21 only in A: A's dosages as they are, with a warning
     expect(hdsOf(fixed.at('chr21', 50))).toEqual(a100);
-    expect(fixed.stderr()).toMatch(/chromosome 21 is only in a; combined from that one/);
+    expect(fixed.stderr).toMatch(/chromosome 21 is only in a; combined from that one/);
 
     rmSync(join(dir, 'out'), { recursive: true });
     const zero = await combine({ absent: 'zero' });
@@ -129,14 +132,14 @@ describe('combine --from: alignment', () => {
   it('renormalizes by default when a header shows an R² filter', async () => {
     inputs({ empirical: true, bHeader: ['##minimac4_Command=minimac4 --min-r2 0.3 ref.msav study.vcf.gz'] });
     const { at, stderr } = await combine();
-    expect(stderr()).toMatch(/absent variants: renormalize \(filtered by R²: b \(its header shows an R² filter\)/);
+    expect(stderr).toMatch(/absent variants: renormalize \(filtered by R²: b \(its header shows an R² filter\)/);
     expect(hdsOf(at('chr20', 300))).toEqual(a300);
   });
 
   it('counts multi-allelic records it skipped, and writes combine.json (0600) beside the output; --json prints it', async () => {
     inputs();
     const { stdout } = await combine({}, true);
-    const printed = JSON.parse(stdout());
+    const printed = JSON.parse(stdout);
     const path = join(dir, 'out/combined.combine.json');
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(printed);
     expect(statSync(path).mode & 0o777).toBe(0o600);
@@ -157,9 +160,8 @@ describe('combine --from: alignment', () => {
       mkdirSync(join(dir, folder));
       copyFileSync(join(dir, `${name}.dose.vcf.gz`), join(dir, folder, 'chr20.dose.vcf.gz'));
     }
-    const captured = testContext(dir, { json: true });
-    await runCombine({ from: ['A/chr20', 'B/chr20.dose.vcf.gz'], out: 'named.vcf.gz' }, captured.context, []);
-    expect(JSON.parse(captured.stdout()).sources.map((source: { label: string }) => source.label)).toEqual(['A', 'B']);
+    const captured = await attempt({ from: ['A/chr20', 'B/chr20.dose.vcf.gz'], out: 'named.vcf.gz' }, true);
+    expect(JSON.parse(captured.stdout).sources.map((source: { label: string }) => source.label)).toEqual(['A', 'B']);
   });
 
   it.skipIf(!hasTool('bcftools') || !hasTool('tabix'))('writes a file tabix indexes and bcftools reads', async () => {
@@ -177,37 +179,41 @@ describe('combine --from: inputs that cannot be combined', () => {
   it('different samples: exit 2, names them', async () => {
     inputs();
     writeVcf(join(dir, 'b.dose.vcf.gz'), { samples: ['S1', 'S2', 'X9'], rows: [{ chrom: '20', pos: 100, hds: a100 }] });
-    const error = await combine().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).exitCode).toBe(EXIT.usage);
-    expect((error as InputError).message).toMatch(/b\.dose\.vcf\.gz: the samples differ from a: 1 sample not in a \(X9\); 1 of a's samples missing \(S3\)/);
+    const { code, stderr } = await attempt({ from: ['a', 'b'], out: 'out/combined.vcf.gz' });
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toMatch(/^error: .*b\.dose\.vcf\.gz: the samples differ from a: 1 sample not in a \(X9\); 1 of a's samples missing \(S3\)/m);
     expect(() => statSync(join(dir, 'out/.combined.vcf.gz.part'))).toThrow();
   });
 
   it('an unsorted file: exit 2, says how to sort it', async () => {
     inputs();
     writeVcf(join(dir, 'b.dose.vcf.gz'), { samples: SAMPLES, rows: [{ chrom: '20', pos: 300, hds: a100 }, { chrom: '20', pos: 100, hds: a100 }] });
-    const error = (await combine().catch((caught: unknown) => caught)) as InputError;
-    expect(error.message).toMatch(/not sorted: 20:100 comes after 20:300/);
-    expect(error.hint).toMatch(/bcftools sort/);
+    const { code, stderr } = await attempt({ from: ['a', 'b'], out: 'out/combined.vcf.gz' });
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toMatch(/not sorted: 20:100 comes after 20:300/);
+    expect(stderr).toMatch(/^  → .*bcftools sort/m);
   });
 
   it('--method meta without empirical files: exit 2, says how to get them', async () => {
     inputs();
-    const error = (await combine({ method: 'meta' }).catch((caught: unknown) => caught)) as InputError;
-    expect(error).toBeInstanceOf(InputError);
-    expect(error.message).toBe('cannot meta-impute: a, b have no leave-one-out (empiricalDose) dosages');
-    expect(error.hint).toMatch(/minimac4 with -e .*submit --meta.*--method best-r2/);
+    const { code, stderr } = await attempt({ from: ['a', 'b'], out: 'out/combined.vcf.gz', method: 'meta' });
+    expect(code).toBe(EXIT.usage);
+    expect(stderr.split('\n')[0]).toBe('error: cannot meta-impute: a, b have no leave-one-out (empiricalDose) dosages');
+    expect(stderr).toMatch(/^  → .*minimac4 with -e .*submit --meta.*--method best-r2/m);
   });
 
   it('usage mistakes: one prefix, no --out, a missing file, a bad region', async () => {
     inputs();
-    const run = (options: Record<string, unknown>) => runCombine(options, testContext(dir).context, []).catch((caught: unknown) => caught);
-    expect(await run({ from: ['a'], out: 'x.vcf.gz' })).toBeInstanceOf(UsageError);
-    expect(((await run({ from: ['a', 'b'] })) as Error).message).toMatch(/needs --out FILE\.vcf\.gz/);
-    expect(((await run({ from: ['a', 'nope'], out: 'x.vcf.gz' })) as Error).message).toMatch(/nope\.dose\.vcf\.gz not found/);
-    expect(((await run({ from: ['a', 'b'], out: 'x.vcf.gz', region: 'chr20:9-3' })) as Error).message).toMatch(/--region 'chr20:9-3' is not a region/);
-    expect(((await run({})) as Error).message).toMatch(/needs a parent job id/);
+    const run = async (options: CombineOptions) => {
+      const { code, stderr } = await attempt(options);
+      expect(code).toBe(EXIT.usage);
+      return stderr;
+    };
+    expect(await run({ from: ['a'], out: 'x.vcf.gz' })).toMatch(/^error: /);
+    expect(await run({ from: ['a', 'b'] })).toMatch(/needs --out FILE\.vcf\.gz/);
+    expect(await run({ from: ['a', 'nope'], out: 'x.vcf.gz' })).toMatch(/nope\.dose\.vcf\.gz not found/);
+    expect(await run({ from: ['a', 'b'], out: 'x.vcf.gz', region: 'chr20:9-3' })).toMatch(/--region 'chr20:9-3' is not a region/);
+    expect(await run({})).toMatch(/needs a parent job id/);
   });
 
   it('services that phased the study separately: meta falls back to best-r2 with a warning, or refuses when asked for', async () => {
@@ -216,10 +222,11 @@ describe('combine --from: inputs that cannot be combined', () => {
     const typed: Row[] = [10, 20, 30, 40].map((pos) => ({ chrom: '20', pos, info: 'TYPED', hds: a100 }));
     writeVcf(join(dir, 'b.empiricalDose.vcf.gz'), { samples: SAMPLES, rows: typed, field: 'LDS', observed: typed.map(() => [[1, 0], [0, 1], [1, 1]]) });
     const fallback = await combine();
-    expect(fallback.stderr()).toMatch(/warning: the results disagree on the phase of 100\.0% of heterozygous typed genotypes .*; using best-r2 instead/);
+    expect(fallback.stderr).toMatch(/warning: the results disagree on the phase of 100\.0% of heterozygous typed genotypes .*; using best-r2 instead/);
     expect(infoOf(fallback.at('chr20', 100)).get('CHOSEN')).toBe('b');
-    const error = (await combine({ method: 'meta' }).catch((caught: unknown) => caught)) as InputError;
-    expect(error.hint).toMatch(/--no-phasing/);
+    const refused = await attempt({ from: ['a', 'b'], out: 'out/combined.vcf.gz', method: 'meta' });
+    expect(refused.code).toBe(EXIT.usage);
+    expect(refused.stderr).toMatch(/^  → .*--no-phasing/m);
   });
 });
 

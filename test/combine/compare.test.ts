@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCombine } from '../../src/commands/combine.js';
 import { runCompare } from '../../src/commands/compare.js';
-import { testContext, type Row } from './fixtures.js';
+import { combineSession, type Row } from './fixtures.js';
 import { PARENT, rows, setupParent } from './parent-setup.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -31,9 +31,9 @@ async function parent() {
 }
 
 async function compare(db: string, options: { html?: string } = {}) {
-  const captured = testContext(dir, { db, json: true });
-  expect(await runCompare(options, captured.context, [PARENT.slice(0, 6)])).toBe(0);
-  return JSON.parse(captured.stdout());
+  const { code, stdout } = await combineSession(dir, db).call(runCompare, { parent: PARENT.slice(0, 6), ...options }, { json: true });
+  expect(code).toBe(0);
+  return JSON.parse(stdout);
 }
 
 describe('compare <parent>', () => {
@@ -52,14 +52,14 @@ describe('compare <parent>', () => {
 
   it('after combine, the combined set is one more row', async () => {
     const db = await parent();
-    await runCombine({}, testContext(dir, { db }).context, [PARENT]);
+    expect((await combineSession(dir, db).call(runCombine, { parent: PARENT })).code).toBe(0);
     const report = await compare(db);
     expect(report.combined).toMatchObject({ label: 'combined', method: 'meta', variants: 4, files: [join(results, 'combined', 'chr20.combined.dose.vcf.gz')] });
   });
 
   it('--html writes one self-contained file (0600) with the plots', async () => {
     const db = await parent();
-    await runCombine({}, testContext(dir, { db }).context, [PARENT]);
+    expect((await combineSession(dir, db).call(runCombine, { parent: PARENT })).code).toBe(0);
     await compare(db, { html: 'report.html' });
     const path = join(dir, 'report.html');
     const html = readFileSync(path, 'utf8');
@@ -72,7 +72,7 @@ describe('compare <parent>', () => {
 
   it.skipIf(!existsSync(CHROMIUM))('the HTML report renders in headless Chromium: no console errors, one series per service', async () => {
     const db = await parent();
-    await runCombine({}, testContext(dir, { db }).context, [PARENT]);
+    expect((await combineSession(dir, db).call(runCombine, { parent: PARENT })).code).toBe(0);
     await compare(db, { html: 'report.html' });
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({

@@ -1,8 +1,8 @@
-/** Hand-made imputed VCFs (Minimac4 and Beagle shapes) and a test Context for combine's tests. */
+/** Hand-made imputed VCFs (Minimac4 and Beagle shapes) and the in-process session combine's tests run commands in. */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { BGZF_EOF, bgzfBlocksSync } from '../../src/vcf/bgzf-write.js';
-import { Context } from '../../src/context.js';
+import { session, type Session } from '../helpers/harness.js';
 
 export interface Row {
   chrom: string;
@@ -57,26 +57,9 @@ export function writeVcfText(path: string, text: string): string {
   return path;
 }
 
-export interface Captured {
-  context: Context;
-  stdout: () => string;
-  stderr: () => string;
-}
-
-/** a Context with in-memory streams, a fixed clock and the given store and cwd */
-export function testContext(cwd: string, options: { db?: string; json?: boolean; config?: string; env?: Record<string, string> } = {}): Captured {
-  let out = '';
-  let err = '';
-  const context = new Context({
-    env: { HOME: cwd, NO_COLOR: '1', ...options.env },
-    cwd,
-    globals: { json: Boolean(options.json), quiet: false, verbose: false, color: false, db: options.db, config: options.config },
-    stdout: { write: (chunk) => ((out += String(chunk)), true) },
-    stderr: { write: (chunk) => ((err += String(chunk)), true) },
-    now: () => new Date('2026-11-30T12:00:00Z'),
-    sleep: async () => undefined,
-  });
-  return { context, stdout: () => out, stderr: () => err };
+/** commands run in `dir`, in this process (test/helpers/harness.ts), on this store when given */
+export function combineSession(dir: string, db?: string, env: Record<string, string> = {}): Session {
+  return session({ cwd: dir, env: { ...(db ? { FEDIMPUTE_DB: db } : {}), ...env } });
 }
 
 /** the records of a (BGZF) VCF as columns, for checking outputs */

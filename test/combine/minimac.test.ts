@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCombine } from '../../src/commands/combine.js';
 import { summarize } from '../../src/combine/estimate.js';
-import { hasTool, hdsOf, infoOf, readRecords, testContext } from './fixtures.js';
+import { combineSession, hasTool, hdsOf, infoOf, readRecords } from './fixtures.js';
 import { buildWorld, impute, meanR2, type World } from './world.js';
 
 const tools = hasTool('minimac4') && hasTool('tabix', '--help') && hasTool('bcftools');
@@ -40,9 +40,9 @@ describe.skipIf(!tools)('combine with Minimac4 results', () => {
 
   it('meta beats each panel and best-r2 against the truth, and writes what tabix and bcftools read', async () => {
     const run = async (method: string, out: string) => {
-      const { context, stderr } = testContext(world.dir);
-      expect(await runCombine({ from: ['a', 'b'], out, method }, context, [])).toBe(0);
-      return stderr();
+      const { code, stderr } = await combineSession(world.dir).call(runCombine, { from: ['a', 'b'], out, method });
+      expect(code).toBe(0);
+      return stderr;
     };
     expect(await run('meta', 'meta.vcf.gz')).toMatch(/method: meta/);
     await run('best-r2', 'best.vcf.gz');

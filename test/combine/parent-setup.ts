@@ -1,7 +1,7 @@
 /** A parent job with completed children and their downloaded result files, made by hand for combine/compare tests. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { testContext, writeVcf, type Row } from './fixtures.js';
+import { combineSession, writeVcf, type Row } from './fixtures.js';
 
 export const PARENT = '0badcafe-1111-4222-8333-444455556666';
 export const SAMPLES = ['S1', 'S2'];
@@ -18,9 +18,9 @@ export interface ChildSpec {
 /** a parent `study` with these children, their result files under `results`, recorded as `download` records them */
 export async function setupParent(dir: string, results: string, children: ChildSpec[]): Promise<string> {
   const db = join(dir, 'jobs.db');
-  const { context } = testContext(dir, { db });
+  const { context } = combineSession(dir, db).context();
   const store = await context.store();
-  store.insertParent(
+  store.jobs.insertParent(
     { id: PARENT, name: 'study' },
     children.map((child, index) => ({ id: `child-${index}`, name: 'study', service_id: index + 1, service_slug: child.slug, reference_panel_id: 37, status: child.status ?? 'completed', options: JSON.stringify(child.options ?? {}) })),
   );

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCombine } from '../../src/commands/combine.js';
-import { UsageError } from '../../src/errors.js';
-import { hdsOf, readRecords, testContext } from './fixtures.js';
+import { dumpStore } from '../helpers/store.js';
+import { combineSession, hdsOf, readRecords } from './fixtures.js';
 import { PARENT, rows, setupParent, type ChildSpec } from './parent-setup.js';
 
 let dir: string;
@@ -29,11 +29,11 @@ describe('combine <parent>', () => {
       { slug: 'ilifu', files: { '20': rows(10, 20, 35, 40) }, empirical: true, options: { meta: true } },
       { slug: 'broken', status: 'failed', files: {} },
     ]);
-    const { context, stdout, stderr } = testContext(dir, { db, json: true });
-    expect(await runCombine({}, context, ['0bad'])).toBe(0);
+    const { code, stdout, stderr } = await combineSession(dir, db).call(runCombine, { parent: '0bad' }, { json: true });
+    expect(code).toBe(0);
     const combined = join(results, 'combined');
     const summary = JSON.parse(readFileSync(join(combined, 'combine.json'), 'utf8'));
-    expect(JSON.parse(stdout())).toEqual(summary);
+    expect(JSON.parse(stdout)).toEqual(summary);
     expect(summary).toMatchObject({ parent_job_id: PARENT, method: 'meta', absent: 'fixed', variants: 6, by_method: { meta: 5, 'best-r2': 0, single: 1 } });
     expect(summary.sources.map((source: { label: string; child_id: string; service_slug: string }) => [source.label, source.child_id, source.service_slug])).toEqual([
       ['h3africa', 'child-0', 'h3africa'],
@@ -45,7 +45,7 @@ describe('combine <parent>', () => {
     // the chromosome one child lacks is its own job: no warning about chr21 mixing in nothing
     const chr20 = await readRecords(join(combined, 'chr20.combined.dose.vcf.gz'));
     expect(chr20.records.map((record) => record[1])).toEqual(['10', '20', '30', '35', '40']);
-    expect(stderr()).toMatch(/method: meta/);
+    expect(stderr).toMatch(/method: meta/);
   });
 
   it('a child submitted with an R² filter makes absent variants renormalize; without --meta the method is best-r2, with the fix', async () => {
@@ -53,9 +53,8 @@ describe('combine <parent>', () => {
       { slug: 'h3africa', files: { '20': rows(10) }, options: { r2Filter: '0.3' } },
       { slug: 'ilifu', files: { '20': rows(10) }, empirical: true, options: { meta: true } },
     ]);
-    const { context, stderr } = testContext(dir, { db });
-    await runCombine({ absent: undefined }, context, ['last']);
-    expect(stderr()).toMatch(/method: best-r2 \(h3africa has no leave-one-out \(empiricalDose\) dosages; for meta-imputation resubmit with fedimpute submit --meta/);
+    const { stderr } = await combineSession(dir, db).call(runCombine, { parent: 'last' });
+    expect(stderr).toMatch(/method: best-r2 \(h3africa has no leave-one-out \(empiricalDose\) dosages; for meta-imputation resubmit with fedimpute submit --meta/);
     const summary = JSON.parse(readFileSync(join(results, 'combined', 'combine.json'), 'utf8'));
     expect(summary).toMatchObject({ method: 'best-r2', absent: 'renormalize', absent_reason: 'filtered by R²: h3africa (R² ≥ 0.3), so a missing variant says nothing' });
   });
@@ -65,8 +64,7 @@ describe('combine <parent>', () => {
       { slug: 'a', files: { '20': rows(10, 20, 30), '21': rows(5) }, empirical: true },
       { slug: 'b', files: { '20': rows(10, 20, 30), '21': rows(5) }, empirical: true },
     ]);
-    const { context } = testContext(dir, { db });
-    await runCombine({ region: 'chr20:15-25', out: 'parts' }, context, [PARENT]);
+    expect((await combineSession(dir, db).call(runCombine, { parent: PARENT, region: 'chr20:15-25', out: 'parts' })).code).toBe(0);
     const part = await readRecords(join(dir, 'parts', 'chr20_15-25.combined.dose.vcf.gz'));
     expect(part.records.map((record) => record[1])).toEqual(['20']);
   });
@@ -76,9 +74,9 @@ describe('combine <parent>', () => {
       { slug: 'a', files: { '20': rows(10) } },
       { slug: 'b', status: 'failed', files: {} },
     ]);
-    const run = async () => runCombine({}, testContext(dir, { db }).context, [PARENT]).catch((error: unknown) => error);
-    const error = (await run()) as UsageError;
-    expect(error).toBeInstanceOf(UsageError);
-    expect(error.message).toBe('combine needs the results of at least two services; 0badcafe has usable results from a');
+    const before = dumpStore(db);
+    const { code, stderr } = await combineSession(dir, db).call(runCombine, { parent: PARENT });
+    expect(dumpStore(db)).toBe(before);
+    expect([code, stderr]).toEqual([2, 'error: combine needs the results of at least two services; 0badcafe has usable results from a\n']);
   });
 });

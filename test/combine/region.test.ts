@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCombine } from '../../src/commands/combine.js';
 import { tabixSeek } from '../../src/combine/tabix.js';
-import { hasTool, readRecords, testContext, writeVcf, type Row } from './fixtures.js';
+import { combineSession, hasTool, readRecords, writeVcf, type Row } from './fixtures.js';
 
 const SAMPLES = ['S1', 'S2', 'S3'];
 let dir: string;
@@ -21,7 +21,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function combine(out: string) {
-  expect(await runCombine({ from: ['a', 'b'], out, region: 'chr20:1,500,001-1,600,000' }, testContext(dir).context, [])).toBe(0);
+  expect((await combineSession(dir).call(runCombine, { from: ['a', 'b'], out, region: 'chr20:1,500,001-1,600,000' })).code).toBe(0);
   return (await readRecords(join(dir, out))).records;
 }
 

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context } from '../../src/context.js';
 import { runCombine } from '../../src/commands/combine.js';
 import { runCompare } from '../../src/commands/compare.js';
 import { runDownload } from '../../src/commands/download.js';
@@ -20,7 +21,7 @@ import { worldFor } from '../../src/sandbox/world/cache.js';
 import { writeStudyVcf, writeTruthVcf } from '../../src/sandbox/world/study-files.js';
 import { runCli } from '../helpers/cli.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
-import { hasTool, testContext } from './fixtures.js';
+import { hasTool } from './fixtures.js';
 
 const world = worldFor(TINY_WORLD);
 const timing = { queuedMs: 0, runningMs: 0, exportingMs: 0, filesDelayMs: 0 };
@@ -37,19 +38,21 @@ beforeAll(async () => {
 });
 afterAll(() => fed.close());
 
-const context = (json = false) => testContext(fed.dir, { db: fed.db, config: fed.config, env: { ...fed.env, FEDIMPUTE_RETRY_BASE_MS: '20' }, json });
+/** a command in this process; every step must succeed */
+async function run<Options>(command: (options: Options, context: Context) => Promise<number>, options: Options, json = false) {
+  const result = await fed.call(command, options, { json });
+  expect(result.code, result.stderr).toBe(0);
+  return result;
+}
 
 describe('combine <parent> after submit → watch → download', () => {
   it('meta-imputes the two panels\' results; compare shows the combined set', async () => {
-    const submitted = context(true);
-    expect(await runSubmit({ services: '1,2', meta: true, phasing: false, name: 'study' }, submitted.context, [study])).toBe(0);
-    const parent = JSON.parse(submitted.stdout()).parent_job_id as string;
-    expect(await runWatch({ interval: '0' }, context().context, [parent])).toBe(0);
-    expect(await runDownload({ out: 'results' }, context().context, [parent])).toBe(0);
+    const submitted = await run(runSubmit, { services: '1,2', meta: true, phasing: false, name: 'study', files: [study] }, true);
+    const parent = JSON.parse(submitted.stdout).parent_job_id as string;
+    await run(runWatch, { parent, interval: '0' });
+    await run(runDownload, { parent, out: 'results' });
 
-    const combined = context(true);
-    expect(await runCombine({}, combined.context, [parent.slice(0, 8)])).toBe(0);
-    const summary = JSON.parse(combined.stdout());
+    const summary = JSON.parse((await run(runCombine, { parent: parent.slice(0, 8) }, true)).stdout);
     expect(summary).toMatchObject({ method: 'meta', absent: 'fixed', parent_job_id: parent, samples: TINY_WORLD.studySamples });
     expect(summary.sources.map((source: { label: string; empirical: boolean }) => [source.label, source.empirical])).toEqual([['mich1', true], ['mich2', true]]);
     const output = summary.outputs[0].path as string;
@@ -66,9 +69,7 @@ describe('combine <parent> after submit → watch → download', () => {
     const [a, b, meta] = await Promise.all([overall(join(folder, 'mich1', 'chr20.dose.vcf.gz')), overall(join(folder, 'mich2', 'chr20.dose.vcf.gz')), overall(output)]);
     expect(meta).toBeGreaterThan(Math.max(a, b));
 
-    const compared = context(true);
-    expect(await runCompare({ html: 'report.html' }, compared.context, [parent])).toBe(0);
-    const report = JSON.parse(compared.stdout());
+    const report = JSON.parse((await run(runCompare, { parent, html: 'report.html' }, true)).stdout);
     expect(report.sources.map((source: { label: string }) => source.label)).toEqual(['mich1', 'mich2']);
     expect(report.combined).toMatchObject({ method: 'meta', variants: summary.variants });
     expect(existsSync(join(fed.dir, 'report.html'))).toBe(true);
@@ -76,16 +77,14 @@ describe('combine <parent> after submit → watch → download', () => {
   });
 
   it('without --meta: best-r2, saying how to get meta', async () => {
-    const submitted = context(true);
-    expect(await runSubmit({ services: '1,2', phasing: false, name: 'plain' }, submitted.context, [study])).toBe(0);
-    const parent = JSON.parse(submitted.stdout()).parent_job_id as string;
-    await runWatch({ interval: '0' }, context().context, [parent]);
+    const submitted = await run(runSubmit, { services: '1,2', phasing: false, name: 'plain', files: [study] }, true);
+    const parent = JSON.parse(submitted.stdout).parent_job_id as string;
+    await run(runWatch, { parent, interval: '0' });
     // combine downloads what is missing first
-    const combined = context(true);
-    expect(await runCombine({}, combined.context, [parent])).toBe(0);
-    expect(combined.stderr()).toMatch(/downloading the results of mich1, mich2 first/);
-    expect(combined.stderr()).toMatch(/method: best-r2 \(mich1, mich2 have no leave-one-out \(empiricalDose\) dosages; for meta-imputation resubmit with fedimpute submit --meta/);
-    expect(JSON.parse(combined.stdout()).method).toBe('best-r2');
+    const combined = await run(runCombine, { parent }, true);
+    expect(combined.stderr).toMatch(/downloading the results of mich1, mich2 first/);
+    expect(combined.stderr).toMatch(/method: best-r2 \(mich1, mich2 have no leave-one-out \(empiricalDose\) dosages; for meta-imputation resubmit with fedimpute submit --meta/);
+    expect(JSON.parse(combined.stdout).method).toBe('best-r2');
   });
 });
 

@@ -2,11 +2,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runForm } from '../../src/adapters/wes/form.js';
 import type { SubmitRequest } from '../../src/adapters/types.js';
-import { runSubmit } from '../../src/commands/submit.js';
+import { runSubmit, type SubmitCommandOptions } from '../../src/commands/submit.js';
 import type { WesService } from '../../src/registry/types.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
 import { jobRows } from '../helpers/store.js';
-import { testContext } from './fixtures.js';
 
 let fed: Federation;
 let vcf: string;
@@ -18,13 +17,15 @@ beforeEach(async () => {
 });
 afterEach(() => fed.close());
 
-async function submit(options: Record<string, unknown>) {
-  const { context, stderr } = testContext(fed.dir, { db: fed.db, config: fed.config, env: fed.env, json: true });
+/** runSubmit with these options, or (an array) the argv `submit --services 1,2 <flags> study.vcf.gz` */
+async function submit(options: Partial<SubmitCommandOptions> | string[]) {
   const before = fed.michigan.map((emulator) => emulator.jobs.length);
-  expect(await runSubmit({ services: '1,2', ...options }, context, [vcf])).toBe(0);
-  context.close();
+  const { code, stderr } = Array.isArray(options)
+    ? await fed.cli(['submit', '--services', '1,2', ...options, vcf], { json: true })
+    : await fed.call(runSubmit, { services: '1,2', files: [vcf], ...options }, { json: true });
+  expect(code).toBe(0);
   const params = fed.michigan.map((emulator, index) => emulator.jobs[before[index]].params);
-  return { params, stderr: stderr() };
+  return { params, stderr };
 }
 
 describe('submit --meta', () => {
@@ -38,10 +39,10 @@ describe('submit --meta', () => {
   });
 
   it('--meta asks every service and warns that services phase the input apart; --no-meta asks none', async () => {
-    const both = await submit({ meta: true });
+    const both = await submit(['--meta']);
     expect(both.params.every((form) => 'meta' in form)).toBe(true);
     expect(both.stderr).toMatch(/warning: meta-imputation needs every service to impute the same haplotypes.*--no-phasing/);
-    const none = await submit({ meta: false, phasing: false });
+    const none = await submit(['--no-meta', '--no-phasing']);
     expect(none.params.some((form) => 'meta' in form)).toBe(false);
     expect(none.stderr).not.toMatch(/meta-imputation/);
   });

@@ -1,17 +1,19 @@
 /**
- * `fedimpute demo` through the binary, not on a TTY: the whole job against the in-process sandbox, results
- * decrypted on disk in <keep>/<parent short id>-fedimpute-demo/<service slug>/.
+ * `fedimpute demo` (runDemo in this process, not on a TTY, fake time): the whole job against the in-process
+ * sandbox, results decrypted on disk in <keep>/<parent short id>-fedimpute-demo/<service slug>/.
  */
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runDemo } from '../../src/commands/demo.js';
 import { loadWorld, worldFile } from '../../src/sandbox/world/cache.js';
 import { DEFAULT_WORLD } from '../../src/sandbox/world/spec.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
+import { session } from '../helpers/harness.js';
 import { jobRows } from '../helpers/store.js';
 
 const temps: { cleanup: () => void }[] = [];
-afterEach(() => {
+afterAll(() => {
   for (const temp of temps.splice(0)) temp.cleanup();
 });
 // the world is simulated once for the file (the demo caches it; each test gets a copy of the cache)
@@ -31,14 +33,15 @@ function files(dir: string): string[] {
 
 const gzipMagic = Buffer.from([0x1f, 0x8b]);
 
-describe('fedimpute demo', () => {
+// a sandbox job takes its seconds of wall time whatever the test's clock says: the two demos run side by side
+describe.concurrent('fedimpute demo', () => {
   test('runs check, submit, watch and download against the sandbox; decrypted results stay in ./fedimpute-demo', async () => {
     const temp = tempDir('fedimpute-demo-test-');
     temps.push(temp);
     const keep = join(temp.path, 'fedimpute-demo');
     // the default cache place, <keep>/.fedimpute-sandbox, seeded so that the test does not simulate again
     cpSync(cache.path, join(keep, '.fedimpute-sandbox'), { recursive: true });
-    const result = await runCli(['demo'], { cwd: temp.path, env: { FEDIMPUTE_RETRY_BASE_MS: '20' } });
+    const result = await session({ cwd: temp.path }).call(runDemo, {});
     expect(result.stderr).not.toMatch(/error|warning/);
     expect(result.code).toBe(0);
     for (const step of ['sandbox', 'input', 'check', 'submit', 'watch', 'download', 'results', 'accuracy']) {
@@ -74,8 +77,7 @@ describe('fedimpute demo', () => {
     temps.push(temp);
     const db = join(temp.path, 'jobs.db');
     const keep = join(temp.path, 'out');
-    const env = { FEDIMPUTE_RETRY_BASE_MS: '20', FEDIMPUTE_SANDBOX_CACHE: cache.path };
-    const result = await runCli(['demo', '--db', db, '--keep', keep, '--json'], { cwd: temp.path, env });
+    const result = await session({ cwd: temp.path, env: { FEDIMPUTE_SANDBOX_CACHE: cache.path } }).call(runDemo, { keep }, { db, json: true });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as {
       parent_job_id: string; results_dir: string; files: { service: string; path: string; bytes: number }[];

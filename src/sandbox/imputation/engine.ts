@@ -13,50 +13,18 @@
  * uses the forward probability before site i's emission, α⁻_i(k) = (1 − ρ_i)·α_{i−1}(k) + ρ_i/K, in place
  * of α_i(k): the site imputed as if it had not been typed (Minimac4's empirical dose, for meta-imputation).
  */
-import { bitAt, rowCount, slice, transpose, type BitMatrix } from '../world/bits.js';
+import { bitAt, rowCount, slice, transpose } from '../world/bits.js';
 import type { Panel } from '../world/panel.js';
 import { backward, forward, switchProbability, type CopyingModel } from './li-stephens.js';
 import { typedDosages, untypedDosages, untypedSites, type Workspace } from './posteriors.js';
+import type { EngineOptions, Imputation, Prepared, Window } from './model.js';
 import type { Target } from './target.js';
-import { chooseTemplates } from './templates.js';
 
-export interface EngineOptions {
-  /** K: templates per target haplotype and window */
-  templates: number;
-  /** ε; Minimac's --match-error default */
-  mismatch: number;
-  /** Ne in ρ = 1 − exp(−4·Ne·d/H) */
-  effectiveSize: number;
-  /** typed sites per window, and typed sites on each side also run through the HMM */
-  windowSites: number;
-  flankSites: number;
-}
+export type { EngineOptions, Imputation, Prepared, Window };
+import { chooseTemplates } from './templates.js';
 
 export const ENGINE_DEFAULTS: EngineOptions = { templates: 64, mismatch: 0.01, effectiveSize: 10_000, windowSites: 60, flankSites: 20 };
 
-export interface Imputation {
-  panel: Panel;
-  haplotypes: number;
-  /** haploid ALT dosage at every panel site: dosages[site · haplotypes + h] */
-  dosages: Float32Array;
-  /** each panel site's row among the typed sites, or -1 */
-  typedRow: Int32Array;
-  target: Target;
-  /** leave-one-out dosages at the typed sites: leaveOneOut[row · haplotypes + h] */
-  leaveOneOut: Float32Array;
-}
-
-export interface Window {
-  /** typed rows run through the HMM: [from, to) */
-  from: number;
-  to: number;
-  /** typed rows whose results this window gives: [first, end) */
-  first: number;
-  end: number;
-  /** panel sites whose results this window gives: [siteFrom, siteTo) */
-  siteFrom: number;
-  siteTo: number;
-}
 
 /** Imputes window by window, letting the event loop run between windows (the emulators serve meanwhile). */
 export async function impute(panel: Panel, target: Target, options: EngineOptions = ENGINE_DEFAULTS): Promise<Imputation> {
@@ -81,18 +49,6 @@ export async function impute(panel: Panel, target: Target, options: EngineOption
     await new Promise((resolve) => setImmediate(resolve));
   }
   return result;
-}
-
-export interface Prepared {
-  panel: Panel;
-  target: Target;
-  options: EngineOptions;
-  /** ρ_i into each typed row */
-  switches: Float64Array;
-  /** panel haplotypes × typed rows, and target haplotypes × typed rows (alleles, missing) */
-  panelTyped: BitMatrix;
-  targetTyped: BitMatrix;
-  targetMissing: BitMatrix;
 }
 
 function prepare(panel: Panel, target: Target, options: EngineOptions): Prepared {

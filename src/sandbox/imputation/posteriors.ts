@@ -7,7 +7,7 @@
  *        P(X_m = k) ∝ [(1 − ρ_lm)·A_k + ρ_lm/K·ΣA] · [(1 − ρ_mr)·B_k + ρ_mr/K·ΣB],  A = α_l, B = e_r·β_r
  *    whose carrier sum expands into four sums over the templates that carry the minor allele.
  */
-import type { Imputation, Prepared, Window } from './engine.js';
+import type { Imputation, Prepared, Window } from './model.js';
 import type { BitMatrix } from '../world/bits.js';
 import { switchProbability, type CopyingModel } from './li-stephens.js';
 

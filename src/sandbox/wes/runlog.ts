@@ -1,7 +1,7 @@
 /** The RunLog document (GET /runs/{id}) as each flavor writes it. */
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { EmulatorContext } from './server.js';
+import type { EmulatorContext } from './context.js';
 import {
   endTime,
   failureMessage,

@@ -1,33 +1,15 @@
 /** Request routing of the WES emulator: API routes under the prefix, output files and logs outside it. */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultInjector } from '../faults.js';
-import { errorBody, serviceInfo, type Settings } from './flavor.js';
+import type { EmulatorContext } from './context.js';
+import { errorBody, serviceInfo } from './flavor.js';
 import { logText, runLog } from './runlog.js';
 import { outcomeOf, outputPaths, stateOf, tasksOf, TERMINAL_STATES, type Run } from './runs.js';
 import { receiveSubmission } from './submit.js';
-import type { EmulatorState, RecordedRequest, ScriptedOutcome, WesTiming } from './types.js';
-import { runWorkflow, type WorkflowSettings } from './workflow.js';
+import type { EmulatorState, RecordedRequest } from './types.js';
+import { runWorkflow } from './workflow.js';
 
-export interface EmulatorContext {
-  settings: Settings;
-  timing: WesTiming;
-  apiPrefix: string;
-  token?: string;
-  outputs: 'http' | 'file';
-  pageSize: number;
-  maxPageSize: number;
-  statusWarmupMs: number;
-  runs: Map<string, Run>;
-  requests: RecordedRequest[];
-  faults: FaultInjector;
-  scripts: ScriptedOutcome[];
-  runsDir: string;
-  workflow: WorkflowSettings;
-  /** every run whose workflow started, forgotten runs included: close() stops or awaits them before removing files */
-  started: Set<Run>;
-  baseUrl(): string;
-}
+export type { EmulatorContext };
 
 type Reply = (status: number, body: unknown, type?: string) => void;
 
