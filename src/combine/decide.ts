@@ -13,7 +13,12 @@ export interface Candidate {
   empirical: boolean;
   /** the R² filter it was submitted with ('0' or undefined: none), or 'header' when its VCF header says so */
   r2Filter?: string;
+  /** it was submitted with --meta (parent mode): lacking empirical files, its engine has no such output */
+  metaRequested?: boolean;
 }
+
+/** what to do when every result lacking leave-one-out dosages was asked for them: their engine writes none */
+export const ENGINE_HINT = 'impute with an engine that writes them (Minimac4 with -e; Beagle has no such output), e.g. another panel or service';
 
 export interface Decision<T> {
   value: T;
@@ -24,14 +29,21 @@ export function chooseMethod(requested: string | undefined, candidates: Candidat
   if (requested !== undefined && requested !== 'meta' && requested !== 'best-r2') {
     throw new UsageError(`--method must be meta or best-r2, got '${requested}'`);
   }
-  const lacking = candidates.filter((candidate) => !candidate.empirical).map((candidate) => candidate.label);
+  const lacking = candidates.filter((candidate) => !candidate.empirical);
   if (lacking.length === 0) {
     if (requested === 'best-r2') return { value: 'best-r2', reason: 'asked for with --method best-r2' };
     return { value: 'meta', reason: 'every result has leave-one-out (empirical) dosages' };
   }
-  const why = `${lacking.join(', ')} ${lacking.length === 1 ? 'has' : 'have'} no leave-one-out (empiricalDose) dosages`;
-  if (requested === 'meta') throw new InputError(`cannot meta-impute: ${why}`, { hint: `${howToGetMeta}; or use --method best-r2` });
-  return { value: 'best-r2', reason: requested === 'best-r2' ? 'asked for with --method best-r2' : `${why}; for meta-imputation ${howToGetMeta}` };
+  const names = (group: Candidate[]) => group.map((candidate) => candidate.label).join(', ');
+  const notAsked = lacking.filter((candidate) => !candidate.metaRequested);
+  const asked = lacking.filter((candidate) => candidate.metaRequested);
+  const why = [
+    ...(notAsked.length ? [`${names(notAsked)} ${notAsked.length === 1 ? 'has' : 'have'} no leave-one-out (empiricalDose) dosages`] : []),
+    ...(asked.length ? [`${names(asked)} ${asked.length === 1 ? 'was' : 'were'} asked for leave-one-out dosages (--meta) but wrote none`] : []),
+  ].join('; ');
+  const how = notAsked.length ? howToGetMeta : ENGINE_HINT;
+  if (requested === 'meta') throw new InputError(`cannot meta-impute: ${why}`, { hint: `${how}; or use --method best-r2` });
+  return { value: 'best-r2', reason: requested === 'best-r2' ? 'asked for with --method best-r2' : `${why}; for meta-imputation ${how}` };
 }
 
 export function chooseAbsent(requested: string | undefined, candidates: Candidate[], warn: (text: string) => void): Decision<AbsentRule> {

@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { resolveParent } from '../lifecycle/resolve.js';
 import { shortId } from '../output/format.js';
+import { optionsOf } from '../store/columns.js';
 import type { DownloadRow, JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import type { InflatePool } from '../vcf/inflate-pool.js';
@@ -81,13 +82,14 @@ function jobsFor(results: ChildResults[], outDir: string, options: PlanOptions):
 }
 
 async function candidate(result: ChildResults, pool: InflatePool): Promise<PlannedSource> {
-  const options = parseOptions(result.child.options);
+  const options = optionsOf(result.child);
   const files = [...result.files.values()];
   const headerFilter = options.r2Filter === undefined && (await headerFiltered(files[0].dose, pool));
   return {
     label: result.label,
     empirical: files.every((file) => file.empirical !== undefined),
     r2Filter: headerFilter ? 'header' : options.r2Filter,
+    metaRequested: options.meta === true,
     child_id: result.child.id,
     service_slug: result.child.service_slug ?? undefined,
     panel_id: result.child.reference_panel_id ?? undefined,
@@ -137,12 +139,4 @@ function childFolder(row: DownloadRow): string {
   const zipped = row.name.indexOf('.zip/');
   const relative = zipped >= 0 ? row.name.slice(zipped + '.zip/'.length) : row.name;
   return row.path.slice(0, row.path.length - relative.length - 1);
-}
-
-function parseOptions(text: string | null): { r2Filter?: string; meta?: boolean } {
-  try {
-    return text ? (JSON.parse(text) as { r2Filter?: string; meta?: boolean }) : {};
-  } catch {
-    return {};
-  }
 }

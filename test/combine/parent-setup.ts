@@ -5,6 +5,8 @@ import { combineSession, writeVcf, type Row } from './fixtures.js';
 
 export const PARENT = '0badcafe-1111-4222-8333-444455556666';
 export const SAMPLES = ['S1', 'S2'];
+/** what every child is submitted with (submit records these) */
+const SUBMITTED = { build: 'hg38', phasing: 'no_phasing', mode: 'imputation' };
 export interface ChildSpec {
   slug: string;
   status?: 'completed' | 'failed';
@@ -22,7 +24,7 @@ export async function setupParent(dir: string, results: string, children: ChildS
   const store = await context.store();
   store.jobs.insertParent(
     { id: PARENT, name: 'study' },
-    children.map((child, index) => ({ id: `child-${index}`, name: 'study', service_id: index + 1, service_slug: child.slug, reference_panel_id: 37, status: child.status ?? 'completed', options: JSON.stringify(child.options ?? {}) })),
+    children.map((child, index) => ({ id: `child-${index}`, name: 'study', service_id: index + 1, service_slug: child.slug, reference_panel_id: 37, status: child.status ?? 'completed', options: JSON.stringify({ ...SUBMITTED, ...child.options }) })),
   );
   children.forEach((child, index) => {
     const folder = join(results, child.slug);

@@ -59,6 +59,18 @@ describe('combine <parent>', () => {
     expect(summary).toMatchObject({ method: 'best-r2', absent: 'renormalize', absent_reason: 'filtered by R²: h3africa (R² ≥ 0.3), so a missing variant says nothing' });
   });
 
+  it('a child asked for --meta whose engine wrote no leave-one-out dosages: best-r2, and the fix is another engine, not --meta', async () => {
+    const db = await setup([
+      { slug: 'h3africa', files: { '20': rows(10) }, empirical: true, options: { meta: true } },
+      { slug: 'beagle-node', files: { '20': rows(10) }, options: { meta: true } },
+    ]);
+    const fallback = await combineSession(dir, db).call(runCombine, { parent: PARENT });
+    expect(fallback.stderr).toMatch(/^method: best-r2 \(beagle-node was asked for leave-one-out dosages \(--meta\) but wrote none; for meta-imputation impute with an engine that writes them \(Minimac4 with -e; Beagle has no such output\), e\.g\. another panel or service\)$/m);
+    const refused = await combineSession(dir, db).call(runCombine, { parent: PARENT, method: 'meta', out: 'refused' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^error: cannot meta-impute: beagle-node was asked for leave-one-out dosages \(--meta\) but wrote none\n  → impute with an engine that writes them .*; or use --method best-r2\n$/);
+  });
+
   it('--region: one chromosome, named for the region, into --out', async () => {
     const db = await setup([
       { slug: 'a', files: { '20': rows(10, 20, 30), '21': rows(5) }, empirical: true },
