@@ -1,117 +1,125 @@
 /**
  * combine and compare after the real flow against the emulators, which impute a simulated study for real
- * (issue 13): submit --meta --no-phasing → watch → download → combine <parent> → compare, in-process.
- * Two Michigan services whose panels come from the two populations of the world: meta-imputation; the
- * sandbox's own pair (Minimac4-style Michigan, Beagle-style WES): best-r2, and why.
+ * (issue 13), in-process:
+ *  - the README's sandbox quick start, read from README.md and run line by line (submit --meta → watch →
+ *    download → combine last → compare last) against the sandbox's own services: the Michigan service and
+ *    the WES node's default panel both run Minimac4, so combine meta-imputes, and beats either service alone
+ *    against the truth; the WES node's Beagle panel writes no leave-one-out dosages: best-r2, saying why;
+ *  - two Michigan services submitted without --meta: best-r2, saying how to get meta (combine downloads first).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Context } from '../../src/context.js';
 import { runCombine } from '../../src/commands/combine.js';
-import { runCompare } from '../../src/commands/compare.js';
-import { runDownload } from '../../src/commands/download.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { runWatch } from '../../src/commands/watch.js';
+import type { Context } from '../../src/context.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { loadTruth, score } from '../../src/sandbox/accuracy.js';
 import { TINY_WORLD } from '../../src/sandbox/world/spec.js';
 import { worldFor } from '../../src/sandbox/world/cache.js';
-import { writeStudyVcf, writeTruthVcf } from '../../src/sandbox/world/study-files.js';
-import { runCli } from '../helpers/cli.js';
+import { writeStudyVcf } from '../../src/sandbox/world/study-files.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
+import { session } from '../helpers/harness.js';
 import { hasTool } from './fixtures.js';
 
 const world = worldFor(TINY_WORLD);
-const timing = { queuedMs: 0, runningMs: 0, exportingMs: 0, filesDelayMs: 0 };
-let fed: Federation;
-let study: string;
-let truth: string;
+/** jobs that take no wall time beyond their imputation (the watch's clock is the test's anyway) */
+const INSTANT = { michigan: { queuedMs: 0, runningMs: 0, exportingMs: 0, filesDelayMs: 0 }, wes: { queuedMs: 0, initializingMs: 0, runningMs: 0 } };
 
-beforeAll(async () => {
-  fed = await startFederation({ michigan: [{ world, worldPanel: 'A', timing }, { world, worldPanel: 'B', timing }] });
-  study = join(fed.dir, 'study.vcf.gz');
-  truth = join(fed.dir, 'truth.vcf.gz');
-  await writeStudyVcf(world, study);
-  await writeTruthVcf(world, truth);
-});
-afterAll(() => fed.close());
-
-/** a command in this process; every step must succeed */
-async function run<Options>(command: (options: Options, context: Context) => Promise<number>, options: Options, json = false) {
-  const result = await fed.call(command, options, { json });
-  expect(result.code, result.stderr).toBe(0);
-  return result;
+/** the commands of the README's `fedimpute sandbox` quick start, comments dropped */
+function quickStart(): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### `fedimpute sandbox` for trying fedimpute'));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)![1];
+  return block.split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()).filter(Boolean);
 }
 
-describe('combine <parent> after submit → watch → download', () => {
-  it('meta-imputes the two panels\' results; compare shows the combined set', async () => {
-    const submitted = await run(runSubmit, { services: '1,2', meta: true, phasing: false, name: 'study', files: [study] }, true);
-    const parent = JSON.parse(submitted.stdout).parent_job_id as string;
-    await run(runWatch, { parent, interval: '0' });
-    await run(runDownload, { parent, out: 'results' });
+/** mean r² against the truth over every untyped variant of the study (a variant the file lacks counts 0) */
+async function overall(truth: Awaited<ReturnType<typeof loadTruth>>, file: string): Promise<number> {
+  const bins = await score(truth, file);
+  return bins.reduce((sum, bin) => sum + bin.meanR2 * bin.imputed, 0) / bins.reduce((sum, bin) => sum + bin.variants, 0);
+}
 
-    const summary = JSON.parse((await run(runCombine, { parent: parent.slice(0, 8) }, true)).stdout);
-    expect(summary).toMatchObject({ method: 'meta', absent: 'fixed', parent_job_id: parent, samples: TINY_WORLD.studySamples });
-    expect(summary.sources.map((source: { label: string; empirical: boolean }) => [source.label, source.empirical])).toEqual([['mich1', true], ['mich2', true]]);
-    const output = summary.outputs[0].path as string;
-    expect(output).toBe(join(fed.dir, 'results', `${parent.slice(0, 8)}-study`, 'combined', 'chr20.combined.dose.vcf.gz'));
-    if (hasTool('tabix', '--help')) execFileSync('tabix', ['-p', 'vcf', output]);
-
-    // every variant of either panel, scored against the truth: meta at least as good as each panel alone overall
-    const scores = await loadTruth(truth, study);
-    const overall = async (file: string) => {
-      const bins = await score(scores, file);
-      return bins.reduce((sum, bin) => sum + bin.meanR2 * bin.imputed, 0) / bins.reduce((sum, bin) => sum + bin.variants, 0);
+describe('the README\'s sandbox quick start', () => {
+  it('submit --meta → watch → download → combine → compare: meta-imputed, better than either service alone', async () => {
+    const temp = tempDir('fedimpute-readme-');
+    const lines = quickStart().map((line) => line.replaceAll('/tmp/fi', temp.path));
+    // `fedimpute sandbox --dir D` runs until stopped: here the same sandbox in this process, on the tiny world
+    expect(lines[0]).toBe(`fedimpute sandbox --dir ${temp.path}`);
+    const sandbox = await startSandbox({ dir: temp.path, world: TINY_WORLD, cacheDir: join(temp.path, '.cache'), timing: INSTANT });
+    const env: Record<string, string> = {};
+    const outputs = new Map<string, { stdout: string; stderr: string }>();
+    const run = async (line: string) => {
+      const [command, ...argv] = line.split(/\s+/);
+      expect(command).toBe('fedimpute');
+      const result = await session({ cwd: temp.path, env }).cli(argv);
+      expect(result.code, `${line}\n${result.stderr}`).toBe(0);
+      outputs.set(argv[0], result);
+      return result;
     };
-    const folder = join(fed.dir, 'results', `${parent.slice(0, 8)}-study`);
-    const [a, b, meta] = await Promise.all([overall(join(folder, 'mich1', 'chr20.dose.vcf.gz')), overall(join(folder, 'mich2', 'chr20.dose.vcf.gz')), overall(output)]);
-    expect(meta).toBeGreaterThan(Math.max(a, b));
+    try {
+      for (const line of lines.slice(1)) {
+        if (!line.startsWith('export ')) await run(line);
+        else for (const [name, value] of line.slice('export '.length).split(/\s+/).map((pair) => pair.split('='))) env[name] = value;
+      }
+      expect(outputs.get('submit')!.stderr).not.toMatch(/warning/);
+      const combined = outputs.get('combine')!;
+      expect(combined.stderr).toMatch(/^method: meta \(every result has leave-one-out/m);
+      const path = /\t(\S+\/combined\/chr20\.combined\.dose\.vcf\.gz)$/m.exec(combined.stdout)![1];
+      expect(path.startsWith(join(temp.path, 'results'))).toBe(true);
+      if (hasTool('tabix', '--help')) execFileSync('tabix', ['-p', 'vcf', path]);
+      // compare: a row per service, then the combined one
+      expect(outputs.get('compare')!.stdout.split('\n').slice(0, 3).map((row) => row.split('\t')[0])).toEqual(['sandbox-michigan', 'sandbox-wes', 'combined']);
 
-    const report = JSON.parse((await run(runCompare, { parent, html: 'report.html' }, true)).stdout);
-    expect(report.sources.map((source: { label: string }) => source.label)).toEqual(['mich1', 'mich2']);
-    expect(report.combined).toMatchObject({ method: 'meta', variants: summary.variants });
-    expect(existsSync(join(fed.dir, 'report.html'))).toBe(true);
-    expect(readFileSync(join(fed.dir, 'report.html'), 'utf8')).toContain('combined (meta)');
+      const truth = await loadTruth(sandbox.truth, sandbox.study);
+      const folder = join(path, '..', '..');
+      const [michigan, wes, meta] = await Promise.all(
+        [join(folder, 'sandbox-michigan', 'chr20.dose.vcf.gz'), join(folder, 'sandbox-wes', 'study.dose.vcf.gz'), path].map((file) => overall(truth, file)),
+      );
+      expect(meta).toBeGreaterThan(Math.max(michigan, wes));
+
+      // the WES node's other panel runs Beagle: asked for --meta, it has nothing to give; best-r2 says so
+      await run(`fedimpute submit --services 1,2 --panels 37,40 --meta --no-phasing ${sandbox.study}`);
+      await run('fedimpute watch last --interval 2s');
+      const fallback = await run('fedimpute combine last --json');
+      expect(fallback.stderr).toMatch(
+        /^method: best-r2 \(sandbox-wes was asked for leave-one-out dosages \(--meta\) but wrote none; for meta-imputation impute with an engine that writes them \(Minimac4 with -e; Beagle has no such output\)/m,
+      );
+      expect(JSON.parse(fallback.stdout)).toMatchObject({ method: 'best-r2', by_method: { meta: 0 } });
+    } finally {
+      await sandbox.close();
+      temp.cleanup();
+    }
   });
+});
 
-  it('without --meta: best-r2, saying how to get meta', async () => {
+describe('combine <parent> of two Michigan services', () => {
+  let fed: Federation;
+  let study: string;
+  beforeAll(async () => {
+    const timing = INSTANT.michigan;
+    fed = await startFederation({ michigan: [{ world, worldPanel: 'A', timing }, { world, worldPanel: 'B', timing }] });
+    study = join(fed.dir, 'study.vcf.gz');
+    await writeStudyVcf(world, study);
+  });
+  afterAll(() => fed.close());
+
+  const run = async <Options,>(command: (options: Options, context: Context) => Promise<number>, options: Options, json = false) => {
+    const result = await fed.call(command, options, { json });
+    expect(result.code, result.stderr).toBe(0);
+    return result;
+  };
+
+  it('without --meta: best-r2, saying how to get meta; what is not downloaded yet is downloaded first', async () => {
     const submitted = await run(runSubmit, { services: '1,2', phasing: false, name: 'plain', files: [study] }, true);
     const parent = JSON.parse(submitted.stdout).parent_job_id as string;
     await run(runWatch, { parent, interval: '0' });
-    // combine downloads what is missing first
     const combined = await run(runCombine, { parent }, true);
     expect(combined.stderr).toMatch(/downloading the results of mich1, mich2 first/);
     expect(combined.stderr).toMatch(/method: best-r2 \(mich1, mich2 have no leave-one-out \(empiricalDose\) dosages; for meta-imputation resubmit with fedimpute submit --meta/);
     expect(JSON.parse(combined.stdout).method).toBe('best-r2');
-  });
-});
-
-describe('the sandbox\'s own services, through the binary', () => {
-  it('submit → watch → download → combine: best-r2 (the WES node writes no leave-one-out dosages), then compare', async () => {
-    const { startSandbox } = await import('../../src/sandbox/index.js');
-    const temp = mkdtempSync(join(tmpdir(), 'fedimpute-combine-sandbox-'));
-    const sandbox = await startSandbox({ dir: temp, world: TINY_WORLD, cacheDir: join(temp, 'cache') });
-    try {
-      const env = { FEDIMPUTE_CONFIG: sandbox.registry, FEDIMPUTE_DB: join(temp, 'jobs.db'), FEDIMPUTE_RETRY_BASE_MS: '20' };
-      const run = (args: string[]) => runCli(args, { cwd: temp, env });
-      const submitted = await run(['submit', '--services', '1,2', '--meta', '--no-phasing', '--json', sandbox.study]);
-      expect(submitted.code).toBe(0);
-      expect((await run(['watch', 'last', '--interval', '0.2'])).code).toBe(0);
-      expect((await run(['download', 'last', '--out', 'results'])).code).toBe(0);
-      const combined = await run(['combine', 'last']);
-      expect(combined.code).toBe(0);
-      expect(combined.stderr).toMatch(/method: best-r2 \(sandbox-wes has no leave-one-out \(empiricalDose\) dosages; for meta-imputation resubmit with fedimpute submit --meta/);
-      // the table: the output file, then a row per service
-      expect(combined.stdout).toMatch(/^20\t[\d,]+\t[\d,]+\t.*\/combined\/chr20\.combined\.dose\.vcf\.gz$/m);
-      expect(combined.stdout).toMatch(/^sandbox-michigan\t/m);
-      const compared = await run(['compare', 'last', '--json']);
-      expect(compared.code).toBe(0);
-      expect(JSON.parse(compared.stdout).combined.method).toBe('best-r2');
-    } finally {
-      await sandbox.close();
-      rmSync(temp, { recursive: true, force: true });
-    }
   });
 });
