@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { EXIT, ExitStatus, InputError, UsageError } from '../errors.js';
-import { createInflatePool } from '../vcf/inflate-pool.js';
+import type { InflatePool } from '../vcf/inflate-pool.js';
 import { runJob } from './job.js';
 import type { CombineJob, JobReport } from './types.js';
 
@@ -18,17 +18,13 @@ interface WorkerError {
   stack?: string;
 }
 
-export async function runJobs(jobs: CombineJob[], threads: number, signal: AbortSignal): Promise<JobReport[]> {
+/** `pool` inflates and deflates for the jobs run on this thread; each worker thread has its own */
+export async function runJobs(jobs: CombineJob[], threads: number, signal: AbortSignal, pool: InflatePool): Promise<JobReport[]> {
   const entry = workerEntry();
   if (jobs.length === 1 || threads <= 1 || !entry) {
-    const pool = createInflatePool(Math.max(2, threads));
-    try {
-      const reports: JobReport[] = [];
-      for (const job of jobs) reports.push(await runJob(job, pool, signal));
-      return reports;
-    } finally {
-      await pool.close();
-    }
+    const reports: JobReport[] = [];
+    for (const job of jobs) reports.push(await runJob(job, pool, signal));
+    return reports;
   }
   const count = Math.min(threads, jobs.length);
   const share = Math.max(1, Math.floor(threads / count));

@@ -16,6 +16,7 @@ import { planFrom, type CombinePlan, type PlanOptions } from './plan.js';
 import { planParent } from './plan-parent.js';
 import { parseRegion } from './region.js';
 import { buildSummary, type CombineSummary } from './summary.js';
+import type { JobReport } from './types.js';
 
 const require = createRequire(import.meta.url);
 
@@ -34,32 +35,33 @@ export async function combine(context: Context, request: CombineRequest): Promis
   if (!request.parent && !request.from?.length) throw new UsageError('combine needs a parent job id (or `last`), or --from PREFIX --from PREFIX --out FILE.vcf.gz');
   const started = context.now().getTime();
   const options: PlanOptions = { method: request.method, absent: request.absent, region: request.region ? parseRegion(request.region) : null, warn: (text) => context.warn(text) };
-  const pool = createInflatePool(2);
+  const threads = request.threads ?? availableParallelism();
+  // one pool for planning and for jobs run on this thread: worker threads are slow to start
+  const pool = createInflatePool(Math.max(2, threads));
   let plan: CombinePlan;
+  let reports: JobReport[];
+  const generator = `fedimpute ${(require('../../package.json') as { version: string }).version} combine`;
+  const now = context.now();
   try {
     plan = request.from?.length ? await planFrom(request.from, request.out, context.cwd, options, pool) : await planParent(context, request.parent!, request.out, options, pool);
     if (plan.method.value === 'meta') await checkPhase(context, plan, request.method === 'meta', pool);
+    context.info(`method: ${plan.method.value} (${plan.method.reason})`);
+    if (plan.method.value === 'meta') context.info(`absent variants: ${plan.absent.value} (${plan.absent.reason})`);
+    for (const job of plan.jobs) await mkdir(dirname(job.output), { recursive: true, mode: 0o700 });
+    const jobs = plan.jobs.map((job) => ({
+      sources: job.sources,
+      output: job.output,
+      method: plan.method.value,
+      absent: plan.absent.value,
+      region: plan.region,
+      fileDate: now.toISOString().slice(0, 10).replace(/-/g, ''),
+      generator,
+      threads,
+    }));
+    reports = await runJobs(jobs, threads, context.signal, pool);
   } finally {
     await pool.close();
   }
-  context.info(`method: ${plan.method.value} (${plan.method.reason})`);
-  if (plan.method.value === 'meta') context.info(`absent variants: ${plan.absent.value} (${plan.absent.reason})`);
-  const { version } = require('../../package.json') as { version: string };
-  const generator = `fedimpute ${version} combine`;
-  const now = context.now();
-  for (const job of plan.jobs) await mkdir(dirname(job.output), { recursive: true, mode: 0o700 });
-  const threads = request.threads ?? availableParallelism();
-  const jobs = plan.jobs.map((job) => ({
-    sources: job.sources,
-    output: job.output,
-    method: plan.method.value,
-    absent: plan.absent.value,
-    region: plan.region,
-    fileDate: now.toISOString().slice(0, 10).replace(/-/g, ''),
-    generator,
-    threads,
-  }));
-  const reports = await runJobs(jobs, threads, context.signal);
   const seconds = (context.now().getTime() - started) / 1000;
   const summary = buildSummary(plan, reports, { generator, now, seconds });
   await writeSummary(plan.summaryPath, summary);

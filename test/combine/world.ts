@@ -15,7 +15,7 @@ export interface World {
   truth: Map<number, number[]>;
 }
 
-const SITES = 2400;
+const SITES = 1600;
 const FOUNDERS = 20;
 const SPACING = 1000;
 
@@ -40,7 +40,7 @@ export function buildWorld(dir: string, seed = 5): World {
     }
   };
   const panel = (population: number) =>
-    Array.from({ length: 300 }, () => {
+    Array.from({ length: 200 }, () => {
       const haplotype = new Uint8Array(SITES);
       copy(population, 0, SITES, haplotype);
       return haplotype;
