@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { globalsFrom, type Context, type Globals } from './context.js';
 import { EXIT, UsageError } from './errors.js';
+import { parseSize } from './domain/size.js';
 
 const require = createRequire(import.meta.url);
 
@@ -173,6 +174,9 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
     .option('--out <dir>', 'where to put the parent\'s folder (default: the current directory)')
     .option('--keep-zips', 'keep the Michigan chr_N.zip files after extracting them')
     .addOption(new Option('--concurrency <n>', 'files at once').default(4).argParser(positiveInteger('--concurrency')))
+    .addOption(new Option('--max-ratio <n>', 'refuse a zip that extracts to more than n times its size (default 10)').argParser(positiveNumber('--max-ratio')))
+    .addOption(new Option('--max-size <size>', 'refuse a zip that extracts to more than this, e.g. 500G (default 1T)').argParser((value) => parseSize(value, '--max-size')))
+    .addOption(new Option('--max-entries <n>', 'refuse a zip with more entries than this (default 1000)').argParser(positiveInteger('--max-entries')))
     .action(action(async () => (await import('./commands/download.js')).runDownload));
 
   try {
@@ -187,6 +191,14 @@ export async function runCli(argv: string[], makeContext: MakeContext): Promise<
     throw error;
   }
   return exitCode;
+}
+
+export function positiveNumber(flag: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${flag} must be a positive number, got '${value}'`);
+    return number;
+  };
 }
 
 export function positiveInteger(flag: string) {

@@ -14,19 +14,27 @@ export interface DownloadOptions {
   out?: string;
   keepZips?: boolean;
   concurrency?: number;
+  maxRatio?: number;
+  maxSize?: number;
+  maxEntries?: number;
 }
 
 export async function runDownload(options: DownloadOptions, context: Context, [reference]: string[]): Promise<number> {
   const store = await context.store();
   const parent = store.resolveParent(reference);
   const children = options.child ? [store.resolveChild(parent, options.child)] : store.children(parent.id);
-  const { downloadParent } = await import('../results/run.js');
+  const [{ downloadParent }, { DEFAULT_LIMITS }] = await Promise.all([import('../results/run.js'), import('../results/zip/limits.js')]);
   const report = await downloadParent(context, store, {
     parent,
     children,
     outDir: options.out ?? '.',
     keepZips: Boolean(options.keepZips),
     concurrency: options.concurrency ?? 4,
+    limits: {
+      maxRatio: options.maxRatio ?? DEFAULT_LIMITS.maxRatio,
+      maxBytes: options.maxSize ?? DEFAULT_LIMITS.maxBytes,
+      maxEntries: options.maxEntries ?? DEFAULT_LIMITS.maxEntries,
+    },
   });
   if (context.globals.json) {
     const { manifest: _manifest, ...document } = report;

@@ -11,11 +11,11 @@ import type { RemoteOutput } from '../adapters/types.js';
 import type { DownloadRow, JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import { LEASE_MS, currentOwner, ownerAlive } from '../lifecycle/owner.js';
-import { extractZip } from './extract.js';
 import { fetchToFile } from './fetch.js';
 import { destination, safeRelative } from './layout.js';
 import type { Progress } from './progress.js';
 import type { FileResult } from './types.js';
+import type { ZipLimits } from './zip/limits.js';
 import { FileFailure, ioFailure, PartFile, type FileDigest } from './write.js';
 
 export interface ChildJob {
@@ -27,6 +27,9 @@ export interface ChildJob {
   /** Michigan: one GET per file, never retried */
   countedDownloads: boolean;
   keepZips: boolean;
+  limits: ZipLimits;
+  /** claim an output file for `source` (a listed output or a zip); returns what already writes there */
+  claimOutput(name: string, source: string): string | undefined;
   /** credentials for an output URL (WES: the service token, only on the service's own origin) */
   headersFor?: (url: string) => Record<string, string> | undefined;
   progress: Progress;
@@ -38,8 +41,27 @@ export interface ChildJob {
 
 export async function downloadOutputs(job: ChildJob, outputs: RemoteOutput[]): Promise<FileResult[]> {
   const records = new Map(job.store.downloads(job.child.id).map((row) => [row.name, row]));
-  const results = await Promise.all(outputs.map((output) => job.limit(() => one(job, output, records))));
+  // every listed file claims its output name first; a zip's entries claim theirs as they arrive
+  const duplicates = new Map<RemoteOutput, string>();
+  for (const output of outputs) {
+    const name = safeRelative(output.name);
+    const other = name && job.claimOutput(name, listed(name));
+    if (other) duplicates.set(output, other);
+  }
+  const results = await Promise.all(
+    outputs.map((output) => {
+      const other = duplicates.get(output);
+      if (other === undefined) return job.limit(() => one(job, output, records));
+      const note = `${output.name}: the server lists it twice (${other} writes the same file); downloaded once`;
+      return [{ child_id: job.child.id, service_slug: job.slug, name: output.name, path: null, size: null, sha256: null, status: 'failed', note } satisfies FileResult];
+    }),
+  );
   return results.flat();
+}
+
+/** the claim of a listed output on its own name */
+export function listed(name: string): string {
+  return `the listed file ${name}`;
 }
 
 async function one(job: ChildJob, output: RemoteOutput, records: Map<string, DownloadRow>): Promise<FileResult[]> {
@@ -76,26 +98,16 @@ async function zipOutput(job: ChildJob, output: RemoteOutput, name: string, zipP
   if (zipRow && entryRows.length > 0 && (await allPresent(entryRows))) {
     return entryRows.map((row) => ({ child_id: job.child.id, service_slug: job.slug, name: row.name.slice(name.length + 1), path: row.path, size: row.size, sha256: row.sha256, status: 'skipped', note: `already extracted from ${name}` }));
   }
-  return underClaim(job, name, output, records, () => fetchAndExtract(job, output, name, zipPath, zipRow));
-}
-
-async function fetchAndExtract(job: ChildJob, output: RemoteOutput, name: string, zipPath: string, zipRow: DownloadRow | undefined): Promise<FileResult[]> {
-  // a zip fetched earlier whose extraction failed (e.g. a wrong password) is not fetched again
-  let zipDigest: FileDigest | undefined = zipRow && zipRow.path === zipPath && (await hasSize(zipPath, zipRow.size)) ? zipRow : undefined;
-  if (!zipDigest) {
-    zipDigest = await fetchOnce(job, output, zipPath, name);
-    job.store.recordDownload({ job_id: job.child.id, name, path: zipPath, size: zipDigest.size, sha256: zipDigest.sha256 });
-  }
-  const key = `${job.child.id}/${name}`;
-  const entries = await extractZip(zipPath, job.folder, {
-    password: job.child.result_password,
-    label: name,
-    onBytes: (done, total) => job.progress.update(key, `${job.slug}/${name}`, 'extract', done, total),
-  }).finally(() => job.progress.end(key));
-  const results = entries.map((entry) => record(job, entry.name, entry.path, entry, `${name}/${entry.name}`, `from ${name}`));
-  if (job.keepZips) results.push({ child_id: job.child.id, service_slug: job.slug, name, path: zipPath, size: zipDigest.size, sha256: zipDigest.sha256, status: 'downloaded', note: 'kept (--keep-zips)' });
-  else await rm(zipPath, { force: true });
-  return results;
+  return underClaim(job, name, output, records, async () => {
+    // a zip fetched earlier whose extraction failed (e.g. a wrong password) is not fetched again
+    const kept = zipRow && zipRow.path === zipPath && (await hasSize(zipPath, zipRow.size)) ? zipRow : undefined;
+    const { fetchAndExtract } = await import('./zip-output.js');
+    const { entries, zip } = await fetchAndExtract(job, output, name, zipPath, kept);
+    const results = entries.map((entry) => record(job, entry.name, entry.path, entry, `${name}/${entry.name}`, `from ${name}`));
+    if (job.keepZips) results.push({ child_id: job.child.id, service_slug: job.slug, name, path: zipPath, size: zip.size, sha256: zip.sha256, status: 'downloaded', note: 'kept (--keep-zips)' });
+    else await rm(zipPath, { force: true });
+    return results;
+  });
 }
 
 /**
@@ -183,12 +195,12 @@ async function readableLocal(url: string): Promise<string | null> {
 }
 
 async function copyLocal(job: ChildJob, source: string, path: string, name: string): Promise<FileDigest> {
-  const file = await PartFile.create(path, name);
+  const file = await PartFile.create(path);
   try {
     for await (const chunk of createReadStream(source) as AsyncIterable<Buffer>) await file.write(chunk);
     return await file.commit();
   } catch (error) {
     await file.abort();
-    throw ioFailure(error, name);
+    throw ioFailure(error, path);
   }
 }

@@ -12,10 +12,11 @@ import type { WesService } from '../registry/types.js';
 import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import { downloadOutputs, type ChildJob } from './child.js';
-import { parentFolderName } from './layout.js';
+import { outputClaims, parentFolderName } from './layout.js';
 import { writeManifest } from './manifest.js';
 import { Progress } from './progress.js';
 import type { DownloadReport } from './types.js';
+import type { ZipLimits } from './zip/limits.js';
 
 export interface DownloadRun {
   parent: JobRow;
@@ -23,6 +24,7 @@ export interface DownloadRun {
   outDir: string;
   keepZips: boolean;
   concurrency: number;
+  limits: ZipLimits;
 }
 
 export async function downloadParent(context: Context, store: Store, run: DownloadRun): Promise<DownloadReport & { manifest: string }> {
@@ -66,7 +68,7 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
           if (!clients.has(service.id)) clients.set(service.id, createHttpClient(service.name, { caFile: service.ca_file, bodyTimeoutMs: 300_000 }, (line) => context.debug(line)));
           const job: ChildJob = {
             store, child, slug, folder: join(parentDir, folderOf(child, slug)), http: clients.get(service.id)!, countedDownloads: service.type === 'michigan',
-            keepZips: run.keepZips, headersFor: service.type === 'wes' ? await sameOriginAuth(service, context.env) : undefined, progress, signal: context.signal, sleep: context.sleep, limit,
+            keepZips: run.keepZips, limits: run.limits, claimOutput: outputClaims(), headersFor: service.type === 'wes' ? await sameOriginAuth(service, context.env) : undefined, progress, signal: context.signal, sleep: context.sleep, limit,
           };
           const files = await downloadOutputs(job, outputs);
           report.files.push(...files);

@@ -350,6 +350,11 @@ export class Store {
     return this.statement('SELECT * FROM downloads WHERE job_id = ? ORDER BY name').all(jobId) as DownloadRow[];
   }
 
+  /** a file that turned out unusable (a corrupt zip): the next download fetches it again */
+  forgetDownload(jobId: string, name: string): void {
+    this.statement('DELETE FROM downloads WHERE job_id = ? AND name = ?').run(jobId, name);
+  }
+
   recordDownload(row: Omit<DownloadRow, 'completed_at'>): void {
     this.statement(
       `INSERT OR REPLACE INTO downloads (job_id, name, path, size, sha256, completed_at) VALUES (@job_id, @name, @path, @size, @sha256, @completed_at)`,
