@@ -3,10 +3,11 @@
  * failed Michigan jobs publish) is handled in parallel, files through one p-limit pool. Retired jobs are
  * refused; a completed job with no files yet is a note, not a failure.
  */
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Context } from '../context.js';
-import { AuthError, RemoteError } from '../errors.js';
+import { AuthError, EnvironmentError, RemoteError, UsageError } from '../errors.js';
 import { TERMINAL } from '../adapters/types.js';
 import type { WesService } from '../registry/types.js';
 import type { JobRow } from '../store/rows.js';
@@ -16,6 +17,7 @@ import { outputClaims, parentFolderName } from './layout.js';
 import { writeManifest } from './manifest.js';
 import { Progress } from './progress.js';
 import type { DownloadReport } from './types.js';
+import { ioFailure } from './write.js';
 import type { ZipLimits } from './zip/limits.js';
 
 export interface DownloadRun {
@@ -36,9 +38,9 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
   const limit = pLimit(run.concurrency);
   const { createHttpClient } = await import('../adapters/http.js');
   const clients = new Map<number, ReturnType<typeof createHttpClient>>();
+  await prepareFolder(parentDir, run.outDir);
   const progress = await Progress.create(context);
   try {
-    await mkdir(parentDir, { recursive: true });
     // one folder per service; a service used with two panels gets one per panel
     const siblings = store.children(run.parent.id);
     const folderOf = (child: JobRow, slug: string) =>
@@ -86,6 +88,36 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
   }
   const manifest = await writeManifest(store, store.get(run.parent.id)!, parentDir, context.now());
   return { ...report, manifest };
+}
+
+/** --out must be a folder we can write: a refusal is the user's to fix (exit 2), said once, before any transfer */
+async function prepareFolder(folder: string, out: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+    await access(folder, constants.W_OK);
+  } catch (error) {
+    const code = await realCode(folder, error);
+    const why: Record<string, string> = {
+      EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system',
+      ENOTDIR: 'a file is in the way of the folder', EEXIST: 'a file is in the way of the folder',
+    };
+    if (!why[code]) throw new EnvironmentError(ioFailure(error, folder).message, { cause: error });
+    throw new UsageError(`cannot write results to --out ${out}: ${why[code]} (${code} on ${folder})`, { hint: 'choose a folder you can write to with --out DIR' });
+  }
+}
+
+/**
+ * Node's recursive mkdir reports ENOENT for a folder it cannot create on a read-only file system: ask the
+ * nearest existing ancestor what is really wrong.
+ */
+async function realCode(folder: string, error: unknown): Promise<string> {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  if (code !== 'ENOENT') return code;
+  for (let ancestor = dirname(folder); ancestor !== dirname(ancestor); ancestor = dirname(ancestor)) {
+    const found = await access(ancestor, constants.F_OK).then(() => true, () => false);
+    if (found) return access(ancestor, constants.W_OK).then(() => code, (refusal: NodeJS.ErrnoException) => refusal.code ?? code);
+  }
+  return code;
 }
 
 /** WES outputs served by the WES server itself may need its token; never send it to another host */
