@@ -24,8 +24,6 @@ export interface ExtractOptions {
   password: string | null;
   folder: string;
   limits: ZipLimits;
-  /** the zip's expected size: large entries of unknown size are hashed on a worker */
-  sizeHint?: number;
   /** claim an output name for this zip; returns what already writes there, if anything */
   claim?: (name: string) => string | undefined;
 }
@@ -94,7 +92,7 @@ export class ZipExtraction {
     this.names.add(folded);
     const other = this.options.claim?.(name);
     if (other) throw new ZipError('duplicate', `its entry ${name} would overwrite ${other}`, name);
-    const file = await PartFile.create(destination(this.options.folder, name), header.size || this.options.sizeHint || 0);
+    const file = await PartFile.create(destination(this.options.folder, name), { hashOnWorker: false });
     const staged: Staged = { name, file };
     this.staged.push(staged);
     return {

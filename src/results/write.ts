@@ -27,15 +27,29 @@ const WRITE_BATCH = 1 << 20;
 const WORKER_HASH_BYTES = 32 << 20;
 const GZIP_MAGIC = [0x1f, 0x8b];
 
+export interface PartOptions {
+  /** a large file is hashed on a worker thread, alongside the transfer, unless `hashOnWorker` is false */
+  expectedBytes?: number;
+  /** false where this thread is the bottleneck anyway (the zip reader) and the worker's memory is not worth it */
+  hashOnWorker?: boolean;
+  /** fsync before the rename (default): a result must survive a crash once it is recorded as good */
+  durable?: boolean;
+}
+
 /** An incremental writer to `.name.part`; `commit` renames it, `abort` removes it. */
 export class PartFile {
   size = 0;
   /** the first bytes, for the gzip check */
   private head = new Uint8Array(0);
-  /** network chunks are ~64 KiB: gather them so the disk sees 1 MiB writes, not a syscall per chunk */
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
-  /** the batch being written while the next one is received (one write in flight at a time) */
+  /**
+   * Network chunks are ~64 KiB: they are copied into a 1 MiB slab so that the disk sees 1 MiB writes, not a
+   * syscall per chunk. Two slabs take turns (one filling while the other is written), and are reused: a
+   * gigabyte passing through allocates nothing, which keeps the garbage collector and the RSS quiet.
+   */
+  private slab?: Buffer;
+  private spare?: Buffer;
+  private filled = 0;
+  /** the slab being written while the next one fills (one write in flight at a time) */
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
   private constructor(
@@ -43,35 +57,40 @@ export class PartFile {
     readonly part: string,
     private readonly handle: FileHandle,
     private readonly hash: Hasher,
+    private readonly durable: boolean,
   ) {}
 
-  /** `expectedBytes`: a large file is hashed on a worker thread, alongside the transfer */
-  static async create(path: string, expectedBytes = 0): Promise<PartFile> {
+  static async create(path: string, options: PartOptions = {}): Promise<PartFile> {
     const part = partPath(path);
     try {
       await mkdir(dirname(path), { recursive: true });
       const handle = await open(part, 'w', 0o644);
-      return new PartFile(path, part, handle, expectedBytes >= WORKER_HASH_BYTES ? workerHasher() : inlineHasher());
+      const onWorker = (options.expectedBytes ?? 0) >= WORKER_HASH_BYTES && options.hashOnWorker !== false;
+      return new PartFile(path, part, handle, onWorker ? workerHasher() : inlineHasher(), options.durable ?? true);
     } catch (error) {
       throw ioFailure(error, path);
     }
   }
 
+  /** the chunk is copied before this returns: the caller may reuse it */
   async write(chunk: Uint8Array): Promise<void> {
     if (this.head.length < GZIP_MAGIC.length) this.head = Buffer.concat([this.head, chunk.subarray(0, GZIP_MAGIC.length)]);
     this.size += chunk.length;
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= WRITE_BATCH) await this.flush(false);
+    for (let offset = 0; offset < chunk.length; ) {
+      this.slab ??= Buffer.allocUnsafeSlow(WRITE_BATCH);
+      const take = Math.min(chunk.length - offset, WRITE_BATCH - this.filled);
+      this.slab.set(chunk.subarray(offset, offset + take), this.filled);
+      this.filled += take;
+      offset += take;
+      if (this.filled === WRITE_BATCH) await this.flush(false);
+    }
   }
 
-  /** start writing what is pending once the previous write is done; `wait` also waits for it to finish */
+  /** write the filled slab once the previous write is done; `wait` also waits for this one */
   private async flush(wait: boolean): Promise<void> {
     await this.writing;
-    if (this.pendingBytes > 0) {
-      const batch = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
-      this.pending = [];
-      this.pendingBytes = 0;
+    if (this.filled > 0 && this.slab) {
+      const batch = this.slab.subarray(0, this.filled);
       await this.hash.update(batch);
       // a short write only happens on a full disk, which surfaces as ENOSPC on the next call
       this.writing = this.handle.write(batch).then(
@@ -82,6 +101,8 @@ export class PartFile {
       );
       // keep an early failure from being reported as unhandled before the next flush awaits it
       this.writing.catch(() => undefined);
+      [this.slab, this.spare] = [this.spare, this.slab];
+      this.filled = 0;
     }
     if (wait) await this.writing;
   }
@@ -92,7 +113,7 @@ export class PartFile {
     try {
       await this.flush(true);
       sha256 = await this.hash.digest();
-      await this.handle.sync().catch(() => undefined);
+      if (this.durable) await this.handle.sync().catch(() => undefined);
       this.closed = true;
       await this.handle.close();
     } catch (error) {

@@ -101,7 +101,7 @@ async function startDecryption(input: EntryInput): Promise<Decryption> {
     const verifier = await source.exactly(2, `the AES header of ${name}`);
     const aes = await AesDecoder.create(password, strength, salt, verifier);
     if (!aes) throw new ZipError('password', `wrong password for ${name}`, name);
-    return { aes, overhead: aesOverhead(strength), decrypt: (raw) => decryptInto(raw, (from, to) => aes.decrypt(from, to)) };
+    return { aes, overhead: aesOverhead(strength), decrypt: scratchDecryptor((from, to) => aes.decrypt(from, to)) };
   }
   const decoder = new ZipCryptoDecoder(password);
   const encryptionHeader = await source.exactly(ZIPCRYPTO_HEADER, `the encryption header of ${name}`);
@@ -109,14 +109,24 @@ async function startDecryption(input: EntryInput): Promise<Decryption> {
   const checks = [(header.flags & FLAG.descriptor) !== 0 ? (header.time >> 8) & 0xff : -1];
   if (!(header.flags & FLAG.descriptor) || header.crc !== 0) checks.push(header.crc >>> 24);
   if (!decoder.header(encryptionHeader, checks)) throw new ZipError('password', `wrong password for ${name}`, name);
-  return { overhead: ZIPCRYPTO_HEADER, decrypt: (raw) => decryptInto(raw, (from, to) => decoder.decrypt(from, to)) };
+  return { overhead: ZIPCRYPTO_HEADER, decrypt: scratchDecryptor((from, to) => decoder.decrypt(from, to)) };
 }
 
-/** into a new buffer: the raw chunk may still be on its way to the kept copy of the zip, or be given back */
-function decryptInto(raw: Uint8Array, decrypt: (from: Uint8Array, to: Uint8Array) => void): Uint8Array {
-  const plain = Buffer.allocUnsafe(raw.length);
-  decrypt(raw, plain);
-  return plain;
+/**
+ * Decrypt into one of two scratch buffers in turn, never in place: the raw chunk may still be on its way to the
+ * kept copy of the zip, or be given back to the source. Two suffice: a plain chunk is written out (the sink
+ * copies it) or consumed by zlib before the chunk after next is decrypted (inflate.ts keeps one in flight).
+ */
+function scratchDecryptor(decrypt: (from: Uint8Array, to: Uint8Array) => void): (raw: Uint8Array) => Uint8Array {
+  const buffers: Buffer[] = [Buffer.alloc(0), Buffer.alloc(0)];
+  let turn = 0;
+  return (raw) => {
+    turn ^= 1;
+    if (buffers[turn].length < raw.length) buffers[turn] = Buffer.allocUnsafeSlow(Math.max(raw.length, 64 << 10));
+    const plain = buffers[turn].subarray(0, raw.length);
+    decrypt(raw, plain);
+    return plain;
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
  * Follows /work/shared/protocols/michigan.md, quirks included (`maintenace`, GET cancel, deferred validation,
  * download counters, plain-text 400s).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -114,8 +114,9 @@ export async function startMichiganEmulator(options: MichiganEmulatorOptions = {
       await job.results;
       const output = job.outputs.find((file) => file.name === name);
       if (!output) throw new Error(`job ${jobId} has no output ${name}`);
-      await writeFile(output.path, content);
-      output.bytes = content.length;
+      if (content instanceof Uint8Array) await writeFile(output.path, content);
+      else await copyFile(content.path, output.path);
+      output.bytes = (await stat(output.path)).size;
     },
   };
 
