@@ -42,10 +42,17 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (error) {
     if (interrupted && !isFedimputeError(error)) return EXIT.interrupted;
-    return report(error, verbose, context);
+    return report(await named(error, context), verbose, context);
   } finally {
     context?.close();
   }
+}
+
+/** the machine's refusals (a full disk, a locked store) under their real names, not as internal errors */
+async function named(error: unknown, context: Context | undefined): Promise<unknown> {
+  if (isFedimputeError(error)) return error;
+  const { fileFault, storeFault } = await import('./faults.js');
+  return (context && storeFault(error, context.dbPath)) ?? fileFault(error) ?? error;
 }
 
 function report(error: unknown, verbose: boolean, context: Context | undefined): ExitCode {
