@@ -7,7 +7,8 @@ import { AES_AUTH_CODE, AesDecoder, aesOverhead, aesSaltLength } from './aes.js'
 import { crc32 } from './crc32.js';
 import { NeedsCentralDirectory, ZipError, ZipFormatError } from './errors.js';
 import { FLAG, MAX_DESCRIPTOR, METHOD, descriptor, type EntryHeader } from './format.js';
-import { CHUNK, inflateEntry } from './inflate.js';
+import { localDecryptor, zipCryptoDecryptor, type Decryptor } from './decrypt.js';
+import { AHEAD, CHUNK, inflateEntry } from './inflate.js';
 import type { ByteSource } from './source.js';
 import { ZIPCRYPTO_HEADER, ZipCryptoDecoder } from './zipcrypto.js';
 
@@ -32,9 +33,35 @@ export interface EntryResult {
 }
 
 interface Decryption {
-  decrypt?: (raw: Uint8Array) => Uint8Array;
+  decryptor?: Decryptor;
   aes?: AesDecoder;
   overhead: number;
+}
+
+/** a stored entry: its chunks decrypted AHEAD at a time, written in order */
+async function readStored(source: ByteSource, payload: number, name: string, decryption: Decryption, emit: (plain: Uint8Array) => Promise<void>): Promise<void> {
+  const { decryptor, aes } = decryption;
+  const ahead: Promise<Uint8Array>[] = [];
+  const next = async () => {
+    const plain = await ahead.shift()!;
+    await emit(plain);
+    decryptor?.release(plain);
+  };
+  try {
+    for (let remaining = payload; remaining > 0; ) {
+      const raw = await source.chunk(Math.min(remaining, CHUNK));
+      if (!raw) throw new ZipFormatError(`the archive ends inside ${name}`, name);
+      remaining -= raw.length;
+      aes?.authenticate(raw);
+      const plain = decryptor ? decryptor.decrypt(raw) : Promise.resolve(raw);
+      plain.catch(() => undefined);
+      ahead.push(plain);
+      if (ahead.length >= AHEAD) await next();
+    }
+    while (ahead.length > 0) await next();
+  } finally {
+    ahead.length = 0;
+  }
 }
 
 export async function readEntry(input: EntryInput): Promise<EntryResult> {
@@ -65,17 +92,15 @@ export async function readEntry(input: EntryInput): Promise<EntryResult> {
     await input.write(plain);
   };
   let compressed: number;
-  if (method === METHOD.stored) {
-    for (let remaining = payload!; remaining > 0; ) {
-      const raw = await source.chunk(Math.min(remaining, CHUNK));
-      if (!raw) throw new ZipFormatError(`the archive ends inside ${name}`, name);
-      remaining -= raw.length;
-      decryption.aes?.authenticate(raw);
-      await emit(decryption.decrypt ? decryption.decrypt(raw) : raw);
+  try {
+    if (method === METHOD.stored) {
+      await readStored(source, payload!, name, decryption, emit);
+      compressed = payload!;
+    } else {
+      compressed = await inflateEntry({ source, payload, entry: name, decryptor: decryption.decryptor, aes: decryption.aes, emit });
     }
-    compressed = payload!;
-  } else {
-    compressed = await inflateEntry({ source, payload, entry: name, decrypt: decryption.decrypt, aes: decryption.aes, emit });
+  } finally {
+    decryption.decryptor?.close();
   }
   if (decryption.aes && !decryption.aes.verify(await source.exactly(AES_AUTH_CODE, `the authentication code of ${name}`)))
     throw new ZipError('corrupt', `${name} is corrupt (AES authentication code mismatch)`, name);
@@ -101,7 +126,7 @@ async function startDecryption(input: EntryInput): Promise<Decryption> {
     const verifier = await source.exactly(2, `the AES header of ${name}`);
     const aes = await AesDecoder.create(password, strength, salt, verifier);
     if (!aes) throw new ZipError('password', `wrong password for ${name}`, name);
-    return { aes, overhead: aesOverhead(strength), decrypt: scratchDecryptor((from, to) => aes.decrypt(from, to)) };
+    return { aes, overhead: aesOverhead(strength), decryptor: localDecryptor((from, to) => aes.decrypt(from, to)) };
   }
   const decoder = new ZipCryptoDecoder(password);
   const encryptionHeader = await source.exactly(ZIPCRYPTO_HEADER, `the encryption header of ${name}`);
@@ -109,24 +134,7 @@ async function startDecryption(input: EntryInput): Promise<Decryption> {
   const checks = [(header.flags & FLAG.descriptor) !== 0 ? (header.time >> 8) & 0xff : -1];
   if (!(header.flags & FLAG.descriptor) || header.crc !== 0) checks.push(header.crc >>> 24);
   if (!decoder.header(encryptionHeader, checks)) throw new ZipError('password', `wrong password for ${name}`, name);
-  return { overhead: ZIPCRYPTO_HEADER, decrypt: scratchDecryptor((from, to) => decoder.decrypt(from, to)) };
-}
-
-/**
- * Decrypt into one of two scratch buffers in turn, never in place: the raw chunk may still be on its way to the
- * kept copy of the zip, or be given back to the source. Two suffice: a plain chunk is written out (the sink
- * copies it) or consumed by zlib before the chunk after next is decrypted (inflate.ts keeps one in flight).
- */
-function scratchDecryptor(decrypt: (from: Uint8Array, to: Uint8Array) => void): (raw: Uint8Array) => Uint8Array {
-  const buffers: Buffer[] = [Buffer.alloc(0), Buffer.alloc(0)];
-  let turn = 0;
-  return (raw) => {
-    turn ^= 1;
-    if (buffers[turn].length < raw.length) buffers[turn] = Buffer.allocUnsafeSlow(Math.max(raw.length, 64 << 10));
-    const plain = buffers[turn].subarray(0, raw.length);
-    decrypt(raw, plain);
-    return plain;
-  };
+  return { overhead: ZIPCRYPTO_HEADER, decryptor: zipCryptoDecryptor(decoder) };
 }
 
 /**

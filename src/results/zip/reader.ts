@@ -4,7 +4,9 @@
  * same CRCs and sizes. An entry that cannot be delimited without the central directory raises
  * NeedsCentralDirectory; the caller finishes from the complete file (central.ts).
  */
+import { aesOverhead } from './aes.js';
 import { readEntry, type EntryResult } from './entry.js';
+import { ZIPCRYPTO_HEADER } from './zipcrypto.js';
 import { NeedsCentralDirectory, ZipError, ZipFormatError } from './errors.js';
 import { CENTRAL_HEADER, FLAG, LOCAL_HEADER, METHOD, SIGNATURE, centralEntry, centralLengths, localEntry, localLengths, u32, type CentralHeader, type EntryHeader } from './format.js';
 import { checkBounds, type ZipLimits } from './limits.js';
@@ -46,7 +48,7 @@ export async function readArchive(source: ByteSource, options: ArchiveOptions, d
       const fixed = Buffer.concat([signature, await source.exactly(LOCAL_HEADER - 4, 'a local header')]);
       const { nameLength, extraLength } = localLengths(fixed);
       const header = localEntry(fixed, await source.exactly(nameLength + extraLength, 'a local header'));
-      const sizesKnown = !(header.flags & FLAG.descriptor) || header.compressedSize > 0;
+      const sizesKnown = localSizesHold(header);
       done.push({ ...(await readOne(source, header, sizesKnown, offset, options, budget)), name: header.name, offset, aeVersion: header.aes?.version });
       continue;
     }
@@ -59,6 +61,19 @@ export async function readArchive(source: ByteSource, options: ArchiveOptions, d
     }
     throw new ZipFormatError(`unexpected bytes at offset ${offset} (${preview(signature)})`);
   }
+}
+
+/**
+ * With a data descriptor (bit 3) the local header's sizes are only advisory: Info-ZIP writing to a file fills
+ * them in, writing to a pipe leaves wrong ones, streaming writers leave zeros. A deflated entry ends where its
+ * deflate stream does, whatever they say; a stored one is trusted only when its sizes agree with each other.
+ */
+function localSizesHold(header: EntryHeader): boolean {
+  if (!(header.flags & FLAG.descriptor)) return true;
+  const method = header.method === METHOD.aes && header.aes ? header.aes.method : header.method;
+  if (method !== METHOD.stored || header.compressedSize === 0) return false;
+  const overhead = !(header.flags & FLAG.encrypted) ? 0 : header.aes ? aesOverhead(header.aes.strength) : ZIPCRYPTO_HEADER;
+  return header.compressedSize === header.size + overhead;
 }
 
 /** one entry with the archive's budget applied; used by the stream reader and by central.ts alike */

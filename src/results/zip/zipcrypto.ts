@@ -25,26 +25,16 @@ export class ZipCryptoDecoder {
     this.key2 = CRC_TABLE[(this.key2 ^ (this.key1 >>> 24)) & 0xff] ^ (this.key2 >>> 8);
   }
 
-  /**
-   * Decrypt `input` into `output` (same length; may be the same array). APPNOTE 6.1.6:
-   * decrypt_byte = ((key2 | 2) * ((key2 | 2) ^ 1)) >> 8, then the keys take the plaintext byte.
-   */
+  /** Decrypt `input` into `output` (same length; may be the same array). */
   decrypt(input: Uint8Array, output: Uint8Array): void {
-    let key0 = this.key0;
-    let key1 = this.key1;
-    let key2 = this.key2;
-    const length = input.length;
-    for (let index = 0; index < length; index++) {
-      const temp = (key2 | 2) & 0xffff;
-      const plain = input[index] ^ ((Math.imul(temp, temp ^ 1) >>> 8) & 0xff);
-      output[index] = plain;
-      key0 = CRC_TABLE[(key0 ^ plain) & 0xff] ^ (key0 >>> 8);
-      key1 = (Math.imul(key1 + (key0 & 0xff), 134775813) + 1) | 0;
-      key2 = CRC_TABLE[(key2 ^ (key1 >>> 24)) & 0xff] ^ (key2 >>> 8);
-    }
-    this.key0 = key0;
-    this.key1 = key1;
-    this.key2 = key2;
+    const keys = Int32Array.of(this.key0, this.key1, this.key2);
+    zipCryptoDecrypt(CRC_TABLE, keys, input, output);
+    [this.key0, this.key1, this.key2] = keys;
+  }
+
+  /** the three keys now, to continue on another thread */
+  keys(): Int32Array {
+    return Int32Array.of(this.key0, this.key1, this.key2);
   }
 
   /**
@@ -57,4 +47,27 @@ export class ZipCryptoDecoder {
     this.decrypt(header, plain);
     return checks.includes(plain[ZIPCRYPTO_HEADER - 1]);
   }
+}
+
+/**
+ * The decryption loop, APPNOTE 6.1.6: decrypt_byte = ((key2 | 2) * ((key2 | 2) ^ 1)) >> 8, then the keys take
+ * the plaintext byte. Self-contained (the table and keys are parameters, `keys` is updated): decrypt-worker.ts
+ * runs this very function's source on a worker thread.
+ */
+export function zipCryptoDecrypt(table: Int32Array, keys: Int32Array, input: Uint8Array, output: Uint8Array): void {
+  let key0 = keys[0];
+  let key1 = keys[1];
+  let key2 = keys[2];
+  const length = input.length;
+  for (let index = 0; index < length; index++) {
+    const temp = (key2 | 2) & 0xffff;
+    const plain = input[index] ^ ((Math.imul(temp, temp ^ 1) >>> 8) & 0xff);
+    output[index] = plain;
+    key0 = table[(key0 ^ plain) & 0xff] ^ (key0 >>> 8);
+    key1 = (Math.imul(key1 + (key0 & 0xff), 134775813) + 1) | 0;
+    key2 = table[(key2 ^ (key1 >>> 24)) & 0xff] ^ (key2 >>> 8);
+  }
+  keys[0] = key0;
+  keys[1] = key1;
+  keys[2] = key2;
 }
