@@ -92,7 +92,7 @@ export class ZipExtraction {
     this.names.add(folded);
     const other = this.options.claim?.(name);
     if (other) throw new ZipError('duplicate', `its entry ${name} would overwrite ${other}`, name);
-    const file = await PartFile.create(destination(this.options.folder, name), { hashOnWorker: false });
+    const file = await PartFile.create(destination(this.options.folder, name));
     const staged: Staged = { name, file };
     this.staged.push(staged);
     return {

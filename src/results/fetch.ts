@@ -65,7 +65,7 @@ export async function fetchToFile(http: HttpClient, output: RemoteOutput, path: 
   const transfer = await openTransfer(http, output, label, options);
   let file: PartFile | undefined;
   try {
-    file = await PartFile.create(path, { expectedBytes: transfer.expected });
+    file = await PartFile.create(path);
     for await (const chunk of transfer.chunks) await file.write(chunk);
     if (!file.isGzipWhereExpected(label))
       throw new FileFailure(`${label} is not gzip data (${file.describeHead()}); the server sent something else (an error page?); it was not kept`, 'corrupt');

@@ -43,9 +43,9 @@ async function streamed(job: ChildJob, output: RemoteOutput, name: string, zipPa
   let lost: unknown;
   async function* tee(): AsyncGenerator<Uint8Array> {
     try {
-      // SHA-256 inline (SHA-NI makes it ~1 GB/s; a worker would cost 20 MB); no fsync: the copy is a means to
-      // extract, kept only when extraction cannot finish, and extraction verifies it again then
-      copy = await PartFile.create(zipPath, { hashOnWorker: false, durable: false });
+      // fsync only for --keep-zips: else the copy is a means to extract, kept only when extraction cannot finish,
+      // and verified again when it is extracted
+      copy = await PartFile.create(zipPath, { durable: job.keepZips });
       for await (const chunk of transfer.chunks) {
         await copy.write(chunk);
         yield chunk;

@@ -11,8 +11,10 @@ import { promisify } from 'node:util';
 export const AES_AUTH_CODE = 10;
 const VERIFIER = 2;
 const BLOCK = 16;
-/** keystream made per call to OpenSSL: 4096 blocks */
+/** scratch sizes: 4096 blocks */
 const BATCH = 64 << 10;
+/** counter blocks are written as 32-bit words in the host's order; WinZip's are little-endian */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** strength 1, 2, 3 → AES-128, -192, -256 */
 export function aesSaltLength(strength: number): number {
@@ -24,10 +26,10 @@ export function aesOverhead(strength: number): number {
 }
 
 export class AesDecoder {
-  private readonly counters = new DataView(new ArrayBuffer(BATCH));
-  private keystream: Uint8Array = new Uint8Array(0);
-  private used = 0;
-  private block = 0;
+  /** bytes of keystream used so far: the position in the entry's ciphertext */
+  private position = 0;
+  private counters = new Uint32Array(0);
+  private aligned = new Uint8Array(0);
 
   private constructor(
     private readonly cipher: Cipher,
@@ -54,29 +56,39 @@ export class AesDecoder {
     return code.length === AES_AUTH_CODE && timingSafeEqual(expected, code);
   }
 
-  /** XOR with the keystream; `output` may be `input` */
+  /** XOR with the keystream (`output` may be `input`), 32 bits at a time where the buffers allow */
   decrypt(input: Uint8Array, output: Uint8Array): void {
-    let keystream = this.keystream;
-    let used = this.used;
-    for (let index = 0; index < input.length; index++) {
-      if (used === keystream.length) {
-        keystream = this.more();
-        used = 0;
-      }
-      output[index] = input[index] ^ keystream[used++];
-    }
-    this.keystream = keystream;
-    this.used = used;
+    const length = input.length;
+    const skip = this.position % BLOCK;
+    const keystream = this.keystream(Math.floor(this.position / BLOCK), Math.ceil((skip + length) / BLOCK));
+    this.position += length;
+    // the keystream byte for output[0] is keystream[skip]: line it up with the output, then XOR word by word
+    if (this.aligned.length < length) this.aligned = new Uint8Array(Math.max(length, BATCH));
+    const pad = this.aligned.subarray(0, length);
+    pad.set(keystream.subarray(skip, skip + length));
+    if (output !== input) output.set(input);
+    const words = output.byteOffset % 4 === 0 ? length >> 2 : 0;
+    const target = new Int32Array(output.buffer, output.byteOffset, words);
+    const source = new Int32Array(pad.buffer, 0, words);
+    for (let index = 0; index < words; index++) target[index] ^= source[index];
+    for (let index = words * 4; index < length; index++) output[index] ^= pad[index];
   }
 
-  /** the next BATCH bytes of keystream: AES of blocks numbered block+1, block+2, … (64-bit little-endian) */
-  private more(): Uint8Array {
+  /** AES of the counter blocks numbered first+1 … first+count (WinZip counts from 1, 64-bit little-endian) */
+  private keystream(first: number, count: number): Uint8Array {
+    if (this.counters.length < count * 4) this.counters = new Uint32Array(Math.max(count, BATCH / BLOCK) * 4);
     const counters = this.counters;
-    for (let offset = 0; offset < BATCH; offset += BLOCK) {
-      this.block++;
-      counters.setUint32(offset, this.block >>> 0, true);
-      counters.setUint32(offset + 4, Math.floor(this.block / 2 ** 32), true);
+    for (let index = 0; index < count; index++) {
+      const block = first + index + 1;
+      if (LITTLE_ENDIAN) {
+        counters[index * 4] = block >>> 0;
+        counters[index * 4 + 1] = Math.floor(block / 2 ** 32);
+      } else {
+        const view = new DataView(counters.buffer, index * BLOCK, 8);
+        view.setUint32(0, block >>> 0, true);
+        view.setUint32(4, Math.floor(block / 2 ** 32), true);
+      }
     }
-    return this.cipher.update(new Uint8Array(counters.buffer));
+    return this.cipher.update(new Uint8Array(counters.buffer, 0, count * BLOCK));
   }
 }
