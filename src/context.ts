@@ -138,15 +138,17 @@ export class Context {
     if (!this.openedDatabase) {
       const { openDatabase } = await import('./store/db.js');
       const busyMs = Number(this.env.FEDIMPUTE_STORE_BUSY_MS);
-      this.openedDatabase = openDatabase(this.dbPath, undefined, busyMs > 0 ? busyMs : undefined);
+      this.openedDatabase = openDatabase(this.dbPath, undefined, (text) => this.warn(text), busyMs > 0 ? busyMs : undefined);
     }
     return this.openedDatabase;
   }
 
   registry(): Promise<Registry> {
-    this.loadedRegistry ??= import('./registry/load.js').then(({ loadRegistry }) =>
-      loadRegistry({ flag: this.globals.config, env: this.env, cwd: this.cwd }),
-    );
+    this.loadedRegistry ??= Promise.all([import('./registry/load.js'), import('./registry/tokens.js')]).then(async ([{ loadRegistry }, { registerRegistryTokens }]) => {
+      const registry = await loadRegistry({ flag: this.globals.config, env: this.env, cwd: this.cwd });
+      registerRegistryTokens(registry, this.env);
+      return registry;
+    });
     return this.loadedRegistry;
   }
 

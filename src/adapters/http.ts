@@ -1,19 +1,24 @@
 /**
- * The one HTTP layer every adapter uses (undici). It owns timeouts, retries and redirects so that the
- * protocol code only says what it wants:
+ * The one HTTP layer every adapter uses (undici), and the trust boundary of the network (DESIGN §6). It owns
+ * timeouts, retries, redirects and the bounds on what a server may send, so that protocol code only says
+ * what it wants:
  * - idempotent requests (GET, or a caller that says so) are retried on network errors, 5xx and 429 with
- *   exponential backoff and full jitter, honouring Retry-After;
- * - a POST that got any response is never retried (a duplicate remote job would result);
- * - redirects are followed (S3 result links), a loop ends in a clear RemoteError;
+ *   exponential backoff and full jitter, honouring Retry-After; a POST that got any response is never retried;
+ * - redirects are followed here, not by undici: credentials never leave their origin (http-hops.ts);
+ * - a text answer is read under a size cap and an overall deadline; a streamed body under a minimum pace
+ *   (http-body.ts); either failing is a transport error naming the service, never a job failure;
  * - every error and log line passes through redact().
  * Responses of any status are returned; only transport failures throw.
  */
-import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
-import { Agent, interceptors, request as undiciRequest, type Dispatcher } from 'undici';
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { RemoteError } from '../errors.js';
 import { redact } from '../secrets.js';
+import { Deadline, pacedStream, readCapped, type Pace } from './http-body.js';
+import { describeTransportError, readCa, tooManyRedirects } from './http-errors.js';
+import { backoff, retryAfterMs } from './http-retry.js';
+import { CREDENTIAL_HEADERS, nextHop, REDIRECT_STATUSES, type Body, type Hop, type Method } from './http-hops.js';
 
 export interface HttpOptions {
   connectTimeoutMs: number;
@@ -21,6 +26,12 @@ export interface HttpOptions {
   responseTimeoutMs: number;
   /** maximum silence while reading a body */
   bodyTimeoutMs: number;
+  /** the whole answer of a request read as text (connect, redirects, headers and body) */
+  deadlineMs: number;
+  /** largest text/JSON answer read */
+  maxBodyBytes: number;
+  /** a streamed body (a download) must bring this much per window */
+  pace: Pace;
   /** attempts after the first, for idempotent requests */
   retries: number;
   baseDelayMs: number;
@@ -28,6 +39,8 @@ export interface HttpOptions {
   maxRedirects: number;
   /** PEM bundle trusted in addition to the system CAs, for this service only */
   caFile?: string;
+  /** header names that carry this service's credential besides the usual ones (the registry's auth_header) */
+  credentialHeaders?: string[];
   sleep: (ms: number) => Promise<void>;
   random: () => number;
 }
@@ -36,6 +49,10 @@ export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
   connectTimeoutMs: 10_000,
   responseTimeoutMs: 60_000,
   bodyTimeoutMs: 120_000,
+  deadlineMs: 180_000,
+  // a 300-job Michigan list is under 1 MiB; a WES run log inlining a long engine log asks for more (maxBodyBytes)
+  maxBodyBytes: 8 << 20,
+  pace: { windowMs: 60_000, minBytes: 64 << 10 },
   retries: 4,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
@@ -45,28 +62,36 @@ export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
 };
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'HEAD';
+  method: Method;
   /** absolute URL */
   url: string;
   headers?: Record<string, string>;
-  body?: string | Buffer | AsyncIterable<Uint8Array> | Readable;
+  /** credential headers: sent to the URL's origin only, dropped on a redirect elsewhere */
+  credentials?: Record<string, string>;
+  body?: Body;
+  /** the body holds a credential: never re-sent to another origin */
+  credentialBody?: boolean;
   /** retry safe? defaults to true for GET/HEAD/PUT/DELETE, false for POST */
   idempotent?: boolean;
-  /**
-   * the caller parses a JSON body: a 2xx whose body is not JSON (a proxy's HTML page, a reply cut
-   * short) is retried like a 5xx when the request is idempotent
-   */
+  /** the caller parses JSON: a 2xx that is not (a proxy's HTML page, a reply cut short) is retried like a 5xx */
   expectJson?: boolean;
   /** override the response timeout (uploads wait for the server to store the file) */
   responseTimeoutMs?: number;
+  /** override the size cap of a text answer */
+  maxBodyBytes?: number;
   signal?: AbortSignal;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  /** the body stream; read it, or call text()/dump() */
-  body: Dispatcher.ResponseData['body'];
+  /** the address that answered (after redirects) */
+  url: string;
+  /** a redirect led to another origin: the answer came without our credentials */
+  crossOrigin: boolean;
+  /** the body as a stream under the minimum-pace rule (downloads); or call text()/dump() */
+  readonly body: Readable;
+  /** the body as text, under the size cap and the deadline; a failure is a RemoteError naming the service */
   text(): Promise<string>;
   dump(): Promise<void>;
 }
@@ -78,14 +103,12 @@ export interface HttpClient {
 }
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+const DUMP_LIMIT = 64 << 10;
 
-export function createHttpClient(
-  service: string,
-  options: Partial<HttpOptions> = {},
-  log?: (line: string) => void,
-): HttpClient {
+export function createHttpClient(service: string, options: Partial<HttpOptions> = {}, log?: (line: string) => void): HttpClient {
   const settings = { ...DEFAULT_HTTP_OPTIONS, ...options };
   const ca = settings.caFile ? readCa(service, settings.caFile) : undefined;
+  const credentialNames = new Set<string>([...CREDENTIAL_HEADERS, ...(settings.credentialHeaders ?? []).map((name) => name.toLowerCase())]);
   const agent = new Agent({
     // node's `ca` REPLACES the trust store; ca_file is meant "in addition to the system CAs" (a Michigan
     // download redirected to S3 must still verify against the public roots)
@@ -95,26 +118,79 @@ export function createHttpClient(
     headersTimeout: settings.responseTimeoutMs,
     bodyTimeout: settings.bodyTimeoutMs,
   });
-  const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: settings.maxRedirects }));
 
+  const failed = (error: unknown): RemoteError => {
+    const failure = describeTransportError(error);
+    return new RemoteError(service, redact(`${service}: ${failure.text}`), { retryable: failure.retryable, hint: failure.hint, cause: error });
+  };
+
+  /** One attempt: the redirect chain to a final answer. Throws transport errors as they come. */
   async function once(request: HttpRequest): Promise<HttpResponse> {
     const started = Date.now();
-    const response = await undiciRequest(request.url, {
+    const deadline = new Deadline(settings.deadlineMs, `${request.method} ${pathOf(request.url)}`);
+    // an upload's time is the file's, not the server's: its deadline starts when the answer does
+    const streamedBody = request.body !== undefined && typeof request.body !== 'string' && !Buffer.isBuffer(request.body);
+    if (!streamedBody) deadline.start();
+    const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
+    let hop: Hop = {
+      url: request.url,
       method: request.method,
-      headers: request.headers,
-      body: request.body as Dispatcher.DispatchOptions['body'],
-      dispatcher,
-      signal: request.signal,
-      headersTimeout: request.responseTimeoutMs ?? settings.responseTimeoutMs,
-    });
-    log?.(redact(`${request.method} ${request.url} → ${response.statusCode} (${Date.now() - started} ms)`));
-    const body = response.body;
+      headers: { ...request.headers, ...request.credentials },
+      body: request.body,
+      credentialBody: Boolean(request.credentialBody),
+      crossOrigin: false,
+    };
+    const names = new Set([...credentialNames, ...Object.keys(request.credentials ?? {}).map((name) => name.toLowerCase())]);
+    try {
+      for (let redirects = 0; ; redirects++) {
+        const response = await undiciRequest(hop.url, {
+          method: hop.method,
+          headers: hop.headers,
+          body: hop.body as Dispatcher.DispatchOptions['body'],
+          dispatcher: agent,
+          signal,
+          headersTimeout: request.responseTimeoutMs ?? settings.responseTimeoutMs,
+        });
+        log?.(redact(`${hop.method} ${hop.url} → ${response.statusCode} (${Date.now() - started} ms)`));
+        const location = REDIRECT_STATUSES.has(response.statusCode) ? header(response.headers.location) : undefined;
+        if (location === undefined) return answer(response, hop, deadline, request);
+        await response.body.dump({ limit: DUMP_LIMIT }).catch(() => undefined);
+        if (redirects >= settings.maxRedirects) throw tooManyRedirects();
+        hop = nextHop(hop, response.statusCode, location, request.url, names);
+      }
+    } catch (error) {
+      deadline.stop();
+      if (deadline.expired && !request.signal?.aborted) throw deadline.error();
+      throw error;
+    }
+  }
+
+  function answer(response: Dispatcher.ResponseData, hop: Hop, deadline: Deadline, request: HttpRequest): HttpResponse {
+    deadline.start();
+    const source = response.body;
+    // a deadline that fires on a body nobody reads must not become an uncaught 'error' event
+    source.on('error', () => undefined);
+    const length = Number(header(response.headers['content-length']));
+    let streamed: Readable | undefined;
+    let read: Promise<string> | undefined;
+    const readText = () => (read ??= readCapped(source, request.maxBodyBytes ?? settings.maxBodyBytes, Number.isFinite(length) ? length : undefined, deadline));
     return {
       status: response.statusCode,
       headers: response.headers,
-      body,
-      text: () => body.text(),
-      dump: () => body.dump().then(() => undefined),
+      url: hop.url,
+      crossOrigin: hop.crossOrigin,
+      get body() {
+        if (!streamed) {
+          deadline.stop();
+          streamed = pacedStream(source, settings.pace, service);
+        }
+        return streamed;
+      },
+      text: () => readText().catch((error: unknown) => Promise.reject(failed(error))),
+      dump: async () => {
+        await source.dump({ limit: DUMP_LIMIT }).catch(() => undefined);
+        deadline.stop();
+      },
     };
   }
 
@@ -122,43 +198,42 @@ export function createHttpClient(
     const idempotent = request.idempotent ?? request.method !== 'POST';
     const attempts = idempotent ? settings.retries + 1 : 1;
     for (let attempt = 1; ; attempt++) {
-      let response: HttpResponse;
       try {
-        response = await once(request);
-      } catch (error) {
-        const failure = describeTransportError(error);
-        log?.(redact(`${request.method} ${request.url} failed: ${failure.text}`));
-        if (request.signal?.aborted) throw error;
-        if (!failure.retryable || attempt >= attempts) {
-          throw new RemoteError(service, redact(`${service}: ${failure.text}`), {
-            retryable: failure.retryable,
-            hint: failure.hint,
-            cause: error,
-          });
+        const response = await once(request);
+        if (idempotent && RETRY_STATUSES.has(response.status) && attempt < attempts) {
+          const wait = backoff(attempt, retryAfterMs(response.headers['retry-after']), settings);
+          await response.dump();
+          await settings.sleep(wait);
+          continue;
         }
-        await settings.sleep(backoff(attempt, undefined, settings));
-        continue;
-      }
-      if (idempotent && RETRY_STATUSES.has(response.status) && attempt < attempts) {
-        const wait = backoff(attempt, retryAfterMs(response.headers['retry-after']), settings);
-        await response.dump().catch(() => undefined);
-        await settings.sleep(wait);
-        continue;
-      }
-      if (request.expectJson && idempotent && response.status >= 200 && response.status < 300) {
-        const text = await response.text().catch(() => undefined);
-        if ((text === undefined || !isJson(text)) && attempt < attempts) {
+        if (!request.expectJson || response.status < 200 || response.status >= 300) return response;
+        // read here, inside the retry loop: a stalled or cut-short answer is retried like a network error
+        const text = await response.text().catch((error: RemoteError) => Promise.reject(error.details.cause ?? error));
+        if (!isJson(text) && idempotent && attempt < attempts) {
           log?.(redact(`${request.method} ${request.url}: the body is not JSON; retrying`));
           await settings.sleep(backoff(attempt, undefined, settings));
           continue;
         }
-        return { ...response, text: async () => text ?? '', dump: async () => undefined };
+        return Object.assign(response, { text: async () => text, dump: async () => undefined });
+      } catch (error) {
+        const failure = describeTransportError(error);
+        log?.(redact(`${request.method} ${request.url} failed: ${failure.text}`));
+        if (request.signal?.aborted) throw error;
+        if (!failure.again || !idempotent || attempt >= attempts) throw failed(error);
+        await settings.sleep(backoff(attempt, undefined, settings));
       }
-      return response;
     }
   }
 
   return { service, request, close: () => agent.close() };
+}
+
+function pathOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).pathname : url;
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function isJson(text: string): boolean {
@@ -168,62 +243,4 @@ function isJson(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function readCa(service: string, file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new RemoteError(service, `${service}: cannot read ca_file ${file}: ${(error as Error).message}`, {
-      hint: 'point ca_file at a readable PEM file',
-    });
-  }
-}
-
-/** Exponential backoff with full jitter; a server's Retry-After wins when it asks for longer. */
-export function backoff(attempt: number, retryAfter: number | undefined, settings: HttpOptions): number {
-  const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
-  const jittered = Math.round(settings.random() * ceiling);
-  return retryAfter === undefined ? jittered : Math.min(Math.max(retryAfter, jittered), settings.maxDelayMs * 4);
-}
-
-export function retryAfterMs(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-interface TransportFailure {
-  text: string;
-  retryable: boolean;
-  hint?: string;
-}
-
-function describeTransportError(error: unknown): TransportFailure {
-  const err = error as { code?: string; message?: string; name?: string; cause?: { code?: string } };
-  const code = err.code ?? err.cause?.code ?? '';
-  const message = err.message ?? String(error);
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return { text: 'connection timed out', retryable: true };
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return { text: 'no response in time', retryable: true };
-  if (code === 'UND_ERR_BODY_TIMEOUT') return { text: 'response stalled', retryable: true };
-  if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE')
-    return { text: 'connection reset by the server', retryable: true };
-  if (code === 'ECONNREFUSED') return { text: 'connection refused', retryable: true, hint: 'is the service up? check base_url' };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-    return { text: 'host not found', retryable: code === 'EAI_AGAIN', hint: 'check base_url in services.yaml' };
-  // undici's own text ("Redirect loop detected ... Use an Agent for cross-origin redirects") advises about
-  // its API, not about the service: say what happened in the user's terms
-  if (code === 'UND_ERR_REQ_RETRY' || /redirect/i.test(message))
-    return { text: 'too many redirects (the server redirects in a loop)', retryable: false, hint: 'check base_url in services.yaml' };
-  if (/certificate|self.signed|CERT_|UNABLE_TO_VERIFY/i.test(code + message))
-    return {
-      text: `TLS certificate not trusted (${code || message})`,
-      retryable: false,
-      hint: 'if this server uses a private CA, set ca_file for this service in services.yaml',
-    };
-  if (err.name === 'AbortError') return { text: 'aborted', retryable: false };
-  return { text: message || code || 'network error', retryable: true };
 }

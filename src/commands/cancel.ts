@@ -11,6 +11,7 @@ import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import { currentOwner, ownerAlive } from '../lifecycle/owner.js';
 import { patchFrom } from '../lifecycle/refresh.js';
+import { tsvRow } from '../sanitize.js';
 
 export interface CancelOptions {
   child?: string;
@@ -39,7 +40,7 @@ export async function runCancel(options: CancelOptions, context: Context, [refer
       children: outcomes.map(({ child, result, message }) => ({ id: child.id, service_slug: child.service_slug, result, message })),
     });
   } else {
-    for (const { child, result, message } of outcomes) context.out([child.service_slug, child.id, result, message].join('\t'));
+    for (const { child, result, message } of outcomes) context.out(tsvRow([child.service_slug ?? '', child.id, result, message]));
   }
   if (outcomes.some((outcome) => outcome.result === 'auth-error')) return EXIT.auth;
   return outcomes.some((outcome) => outcome.result === 'error') ? EXIT.runtime : EXIT.ok;
@@ -74,15 +75,15 @@ async function cancelOne(
     const adapter = await context.adapter(service);
     const outcome = await adapter.cancel(remoteId);
     if (outcome.kind === 'canceled') {
-      store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, message: 'canceled' });
+      store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, submit_state: 'submitted', message: 'canceled' });
       return { child, result: 'canceled', message: 'canceled' };
     }
     if (outcome.kind === 'requested') {
-      store.updateChild(child.id, { cancel_requested_at: now, message: 'cancel requested' });
+      store.updateChild(child.id, { cancel_requested_at: now, submit_state: 'submitted', message: 'cancel requested' });
       return { child, result: 'requested', message: `cancel requested; ${service.slug} may finish the job anyway, polling goes on` };
     }
     const state = await adapter.details(remoteId);
-    store.updateChild(child.id, patchFrom(state, child));
+    store.updateChild(child.id, { ...patchFrom(state, child), submit_state: 'submitted' });
     return { child, result: 'already-finished', message: `already finished (${state.status ?? state.rawState})` };
   } catch (error) {
     if (error instanceof AuthError) return { child, result: 'auth-error', message: error.message };

@@ -8,6 +8,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { formatBytes } from '../output/format.js';
 import { renderTable } from '../output/table.js';
 import type { CheckReport, PanelChoice } from '../vcf/check.js';
+import { tsvRow } from '../sanitize.js';
 
 export interface CheckCommandOptions {
   build?: string;
@@ -24,7 +25,7 @@ export async function runCheck(options: CheckCommandOptions, context: Context, f
   const { checkVcfFiles } = await import('../vcf/check.js');
   const report = await checkVcfFiles(
     files.map((file) => resolve(context.cwd, file)),
-    { build: options.build as 'hg19' | 'hg38' | undefined, panels, population: options.population, maxSamples },
+    { build: options.build as 'hg19' | 'hg38' | undefined, panels, population: options.population, maxSamples, fileNames: true },
   );
   if (context.globals.json) context.json(report);
   else printReport(context, report);
@@ -81,7 +82,7 @@ function printReport(context: Context, report: CheckReport): void {
     const label = finding.severity === 'error' ? style.red('error') : style.yellow('warning');
     const where = finding.file ? `${finding.file}: ` : '';
     if (context.tty) context.out(`${label} ${where}${finding.message}\n  ${style.dim(`→ ${finding.fix}`)}`);
-    else context.out([finding.severity, finding.code, finding.file ?? '', finding.message, finding.fix].join('\t'));
+    else context.out(tsvRow([finding.severity, finding.code, finding.file ?? '', finding.message, finding.fix]));
   }
   const errors = report.findings.filter((finding) => finding.severity === 'error').length;
   const warnings = report.findings.length - errors;

@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import { formatBytes } from '../output/format.js';
 import { redact } from '../secrets.js';
+import { OUTSIDE_ROOTS } from '../results/local.js';
 import type { DownloadReport } from '../results/types.js';
 
 export interface DownloadOptions {
@@ -36,6 +37,8 @@ export async function runDownload(options: DownloadOptions, context: Context, [r
       maxEntries: options.maxEntries ?? DEFAULT_LIMITS.maxEntries,
     },
   });
+  // a server naming files outside local_roots is worth a warning whatever the output mode
+  for (const file of report.files) if (file.status === 'listed' && file.note?.startsWith(OUTSIDE_ROOTS)) context.warn(`${file.service_slug}: ${file.name} ${file.note}`);
   if (context.globals.json) {
     const { manifest: _manifest, ...document } = report;
     context.json(document);
@@ -52,7 +55,7 @@ function summarize(context: Context, report: DownloadReport & { manifest: string
     for (const file of downloaded) context.out(`${context.style.green('✔')} ${file.service_slug}/${file.name}  ${formatBytes(file.size ?? 0)}`);
   }
   for (const note of report.children) context.info(`${note.service_slug}: ${note.note}`);
-  for (const file of count('listed')) context.info(`${file.service_slug}: ${file.name} not downloaded: ${file.note}`);
+  for (const file of count('listed')) if (!file.note?.startsWith(OUTSIDE_ROOTS)) context.info(`${file.service_slug}: ${file.name} not downloaded: ${file.note}`);
   const bytes = downloaded.reduce((sum, file) => sum + (file.size ?? 0), 0);
   const parts = [`${downloaded.length} file${downloaded.length === 1 ? '' : 's'} downloaded (${formatBytes(bytes)})`];
   if (skipped.length) parts.push(`${skipped.length} already here`);

@@ -1,6 +1,7 @@
 /** `fedimpute jobs`: parents with their children as a tree. Reads the store only: no network, no zod. */
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { tsvRow } from '../sanitize.js';
 
 export interface JobsOptions {
   status?: string;
@@ -44,11 +45,11 @@ export async function runJobs(options: JobsOptions, context: Context): Promise<n
       lines.push(parentLine(parent, context.style, now));
       kids.forEach((child, index) => lines.push(childLine(child, context.style, now, index === kids.length - 1)));
     } else {
-      lines.push(['parent', parent.id, parent.name ?? '', parent.status, String(parent.progress), parent.created_at, parent.message ?? ''].join('\t'));
+      lines.push(tsvRow(['parent', parent.id, parent.name ?? '', parent.status, String(parent.progress), parent.created_at, parent.message ?? '']));
       for (const child of kids) {
         const json = childJson(child);
         lines.push(
-          ['child', child.id, parent.id, json.service_slug ?? '', String(json.panel_id ?? ''), json.remote_job_id ?? '', json.status, String(json.progress), json.results_expire_at ?? ''].join('\t'),
+          tsvRow(['child', child.id, parent.id, json.service_slug ?? '', String(json.panel_id ?? ''), json.remote_job_id ?? '', json.status, String(json.progress), json.results_expire_at ?? '']),
         );
       }
     }

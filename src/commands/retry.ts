@@ -11,6 +11,7 @@ import { findService } from '../lifecycle/plan.js';
 import { uploadChildren } from '../lifecycle/upload.js';
 import { checkServices } from '../lifecycle/validate.js';
 import type { StoredInput } from '../store/rows.js';
+import { tsvRow } from '../sanitize.js';
 
 export interface RetryOptions {
   child?: string;
@@ -56,7 +57,7 @@ export async function runRetry(options: RetryOptions, context: Context, [referen
     });
   } else {
     for (const child of retried) {
-      context.out([child.service_slug, child.id, `attempt ${child.attempt}`, child.status, child.remote_job_id ?? '', child.status === 'failed' ? (child.last_error ?? '') : (child.message ?? '')].join('\t'));
+      context.out(tsvRow([child.service_slug ?? '', child.id, `attempt ${child.attempt}`, child.status, child.remote_job_id ?? '', child.status === 'failed' ? (child.last_error ?? '') : (child.message ?? '')]));
     }
   }
   if (outcome.authError) throw outcome.authError;

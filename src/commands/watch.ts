@@ -1,7 +1,7 @@
 /**
  * `fedimpute watch <parent>`: follow every child until all are terminal. On a TTY a live table with a
  * countdown; otherwise one line per change; with --json one JSON object per change. Exit codes:
- * 0 all completed, 3 settled with failures, 8 --timeout, 130 Ctrl-C.
+ * 0 all completed, 3 settled with failures, 4 a rejected token, 8 --timeout, 130 Ctrl-C.
  */
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
@@ -38,7 +38,13 @@ export async function runWatch(options: WatchOptions, context: Context, [referen
     if (!live) {
       // changes of other parents' slot holders, refreshed on the way, are poll's business, not this watch's
       for (const change of result.changes) if (change.parent_id === parentId) emit(context, change);
-      for (const problem of problems) context.warn(`${problem.service}: ${problem.message} (will retry)`);
+      for (const problem of problems) context.warn(`${problem.service}: ${problem.message}${problem.auth ? '' : ' (will retry)'}`);
+    }
+    // a rejected token does not heal by waiting: stop like poll does, the jobs keep running
+    if (problems.some((problem) => problem.auth)) {
+      draw(context, store, live, parentId, problems, undefined);
+      live?.done();
+      return EXIT.auth;
     }
     const parent = store.get(parentId)!;
     if (parent.settled) {
@@ -101,7 +107,7 @@ function draw(context: Context, store: Store, live: LiveArea | undefined, parent
   const now = context.now();
   const { style } = context;
   const lines = [parentBlock(parent, style, now), childTable(store.children(parentId), style, now, true, context.stdout.columns)];
-  for (const problem of problems) lines.push(style.yellow(`⚠ ${problem.service}: ${problem.message} (will retry)`));
+  for (const problem of problems) lines.push(style.yellow(`⚠ ${problem.service}: ${problem.message}${problem.auth ? '' : ' (will retry)'}`));
   lines.push(
     style.dim(
       nextPollMs === undefined

@@ -7,6 +7,7 @@ import { basename, resolve } from 'node:path';
 import type { Build } from '../registry/types.js';
 import type { StoredInput } from '../store/rows.js';
 import type { CheckReport, PanelChoice } from '../vcf/check.js';
+import { hasServerName } from '../vcf/names.js';
 
 export function statInputs(paths: string[], cwd: string, problems: string[]): { path: string; name: string; size: number }[] {
   const inputs: { path: string; name: string; size: number }[] = [];
@@ -26,7 +27,7 @@ export function statInputs(paths: string[], cwd: string, problems: string[]): { 
       continue;
     }
     const name = basename(path);
-    if (!name.endsWith('.vcf.gz')) {
+    if (!hasServerName(name)) {
       problems.push(`${given}: the servers only accept bgzipped VCF files named *.vcf.gz (bgzip it: bgzip -c file.vcf > file.vcf.gz)`);
       continue;
     }

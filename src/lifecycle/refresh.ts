@@ -10,6 +10,7 @@ import { TERMINAL, type ImputationAdapter, type RemoteJobState } from '../adapte
 import type { Service } from '../registry/types.js';
 import type { JobRow } from '../store/rows.js';
 import type { ChildChange, ChildPatch, Store } from '../store/store.js';
+import { sendPendingCancel } from './cancel-pending.js';
 import { submitChild } from './submitter.js';
 
 export interface Change {
@@ -83,6 +84,10 @@ async function refreshService(
   options: RefreshOptions,
   result: RefreshResult,
 ): Promise<void> {
+  for (const child of group.filter((candidate) => candidate.remote_job_id && candidate.submit_state === 'cancel-pending')) {
+    const change = await sendPendingCancel(store, adapter, child);
+    if (change) record(result, change, context);
+  }
   const submitted = group.filter((child) => child.remote_job_id);
   if (submitted.length > 0) {
     const states = await adapter.statusMany(submitted.map((child) => child.remote_job_id!));

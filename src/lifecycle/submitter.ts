@@ -10,6 +10,7 @@ import type { ImputationAdapter, InputFile } from '../adapters/types.js';
 import type { JobRow, StoredInput } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import type { SubmitOptions } from './plan.js';
+import { sendPendingCancel } from './cancel-pending.js';
 import { LEASE_MS, currentOwner, ownerAlive } from './owner.js';
 
 export type ChildSubmitResult =
@@ -121,10 +122,10 @@ async function recordSubmitted(
   } catch (error) {
     throw unrecorded(error, store, adapter, remoteId);
   }
-  // a cancel that arrived while we were uploading
+  // a cancel that arrived while we were uploading: sent now, and again by each refresh until confirmed
   if (change.after.cancel_requested_at) {
-    const outcome = await adapter.cancel(remoteId).catch(() => undefined);
-    if (outcome?.kind === 'canceled') store.updateChild(child.id, { status: 'canceled', message: 'canceled' });
+    store.updateChild(child.id, { submit_state: 'cancel-pending' });
+    await sendPendingCancel(store, adapter, change.after).catch(() => undefined);
   }
   return { kind, remoteId };
 }

@@ -1,5 +1,6 @@
 /** The parent block and child table of `status` and `watch`. */
 import type { Change } from '../lifecycle/refresh.js';
+import { tsvRow } from '../sanitize.js';
 import type { JobRow } from '../store/rows.js';
 import { childDetail, expiryNote } from './jobs.js';
 import { formatDuration, progressBar, relativeTime, shortId, statusLabel } from './format.js';
@@ -80,5 +81,5 @@ function truncate(text: string, length: number): string {
 export function changeLine(change: Change): string {
   // a parent whose status stays while its last child finishes has settled; say so rather than "failed->failed"
   const transition = change.kind === 'parent' && change.from === change.to ? `${change.to} (settled)` : `${change.from ?? ''}->${change.to}`;
-  return [change.at, change.kind, change.id, change.service_slug ?? '', transition, String(change.progress), change.remote_job_id ?? '', change.message ?? ''].join('\t');
+  return tsvRow([change.at, change.kind, change.id, change.service_slug ?? '', transition, String(change.progress), change.remote_job_id ?? '', change.message ?? '']);
 }

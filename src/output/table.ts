@@ -3,6 +3,7 @@
  * values otherwise. cli-table3 is loaded only when a table is drawn.
  */
 import { createRequire } from 'node:module';
+import { tsvRow } from '../sanitize.js';
 import { stripAnsi } from './style.js';
 
 export interface Column {
@@ -15,7 +16,7 @@ export interface Column {
 const require = createRequire(import.meta.url);
 
 export function renderTable(columns: Column[], rows: string[][], tty: boolean, color = tty, width?: number): string {
-  if (!tty) return rows.map((row) => row.map((cell) => cell.replace(/[\t\n]/g, ' ')).join('\t')).join('\n');
+  if (!tty) return rows.map(tsvRow).join('\n');
   const Table = require('cli-table3') as typeof import('cli-table3');
   const widths = width ? fitWidths(columns, rows, width) : undefined;
   if (widths) rows = rows.map((row) => row.map((cell, index) => cut(cell, widths[index] - 2)));

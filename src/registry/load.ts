@@ -77,7 +77,11 @@ export async function parseRegistry(text: string, file: string): Promise<Registr
         : { kind: 'none' };
     const common = { ...rest, token: tokenSource, source, ca_file: rest.ca_file ? absolute(base, rest.ca_file) : undefined };
     if (common.type === 'wes') {
-      return { ...common, workflow: { ...common.workflow, attachments: common.workflow.attachments.map((path) => absolute(base, path)) } };
+      return {
+        ...common,
+        workflow: { ...common.workflow, attachments: common.workflow.attachments.map((path) => absolute(base, path)) },
+        outputs: { ...common.outputs, local_roots: common.outputs.local_roots.map((path) => absolute(base, path)) },
+      };
     }
     return common;
   });

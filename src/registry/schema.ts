@@ -9,6 +9,11 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a lowercase slug like "h
 const url = z
   .string()
   .regex(/^https?:\/\/[^\s/]+/, 'an http(s) URL like https://impute.example.org')
+  // credentials in a URL end up in logs, hints and `services`, and would be sent wherever a redirect leads
+  .refine((value) => !/^https?:\/\/[^/?#]*@/i.test(value), {
+    message:
+      'a URL without user:password@ (a token goes in token: ${VARIABLE} or token_file: path, sent in Authorization: Bearer or the header named by auth_header)',
+  })
   .transform((value) => value.replace(/\/+$/, ''));
 const envToken = z
   .string()
@@ -70,7 +75,13 @@ export const wesServiceSchema = z.strictObject({
     })
     .default({ mode: 'attachment' }),
   params: z.unknown().default({}),
-  outputs: z.strictObject({ include: z.array(z.string().min(1)).min(1) }).default({ include: ['**'] }),
+  outputs: z
+    .strictObject({
+      include: z.array(z.string().min(1)).min(1).default(['**']),
+      // folders of the server's file system visible here (a shared cluster file system): file:// outputs are copied only from under them
+      local_roots: z.array(z.string().min(1)).default([]),
+    })
+    .default({ include: ['**'], local_roots: [] }),
   panels: z.array(wesPanel).min(1, 'at least one panel'),
 });
 

@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { registerSecret } from '../secrets.js';
-import type { Service } from './types.js';
+import type { Registry, Service } from './types.js';
 
 export function describeTokenSource(service: Service): string {
   const source = service.token;
@@ -59,4 +59,19 @@ export function resolveToken(service: Service, env: NodeJS.ProcessEnv): string |
   if (!value) throw new ConfigError(`${where}.token_file: ${source.path} is empty`, { hint: 'paste your API token into it' });
   registerSecret(value);
   return value;
+}
+
+/**
+ * Register every token the registry can resolve as a secret, ignoring the ones it cannot (an unset
+ * variable is reported when a command needs that service). The store redacts with them at write time, so
+ * a server echoing another service's token cannot slip it into a message either.
+ */
+export function registerRegistryTokens(registry: Registry, env: NodeJS.ProcessEnv): void {
+  for (const service of registry.services) {
+    try {
+      resolveToken(service, env);
+    } catch {
+      // reported by the command that talks to this service
+    }
+  }
 }

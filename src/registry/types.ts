@@ -79,7 +79,8 @@ export interface WesService extends ServiceBase {
     path_prefix?: string;
   };
   params: unknown;
-  outputs: { include: string[] };
+  /** include: globs of the outputs that are results; local_roots: absolute folders file:// outputs may be copied from */
+  outputs: { include: string[]; local_roots: string[] };
   panels: WesPanel[];
 }
 

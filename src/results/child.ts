@@ -3,9 +3,7 @@
  * in the store and present with the same size), fetch the rest once each, decrypt Michigan zips, record every
  * finished file. A failing file does not stop the others; it becomes one message.
  */
-import { createReadStream } from 'node:fs';
-import { access, constants, rm, stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import type { HttpClient } from '../adapters/http.js';
 import type { RemoteOutput } from '../adapters/types.js';
 import type { DownloadRow, JobRow } from '../store/rows.js';
@@ -13,7 +11,9 @@ import type { Store } from '../store/store.js';
 import { LEASE_MS, currentOwner, ownerAlive } from '../lifecycle/owner.js';
 import { fetchToFile } from './fetch.js';
 import { destination, safeRelative } from './layout.js';
+import { openLocalOutput, type LocalSource } from './local.js';
 import type { Progress } from './progress.js';
+import { cleanLine, visible } from '../sanitize.js';
 import type { FileResult } from './types.js';
 import type { ZipLimits } from './zip/limits.js';
 import { FileFailure, ioFailure, PartFile, type FileDigest } from './write.js';
@@ -32,6 +32,8 @@ export interface ChildJob {
   claimOutput(name: string, source: string): string | undefined;
   /** credentials for an output URL (WES: the service token, only on the service's own origin) */
   headersFor?: (url: string) => Record<string, string> | undefined;
+  /** folders file:// outputs may be copied from (WES outputs.local_roots) */
+  localRoots: readonly string[];
   progress: Progress;
   signal: AbortSignal;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -40,6 +42,9 @@ export interface ChildJob {
 }
 
 export async function downloadOutputs(job: ChildJob, outputs: RemoteOutput[]): Promise<FileResult[]> {
+  // results hold genotype data: the folder is private even when an earlier version made it 0755
+  await mkdir(job.folder, { recursive: true, mode: 0o700 });
+  await chmod(job.folder, 0o700);
   const records = new Map(job.store.downloads(job.child.id).map((row) => [row.name, row]));
   // every listed file claims its output name first; a zip's entries claim theirs as they arrive
   const duplicates = new Map<RemoteOutput, string>();
@@ -68,17 +73,18 @@ async function one(job: ChildJob, output: RemoteOutput, records: Map<string, Dow
   const base = { child_id: job.child.id, service_slug: job.slug };
   const failed = (name: string, message: string): FileResult[] => [{ ...base, name, path: null, size: null, sha256: null, status: 'failed', note: message }];
   const name = safeRelative(output.name);
-  if (!name) return failed(output.name, `${output.name}: unsafe file name from the server; not downloaded`);
-  if (output.scheme === 'other') return [{ ...base, name, path: null, size: output.size ?? null, sha256: null, status: 'listed', note: `${output.url} (this scheme is not fetched by fedimpute; copy it yourself)` }];
+  if (!name) return failed(visible(output.name), `${visible(output.name)}: unsafe file name from the server (control characters, an absolute path or ..); not downloaded`);
+  const listed = (note: string): FileResult[] => [{ ...base, name, path: null, size: output.size ?? null, sha256: null, status: 'listed', note }];
+  if (output.scheme === 'other') return listed(`${cleanLine(output.url)} (this scheme is not fetched by fedimpute; copy it yourself)`);
   const path = destination(job.folder, name);
   try {
     if (output.encrypted) return await zipOutput(job, output, name, path, records);
     const row = records.get(name);
     if (row && row.path === path && (await hasSize(path, row.size))) return [{ ...base, name, path: row.path, size: row.size, sha256: row.sha256, status: 'skipped', note: 'already downloaded' }];
     if (output.scheme === 'file') {
-      const local = await readableLocal(output.url);
-      if (!local) return [{ ...base, name, path: null, size: output.size ?? null, sha256: null, status: 'listed', note: `${output.url} is a path on the server host that is not readable here; copy it from there` }];
-      return await underClaim(job, name, output, records, async () => [record(job, name, path, await copyLocal(job, local, path, name))]);
+      const local = await openLocalOutput(output.url, job.localRoots);
+      if (local.kind === 'refused') return listed(cleanLine(local.note));
+      return await underClaim(job, name, output, records, async () => [record(job, name, path, await copyLocal(local, path, name))]).finally(() => local.handle.close().catch(() => undefined));
     }
     return await underClaim(job, name, output, records, async () => [record(job, name, path, await fetchOnce(job, output, path, name))]);
   } catch (error) {
@@ -183,21 +189,10 @@ async function allPresent(rows: DownloadRow[]): Promise<boolean> {
   return (await Promise.all(rows.map((row) => hasSize(row.path, row.size)))).every(Boolean);
 }
 
-/** a file:// output is copied when the server's path is visible here (shared cluster file system) */
-async function readableLocal(url: string): Promise<string | null> {
-  try {
-    const path = fileURLToPath(url);
-    await access(path, constants.R_OK);
-    return (await stat(path)).isFile() ? path : null;
-  } catch {
-    return null;
-  }
-}
-
-async function copyLocal(job: ChildJob, source: string, path: string, name: string): Promise<FileDigest> {
+async function copyLocal(source: Extract<LocalSource, { kind: 'file' }>, path: string, name: string): Promise<FileDigest> {
   const file = await PartFile.create(path);
   try {
-    for await (const chunk of createReadStream(source) as AsyncIterable<Buffer>) await file.write(chunk);
+    for await (const chunk of source.handle.createReadStream({ autoClose: false, start: 0 }) as AsyncIterable<Buffer>) await file.write(chunk);
     return await file.commit();
   } catch (error) {
     await file.abort();

@@ -6,6 +6,7 @@
  */
 import type { HttpClient } from '../adapters/http.js';
 import type { RemoteOutput } from '../adapters/types.js';
+import { errorMessage } from '../adapters/responses.js';
 import { RemoteError } from '../errors.js';
 import { formatBytes } from '../output/format.js';
 import { FileFailure, PartFile, type FileDigest } from './write.js';
@@ -83,7 +84,8 @@ function truncated(label: string, received: number, expected: number | undefined
 }
 
 async function statusFailure(status: number, body: string, label: string): Promise<FileFailure> {
-  const text = body.trim().slice(0, 200);
+  // the server's words (an error envelope's message): cleaned of control sequences, redacted before they are cut
+  const text = body.trim() ? errorMessage(body) : '';
   if (status === 400 && EXHAUSTED.test(text))
     return new FileFailure(`${label}: the server allows no more downloads of this file (${text})`, 'exhausted');
   if (status === 404 || status === 410)

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { dirname, join, normalize, sep } from 'node:path';
+import { hasControl } from '../sanitize.js';
 import type { JobRow } from '../store/rows.js';
 
 /** "a1b2c3d4-study_chr20" — the parent's folder, stable across runs */
@@ -18,11 +19,13 @@ export function parentFolderName(parent: JobRow): string {
 
 /**
  * A server-given relative name made safe: forward slashes only, no absolute paths, no `..`, no empty
- * segments. Returns null when nothing sensible is left.
+ * segments, no control characters (a tab or newline in a name would forge rows of tab-separated output, an
+ * escape sequence would reach the terminal). Returns null when nothing sensible is left: the file is refused.
  */
 export function safeRelative(name: string): string | null {
+  if (hasControl(name)) return null;
   const segments = name.replace(/\\/g, '/').split('/').filter((segment) => segment !== '' && segment !== '.');
-  if (segments.length === 0 || segments.some((segment) => segment === '..' || segment.includes('\0'))) return null;
+  if (segments.length === 0 || segments.some((segment) => segment === '..')) return null;
   return segments.join('/');
 }
 

@@ -9,10 +9,12 @@ import { chmod, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { JobRow, StoredInput } from '../store/rows.js';
 import type { Store } from '../store/store.js';
+import type { FileResult } from './types.js';
 
 const require = createRequire(import.meta.url);
 
-export async function writeManifest(store: Store, parent: JobRow, parentDir: string, now: Date): Promise<string> {
+/** `listed`: this run's outputs that were named but not fetched (another scheme, a path outside local_roots) */
+export async function writeManifest(store: Store, parent: JobRow, parentDir: string, now: Date, listed: FileResult[] = []): Promise<string> {
   const { version } = require('../../package.json') as { version: string };
   const inputs = parse<StoredInput[]>(parent.input_files, []);
   const manifest = {
@@ -47,6 +49,7 @@ export async function writeManifest(store: Store, parent: JobRow, parentDir: str
         downloaded_at: row.completed_at,
         ...(row.name.endsWith('.zip') ? { archive: true } : {}),
       })),
+      not_fetched: listed.filter((file) => file.child_id === child.id).map((file) => ({ name: file.name, note: file.note })),
     })),
   };
   const path = join(parentDir, 'manifest.json');

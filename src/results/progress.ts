@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import { formatBytes, progressBar } from '../output/format.js';
 import type { LiveArea } from '../output/live.js';
 import type { FileResult } from './types.js';
+import { tsvRow } from '../sanitize.js';
 
 interface Transfer {
   label: string;
@@ -62,7 +63,7 @@ export class Progress {
       this.finished.push(`${mark} ${file.service_slug}/${file.name}${file.size !== null ? `  ${formatBytes(file.size)}` : ''}${file.status === 'skipped' ? '  (already here)' : ''}`);
       return;
     }
-    if (file.status === 'downloaded') context.out([file.service_slug, file.name, String(file.size), file.sha256].join('\t'));
+    if (file.status === 'downloaded') context.out(tsvRow([file.service_slug, file.name, String(file.size), file.sha256 ?? '']));
   }
 
   private render(): void {

@@ -4,7 +4,7 @@
  * refused; a completed job with no files yet is a note, not a failure.
  */
 import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access, chmod, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { AuthError, EnvironmentError, RemoteError, UsageError } from '../errors.js';
@@ -36,7 +36,11 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
   const registry = await context.registry();
   const { default: pLimit } = await import('p-limit');
   const limit = pLimit(run.concurrency);
-  const { createHttpClient } = await import('../adapters/http.js');
+  const [{ createHttpClient }, { httpSettings }, { registerSecret }] = await Promise.all([
+    import('../adapters/http.js'),
+    import('../adapters/index.js'),
+    import('../secrets.js'),
+  ]);
   const clients = new Map<number, ReturnType<typeof createHttpClient>>();
   await prepareFolder(parentDir, run.outDir);
   const progress = await Progress.create(context);
@@ -67,10 +71,13 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
           if (outputs.length === 0) {
             return note(child.status === 'completed' ? 'results not published yet; try again in a minute' : 'the service published no files for this job');
           }
-          if (!clients.has(service.id)) clients.set(service.id, createHttpClient(service.name, { caFile: service.ca_file, bodyTimeoutMs: 300_000 }, (line) => context.debug(line)));
+          if (!clients.has(service.id)) clients.set(service.id, createHttpClient(service.name, { bodyTimeoutMs: 300_000, ...httpSettings(service, context.env) }, (line) => context.debug(line)));
+          // a server may echo the password in an error about a file: known before any request, redacted everywhere
+          registerSecret(child.result_password ?? undefined);
           const job: ChildJob = {
             store, child, slug, folder: join(parentDir, folderOf(child, slug)), http: clients.get(service.id)!, countedDownloads: service.type === 'michigan',
             keepZips: run.keepZips, limits: run.limits, claimOutput: outputClaims(), headersFor: service.type === 'wes' ? await sameOriginAuth(service, context.env) : undefined, progress, signal: context.signal, sleep: context.sleep, limit,
+            localRoots: service.type === 'wes' ? service.outputs.local_roots : [],
           };
           const files = await downloadOutputs(job, outputs);
           report.files.push(...files);
@@ -86,14 +93,16 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
     progress.close();
     await Promise.all([...clients.values()].map((client) => client.close()));
   }
-  const manifest = await writeManifest(store, store.get(run.parent.id)!, parentDir, context.now());
+  const manifest = await writeManifest(store, store.get(run.parent.id)!, parentDir, context.now(), report.files.filter((file) => file.status === 'listed'));
   return { ...report, manifest };
 }
 
 /** --out must be a folder we can write: a refusal is the user's to fix (exit 2), said once, before any transfer */
 async function prepareFolder(folder: string, out: string): Promise<void> {
   try {
-    await mkdir(folder, { recursive: true });
+    // results hold genotype data: the parent folder is private (0700), also when an older version made it 0755
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await chmod(folder, 0o700);
     await access(folder, constants.W_OK);
   } catch (error) {
     const code = await realCode(folder, error);

@@ -61,9 +61,10 @@ export class PartFile {
 
   static async create(path: string, options: PartOptions = {}): Promise<PartFile> {
     const part = partPath(path);
+    // results hold genotype data: folders 0700, files 0600
     try {
-      await mkdir(dirname(path), { recursive: true });
-      const handle = await open(part, 'w', 0o644);
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      const handle = await open(part, 'w', 0o600);
       return new PartFile(path, part, handle, options.durable ?? true);
     } catch (error) {
       throw ioFailure(error, path);

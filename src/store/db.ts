@@ -2,7 +2,7 @@
  * Opening the store: file created 0600 before SQLite touches it, WAL so readers never block the
  * writer, busy_timeout so concurrent `poll`s wait instead of failing with "database is locked".
  */
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -15,7 +15,7 @@ export type Database = BetterSqlite3.Database;
 const require = createRequire(import.meta.url);
 
 /** `busyMs`: how long to wait for another process's write lock (FEDIMPUTE_STORE_BUSY_MS in tests) */
-export function openDatabase(path: string, migrations: readonly string[] = MIGRATIONS, busyMs = STORE_BUSY_MS): Database {
+export function openDatabase(path: string, migrations: readonly string[] = MIGRATIONS, warn?: (text: string) => void, busyMs = STORE_BUSY_MS): Database {
   if (path !== ':memory:') {
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -24,6 +24,7 @@ export function openDatabase(path: string, migrations: readonly string[] = MIGRA
     } catch (error) {
       throw placeFault(error, path);
     }
+    keepPrivate(path, warn);
   }
   const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
   // naming the addon skips the `bindings` package's search of a dozen candidate paths (~3 ms of start-up)
@@ -62,6 +63,26 @@ function placeFault(error: unknown, path: string): Error {
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
     return new ConfigError(`cannot create or open the job store ${path}: ${code === 'EROFS' ? 'read-only file system' : 'permission denied'}`, { hint });
   return fileFault(error) ?? error as Error;
+}
+
+/**
+ * The store holds result passwords and remote job ids: a store (or its -wal/-shm, which SQLite creates with
+ * the store's mode) found readable by group or others is tightened to 0600, with a warning. Before SQLite
+ * opens it, so new -wal/-shm files inherit the private mode.
+ */
+function keepPrivate(path: string, warn?: (text: string) => void): void {
+  const loosened: string[] = [];
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    const mode = statSync(file, { throwIfNoEntry: false })?.mode;
+    if (mode === undefined || (mode & 0o077) === 0) continue;
+    try {
+      chmodSync(file, 0o600);
+      loosened.push(`${file} (was ${(mode & 0o777).toString(8).padStart(4, '0')})`);
+    } catch {
+      warn?.(`the job store file ${file} is readable by others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}) and cannot be changed; run chmod 600 on it`);
+    }
+  }
+  if (loosened.length > 0) warn?.(`the job store was readable by others; made it private (0600): ${loosened.join(', ')}`);
 }
 
 export function migrate(db: Database, path: string, migrations: readonly string[] = MIGRATIONS): void {

@@ -9,6 +9,8 @@ export type SubmitState =
   | 'submitting'
   /** the service gave us a remote id */
   | 'submitted'
+  /** the service gave us a remote id, and a cancel asked for during the upload is not confirmed yet */
+  | 'cancel-pending'
   /** the per-user job limit was reached; poll/watch submit it when a slot frees */
   | 'waiting-slot'
   /** the POST got no usable answer: find it again on the service before resubmitting */

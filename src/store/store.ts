@@ -8,6 +8,7 @@ import { aggregate } from '../domain/aggregate.js';
 import { UsageError } from '../errors.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DownloadClaims } from './claims.js';
+import { scrubbed, scrubbedText } from './scrub.js';
 import type { Database } from './db.js';
 import type { AttemptRow, DownloadRow, EventRow, JobRow, SubmitState } from './rows.js';
 
@@ -82,7 +83,7 @@ export class Store {
   insertParent(parent: NewJob, children: NewJob[]): void {
     const now = this.now();
     const insert = (job: NewJob, status: ChildStatus) => {
-      const row: Record<string, unknown> = { status, progress: 0, ...job, created_at: now, updated_at: now };
+      const row: Record<string, unknown> = scrubbed({ status, progress: 0, ...job, created_at: now, updated_at: now }, job.result_password);
       const columns = Object.keys(row);
       this.statement(
         `INSERT INTO jobs (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')})`,
@@ -185,7 +186,7 @@ export class Store {
       const before = this.get(id);
       if (!before || !before.parent_job_id) throw new Error(`unknown child ${id}`);
       const parentBefore = this.get(before.parent_job_id)!;
-      const next: Record<string, unknown> = { ...patch };
+      const next: Record<string, unknown> = scrubbed(patch, patch.result_password ?? before.result_password);
       if (patch.status && !options.reopen && RANK[patch.status] < RANK[before.status]) delete next.status;
       if (patch.status && TERMINAL.has(before.status) && patch.status !== before.status && !options.reopen)
         delete next.status;
@@ -242,7 +243,7 @@ export class Store {
       this.now(),
       from,
       to,
-      message,
+      scrubbedText(message),
     );
   }
 
@@ -358,6 +359,6 @@ export class Store {
   recordDownload(row: Omit<DownloadRow, 'completed_at'>): void {
     this.statement(
       `INSERT OR REPLACE INTO downloads (job_id, name, path, size, sha256, completed_at) VALUES (@job_id, @name, @path, @size, @sha256, @completed_at)`,
-    ).run({ ...row, completed_at: this.now() });
+    ).run(scrubbed({ ...row, completed_at: this.now() }));
   }
 }

@@ -6,6 +6,8 @@
 import { createInflatePool, type InflatePool } from './inflate-pool.js';
 import { scanVcfFile, type ScannedFile } from './file-scan.js';
 import type { CheckOptions, CheckReport, Finding } from './report.js';
+import { fileFinding } from './messages.js';
+import { hasServerName } from './names.js';
 import { fileRules, jobRules, panelRules } from './rules.js';
 
 export type { CheckOptions, CheckReport, FileReport, Finding, FindingCode, PanelChoice, Severity } from './report.js';
@@ -25,6 +27,9 @@ export async function checkVcfFiles(paths: string[], options: CheckOptions = {},
 function assemble(scanned: ScannedFile[], options: CheckOptions): CheckReport {
   const findings: Finding[] = [];
   for (const file of scanned) {
+    // the same rule as submit's (and the server's): a name that would be refused is an error here too
+    // (for a file that is not BGZF, not-bgzf's fix already gives it a .vcf.gz name)
+    if (options.fileNames && file.report.compression === 'bgzf' && !hasServerName(file.report.path)) findings.push(fileFinding('file-name', file.report.path));
     findings.push(...file.findings);
     if (file.report.vcfVersion !== null) findings.push(...fileRules(file, options));
   }

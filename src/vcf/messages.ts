@@ -33,9 +33,10 @@ const TABLE: Record<FindingCode, Entry> = {
   },
   'truncated-bgzf': { severity: 'error', message: (p) => `truncated BGZF: ${p.detail}.`, fix: () => 'copy or download the file again, or recompress it with bgzip' },
   'corrupt-compression': { severity: 'error', message: (p) => `The compressed data is damaged: ${p.detail}.`, fix: () => 'copy or download the file again, or recompress it with bgzip' },
+  // htslib and Java's readLine (the servers' readers) drop the CR: accepted, but other tools may keep it
   'crlf-line-endings': {
-    severity: 'error',
-    message: () => 'Lines end with CR LF (Windows line endings); the server would read the CR as part of the last genotype.',
+    severity: 'warning',
+    message: () => 'Lines end with CR LF (Windows line endings); the servers drop the CR, but other tools may read it as part of the last genotype.',
     fix: () => 'run `fedimpute prepare` (it writes LF), or `sed "s/\\r$//"` before bgzip',
   },
   'missing-header-line': { severity: 'error', message: () => 'The #CHROM header line with the sample ids is missing.', fix: () => 'export the VCF again with its full header' },
@@ -70,6 +71,11 @@ const TABLE: Record<FindingCode, Entry> = {
   unphased: { severity: 'error', message: () => 'The input is unphased and phasing is off.', fix: () => 'submit with --phasing' },
   'duplicate-chromosome-files': { severity: 'error', message: (p) => `Chromosome ${p.value} is in more than one file.`, fix: () => 'upload each chromosome once' },
   'panel-build-mismatch': { severity: 'error', message: (p) => `${p.detail} is ${p.value}, but the input is ${p.build}.`, fix: (p) => `choose a ${p.build} panel, or ${prepare(p.value)} after lifting the positions over` },
+  'file-name': {
+    severity: 'error',
+    message: () => 'The file name does not end in .vcf.gz; the servers accept only files named *.vcf.gz.',
+    fix: (_p, file) => `if it is a bgzipped VCF, rename it (${file.replace(/\.[^.]*$/, '') || file}.vcf.gz); otherwise run \`fedimpute prepare\` on it`,
+  },
   'population-not-allowed': { severity: 'error', message: (p) => `Population ${p.value} is not available for ${p.detail}.`, fix: (p) => `choose one of: ${p.choices}` },
 };
 

@@ -47,6 +47,7 @@ export const FINDING_CODES = [
   'duplicate-chromosome-files',
   'panel-build-mismatch',
   'population-not-allowed',
+  'file-name',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -120,4 +121,6 @@ export interface CheckOptions {
   phasingSamples?: number;
   /** worker threads for BGZF (default: cores, min 2) */
   threads?: number;
+  /** apply the servers' file name rule (`check`; `prepare` takes any name, `submit` checks names before) */
+  fileNames?: boolean;
 }

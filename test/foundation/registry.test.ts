@@ -55,6 +55,30 @@ describe('services.example.yaml', () => {
     const ilifu = parsed.services[3];
     expect(ilifu.type === 'wes' && ilifu.api_prefix).toBe('/ga4gh/wes/v1');
     expect(ilifu.type === 'wes' && ilifu.input.mode).toBe('url');
+    expect(ilifu.type === 'wes' && ilifu.outputs.local_roots).toEqual([]);
+  });
+});
+
+describe('what a registry may not hold, and where local files may come from', () => {
+  it('a base_url with user:password@ is refused, pointing at token/token_file and auth_header', async () => {
+    expect(await message(registry(service().replace('https://one.example.org', 'https://alice:s3cret@one.example.org')))).toBe(
+      `${FILE}: services[0].base_url: a URL without user:password@ (a token goes in token: \${VARIABLE} or token_file: path, sent in Authorization: Bearer or the header named by auth_header)`,
+    );
+  });
+  it('WES outputs.local_roots are resolved against the registry\'s folder (default: none)', async () => {
+    const wes = (outputs: string) =>
+      registry(
+        [
+          '  - { id: 4, slug: w, name: W, type: wes, base_url: "https://w.example.org",',
+          `      workflow: { url: x.cwl, type: CWL, version: v1.2 }, ${outputs}`,
+          '      panels: [{ id: 1, name: P, build: hg38 }] }',
+          '',
+        ].join('\n'),
+      );
+    const rooted = await parseRegistry(wes('outputs: { local_roots: [shared/out, /abs/out] },'), FILE);
+    expect(rooted.services[0].type === 'wes' && rooted.services[0].outputs).toEqual({ include: ['**'], local_roots: ['/etc/fedimpute/shared/out', '/abs/out'] });
+    const plain = await parseRegistry(wes(''), FILE);
+    expect(plain.services[0].type === 'wes' && plain.services[0].outputs.local_roots).toEqual([]);
   });
 });
 

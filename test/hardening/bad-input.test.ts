@@ -85,6 +85,8 @@ beforeAll(async () => {
     db.prepare('UPDATE job_events SET job_id = ? WHERE job_id = ?').run(id, old);
   }
   db.close();
+  // written by SQLite with the umask's mode: private like a store fedimpute made (else it warns and tightens it)
+  chmodSync(ambiguousDb, 0o600);
 }, 60_000);
 
 afterAll(async () => {

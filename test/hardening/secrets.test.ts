@@ -3,12 +3,18 @@
  * bodies, run submit, status --refresh, watch, poll, cancel, download and services check with failures forced
  * so the error paths run. No token and no result password may appear in stdout, stderr, any file fedimpute
  * wrote, or the store (except jobs.result_password); the store and the download manifest are mode 0600.
+ * Then a hostile server (hostile-server.ts) echoes the tokens and the password it was sent into what fedimpute
+ * stores (failure messages, logs, rejections): the store must still hold none of them.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateVcf } from '../../src/vcf/generate.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
 import { withDb } from '../helpers/store.js';
+import { mich, wes, wesRun } from './hostile-cases.js';
+import { startHostileServer, type Exchange, type HostileCase } from './hostile-server.js';
+import { createGroup, storeTexts } from './hostile-setup.js';
 
 let fed: Federation;
 const outputs: { command: string; stdout: string; stderr: string }[] = [];
@@ -111,4 +117,60 @@ describe('secrets never leave the process', () => {
     expect(manifests.length).toBeGreaterThan(0);
     for (const manifest of manifests) expect(statSync(manifest).mode & 0o777, manifest).toBe(0o600);
   }, 180_000);
+
+  it('the store after servers echo tokens and passwords into what is stored', async () => {
+    const hostile = await startHostileServer();
+    try {
+      const sent = { password: '', token: '' };
+      // what the server saw in the upload: the form's result password and the credential header
+      const remember = (exchange: Exchange) => {
+        sent.password ||= /name="password"\r\n\r\n([^\r]+)/.exec(exchange.body)?.[1] ?? '';
+        sent.token ||= String(exchange.request.headers['x-auth-token'] ?? exchange.request.headers.authorization ?? '');
+      };
+      const echoed = () => `token ${sent.token} password ${sent.password} url-encoded ${encodeURIComponent(sent.password)}`;
+      const failing: HostileCase = mich('sfail', {
+        hook: (exchange) => {
+          if (exchange.route === 'submit') remember(exchange);
+          else if (exchange.route === 'jobs' || exchange.route === 'job')
+            Object.assign(failing.job, { state: 5, steps: [{ name: 'QC', logMessages: [{ message: `Error: ${echoed()}`, type: 1, time: 0 }] }] });
+          return false;
+        },
+      });
+      const wesFailing: HostileCase = wes('swes', {
+        hook: (exchange) => {
+          if (exchange.route === 'submit') remember(exchange);
+          if (exchange.route === 'runs' || exchange.route === 'run')
+            Object.assign(wesFailing.job, wesRun('run-swes', 'EXECUTOR_ERROR', { run_log: { stderr: `ERROR ${echoed()} ${JSON.stringify(exchange.request.headers)}`, system_logs: [] } }));
+          return false;
+        },
+      });
+      const rejecting = mich('sreject', {
+        hook: (exchange) => {
+          if (exchange.route !== 'submit') return false;
+          exchange.response.writeHead(400, { 'content-type': 'text/plain' });
+          const form = /name="password"\r\n\r\n([^\r]+)/.exec(exchange.body)?.[1];
+          exchange.response.end(`Parameter 'x' not found. password ${form} ${JSON.stringify(exchange.request.headers)}`);
+          return true;
+        },
+      });
+      const dir = join(fed.dir, 'echo');
+      mkdirSync(dir);
+      const group = createGroup(hostile, dir, [failing, wesFailing, rejecting], { empty: true });
+      const vcf = join(dir, 'echo.vcf.gz');
+      await generateVcf(vcf, { samples: 24, chromosomes: ['20'], recordsPerChromosome: 50, chrPrefix: true, phased: true });
+      const runs = [await group.run(['submit', '--services', '1,2,3', '--verbose', vcf])];
+      for (const args of [['poll', '--verbose'], ['jobs'], ['jobs', '--json'], ['status', 'last'], ['status', 'last', '--json']]) runs.push(await group.run(args));
+      expect(sent.password.length).toBeGreaterThan(0);
+      const passwords = withDb(group.db, (db) => (db.prepare('SELECT result_password FROM jobs WHERE result_password IS NOT NULL').all() as { result_password: string }[]).map((row) => row.result_password));
+      const secrets = [failing.token, wesFailing.token, rejecting.token, ...passwords];
+      expect(passwords).toContain(sent.password);
+      const texts = storeTexts(group.db);
+      // the echoes did reach the store, redacted
+      expect(texts.filter(({ where, text }) => where === 'jobs.last_error' && text.includes('password ***')).length).toBe(3);
+      for (const { where, text } of texts) for (const secret of secrets) expect(text, where).not.toContain(secret);
+      for (const run of runs) for (const secret of secrets) expect(run.stdout + run.stderr).not.toContain(secret);
+    } finally {
+      await hostile.close();
+    }
+  }, 60_000);
 });

@@ -1,11 +1,12 @@
 /**
  * download with a WES child next to a Michigan one: outputs from the run log selected by the registry's
  * outputs.include, http(s) outputs fetched (with the service token on the service's own origin),
- * file:// outputs copied when the path is readable here.
+ * file:// outputs copied when the path lies under the service's outputs.local_roots.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startFederation, type Federation } from '../helpers/federation.js';
 import { jobRows } from '../helpers/store.js';
@@ -19,18 +20,20 @@ afterEach(async () => {
 
 // the shared federation helper's WES entry predates the emulator (relative workflow without its attachment,
 // no token line): patch the written services.yaml here rather than edit the shared helper
-function patchConfig(federation: Federation, token: string | undefined) {
+function patchConfig(federation: Federation, token: string | undefined, localRoot?: string) {
   let yaml = readFileSync(federation.config, 'utf8').replace('workflow: { url: impute.cwl, type: CWL, version: v1.2 }', 'workflow: { url: "https://example.org/impute.cwl", type: CWL, version: v1.2 }');
   if (token) {
     yaml = yaml.replace('    type: wes\n', '    type: wes\n    token: ${WES1_TOKEN}\n');
     federation.env.WES1_TOKEN = token;
   }
+  // the emulator writes file:// outputs under the system temp folder: the "shared file system" here
+  if (localRoot) yaml = yaml.replace('outputs: { include: ["**/*.dose.vcf.gz", "**/*.info.gz"] }', `outputs: { include: ["**/*.dose.vcf.gz", "**/*.info.gz"], local_roots: [${JSON.stringify(localRoot)}] }`);
   writeFileSync(federation.config, yaml);
 }
 
 async function run(wes: { token?: string; outputs?: 'http' | 'file' }) {
   fed = await startFederation({ michigan: [{}], wes: [wes] });
-  patchConfig(fed, wes.token);
+  patchConfig(fed, wes.token, wes.outputs === 'file' ? tmpdir() : undefined);
   const job = await submitAndWatch(fed, '1,11');
   const runId = String(jobRows(fed.db).find((row) => row.service_slug === 'wes1')!.remote_job_id);
   const out = join(fed.dir, 'out');
@@ -59,9 +62,13 @@ describe('download from WES', () => {
     expect(JSON.parse(again.stdout).files.every((file: { status: string }) => file.status === 'skipped')).toBe(true);
   });
 
-  test('file:// outputs readable here are copied', async () => {
+  test('file:// outputs under the service\'s local_roots are copied', async () => {
     const { fed, runId, result, folder } = await run({ outputs: 'file' });
     expect(result.code).toBe(0);
     expectSameFiles(folder, fed.wes[0].expectedOutputs(runId));
+    // results are private: files 0600, folders 0700
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(statSync(dirname(folder)).mode & 0o777).toBe(0o700);
+    for (const name of tree(folder)) expect(statSync(join(folder, name)).mode & 0o777, name).toBe(0o600);
   });
 });

@@ -39,6 +39,30 @@ describe('check', () => {
     expect(report.files[0]).toMatchObject({ compression: 'bgzf', samples: 24, records: 120, chromosomes: ['1', '2', '20'], namingBuild: 'hg19' });
   });
 
+  test('a bgzipped VCF named x.doc: exit 2, the name rule submit and the servers apply', async () => {
+    const doc = await fed.vcf('x.doc');
+    const result = await fed.run(['check', '--build', 'hg38', '--json', doc]);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).findings).toEqual([
+      { severity: 'error', code: 'file-name', file: doc, message: 'The file name does not end in .vcf.gz; the servers accept only files named *.vcf.gz.', fix: 'if it is a bgzipped VCF, rename it (x.vcf.gz); otherwise run `fedimpute prepare` on it' },
+    ]);
+    const submitted = await fed.run(['submit', '--services', '1', doc]);
+    expect(submitted.code).toBe(2);
+    expect(submitted.stderr).toContain('the servers only accept bgzipped VCF files named *.vcf.gz');
+  });
+
+  test('CRLF line endings: accepted with a warning (the servers drop the CR); prepare writes LF', async () => {
+    const crlf = await fed.vcf('crlf.vcf.gz', { crlf: true });
+    const result = await fed.run(['check', '--build', 'hg38', crlf]);
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain('warning\tcrlf-line-endings');
+    const out = join(fed.dir, 'prepared-crlf');
+    expect((await fed.run(['prepare', crlf, '--build', 'hg38', '--out', out])).code).toBe(0);
+    const prepared = await fed.run(['check', '--build', 'hg38', '--json', join(out, 'crlf.chr20.vcf.gz')]);
+    expect(prepared.stderr).not.toContain('CR LF');
+    expect(JSON.parse(prepared.stdout).findings).toEqual([]);
+  });
+
   test('with --services: a population the panel does not have is an error', async () => {
     const good = await fed.vcf('pop.chr20.vcf.gz');
     const result = await fed.run(['check', '--services', '1', '--population', 'eur', '--json', good]);

@@ -5,10 +5,10 @@
  */
 import { AuthError, RemoteError } from '../../errors.js';
 import type { MichiganService } from '../../registry/types.js';
-import { registerSecret } from '../../secrets.js';
+import { redact, registerSecret } from '../../secrets.js';
 import { createHttpClient, type HttpResponse } from '../http.js';
 import { multipartBody, type FormPart } from '../multipart.js';
-import { errorMessage, plainText, readJson } from '../responses.js';
+import { errorMessage, plainText, readJson, redirectedAway } from '../responses.js';
 import type { AdapterOptions, CancelOutcome, ImputationAdapter, RemoteJobState, RemoteOutput, SubmitOutcome, SubmitRequest } from '../types.js';
 import { checkService, listPanels } from './check.js';
 import { AppFormSchema, JobListSchema, JobSchema, SubmitSchema, type Job } from './schemas.js';
@@ -33,16 +33,18 @@ export function createMichiganAdapter(service: MichiganService, options: Adapter
 
   /** Throws for auth failures and server trouble; returns the response for the statuses the caller handles. */
   async function call(method: 'GET' | 'POST', path: string, what: string, expected: number[] = [200]): Promise<HttpResponse> {
-    const response = await http.request({ method, url: `${api}${path}`, headers: auth, expectJson: method === 'GET' });
+    const response = await http.request({ method, url: `${api}${path}`, credentials: auth, expectJson: method === 'GET' });
     return check(response, what, expected);
   }
 
   async function check(response: HttpResponse, what: string, expected: number[]): Promise<HttpResponse> {
     if (expected.includes(response.status)) return response;
     const text = await response.text().catch(() => '');
+    const away = redirectedAway(response, service.name, what);
+    if (away) throw away;
     if (response.status === 401 || response.status === 403) throw authError(response.status);
     const message = errorMessage(text);
-    throw new RemoteError(service.name, `${service.name}: ${what} failed (HTTP ${response.status}): ${message}`, {
+    throw new RemoteError(service.name, redact(`${service.name}: ${what} failed (HTTP ${response.status}): ${message}`), {
       status: response.status,
       retryable: response.status >= 500 || response.status === 429,
       hint: response.status === 503 ? 'the server may be under maintenance; try again later' : undefined,
@@ -104,18 +106,19 @@ export function createMichiganAdapter(service: MichiganService, options: Adapter
     const response = await http.request({
       method: 'POST',
       url: `${api}/jobs/submit/imputationserver2`,
-      headers: { ...auth, 'Content-Type': form.contentType, 'Content-Length': String(form.contentLength) },
+      headers: { 'Content-Type': form.contentType, 'Content-Length': String(form.contentLength) },
+      credentials: auth,
       body: form.body,
       idempotent: false,
       responseTimeoutMs: 30 * 60_000,
       signal: request.signal,
     });
     if (response.status === 200) return { kind: 'submitted', remoteId: (await readJson(service.name, 'the submission', response, SubmitSchema)).id };
-    if (response.status === 401 || response.status === 403) {
-      await response.dump();
-      throw authError(response.status);
-    }
-    const message = errorMessage(await response.text().catch(() => ''));
+    const text = await response.text().catch(() => '');
+    const away = redirectedAway(response, service.name, 'the submission');
+    if (away) throw away;
+    if (response.status === 401 || response.status === 403) throw authError(response.status);
+    const message = redact(errorMessage(text));
     if (response.status === 400 && NO_SLOT.test(message)) return { kind: 'no-slot', message };
     if (response.status === 413) return { kind: 'rejected', message: `${service.name} refused the upload as too large (HTTP 413): ${message}` };
     if (response.status === 400 || response.status === 422) return { kind: 'rejected', message };

@@ -1,5 +1,6 @@
 /** `services check` and `panels --remote` for Michigan servers: server info, token verify, JWT expiry, app form. */
 import { RemoteError } from '../../errors.js';
+import { cleanLine } from '../../sanitize.js';
 import type { MichiganService } from '../../registry/types.js';
 import type { HttpClient } from '../http.js';
 import { parseJson } from '../responses.js';
@@ -27,7 +28,7 @@ export async function checkService(service: MichiganService, token: string | und
   const started = Date.now();
   try {
     // expectJson: a cut-short or proxy-page 200 is retried like a 5xx, as on every other idempotent call
-    const response = await http.request({ method: 'GET', url: `${service.base_url}/api/v2/server`, headers: token ? { 'X-Auth-Token': token } : {}, expectJson: true });
+    const response = await http.request({ method: 'GET', url: `${service.base_url}/api/v2/server`, credentials: token ? { 'X-Auth-Token': token } : {}, expectJson: true });
     result.latencyMs = Date.now() - started;
     result.reachable = true;
     const text = await response.text();
@@ -40,6 +41,7 @@ export async function checkService(service: MichiganService, token: string | und
       const app = server.apps?.find((candidate) => candidate.id.startsWith('imputationserver2'));
       result.version = app ? `imputationserver2 ${app.version ?? app.id.split('@')[1] ?? ''}`.trim() : undefined;
       if (!app) result.problems.push('the server does not offer the imputationserver2 app');
+      if (result.version) result.version = cleanLine(result.version);
       if (server.maintenace) {
         result.unavailable = true;
         result.problems.push('the server is in maintenance mode');
@@ -56,25 +58,27 @@ export async function checkService(service: MichiganService, token: string | und
   }
   const decoded = tokenExpiry(token);
   result.tokenExpiresAt = decoded.expiresAt;
-  result.username = decoded.username;
+  result.username = decoded.username === undefined ? undefined : cleanLine(decoded.username);
   try {
     const response = await http.request({
       method: 'POST',
       url: `${service.base_url}/api/v2/tokens/verify`,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token }).toString(),
+      // the token is in the body: a redirect may never carry it to another origin
+      credentialBody: true,
       idempotent: true, // verify has no effect: safe to retry
       expectJson: true,
     });
     const verify = parseJson(service.name, 'the token check', await response.text(), VerifySchema, response.status);
     result.tokenValid = verify.valid;
-    if (verify.username) result.username = verify.username;
+    if (verify.username) result.username = cleanLine(verify.username);
     if (verify.expire !== undefined && verify.expire !== null) {
       const when = typeof verify.expire === 'number' ? new Date(verify.expire) : new Date(verify.expire);
       if (!Number.isNaN(when.getTime())) result.tokenExpiresAt = when.toISOString();
     }
     if (!verify.valid)
-      result.problems.push(`token rejected: ${verify.message ?? 'invalid'}; create a new API token in the ${service.name} web UI profile page`);
+      result.problems.push(`token rejected: ${cleanLine(verify.message ?? '') || 'invalid'}; create a new API token in the ${service.name} web UI profile page`);
   } catch (error) {
     if (error instanceof RemoteError) result.unavailable = true;
     result.problems.push(describe(error));
@@ -92,9 +96,9 @@ export function listPanels(form: import('zod').infer<typeof AppFormSchema>): Rem
   return (refpanel?.values ?? []).map((panel) => {
     const bound = population?.values?.find((entry) => entry.key === panel.key);
     return {
-      remoteId: panel.key,
-      name: panel.value ?? panel.key,
-      populations: (bound?.values ?? []).map((choice) => ({ id: choice.key, name: choice.value ?? choice.label ?? choice.key })),
+      remoteId: cleanLine(panel.key),
+      name: cleanLine(panel.value ?? panel.key),
+      populations: (bound?.values ?? []).map((choice) => ({ id: cleanLine(choice.key), name: cleanLine(choice.value ?? choice.label ?? choice.key) })),
     };
   });
 }

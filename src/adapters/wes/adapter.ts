@@ -9,16 +9,19 @@
  * - starter kit: /status is a transient 400 right after submit → status null (keep the previous one).
  * - POST /runs is never retried once a response was received (the HTTP layer never retries POST).
  */
-import { AuthError, FedimputeError, RemoteError } from '../../errors.js';
+import { AuthError, RemoteError } from '../../errors.js';
 import type { WesService } from '../../registry/types.js';
+import { cleanLine } from '../../sanitize.js';
 import { redact, registerSecret } from '../../secrets.js';
-import { createHttpClient, type HttpResponse } from '../http.js';
+import { createHttpClient, DEFAULT_HTTP_OPTIONS, type HttpResponse } from '../http.js';
 import { multipartBody } from '../multipart.js';
-import { errorMessage, readJson } from '../responses.js';
+import { errorMessage, readJson, redirectedAway } from '../responses.js';
 import { authHeaders, runForm } from './form.js';
-import type { AdapterOptions, CancelOutcome, ImputationAdapter, RemoteJobState, RemoteOutput, ServiceCheck, SubmitOutcome, SubmitRequest } from '../types.js';
+import type { AdapterOptions, CancelOutcome, ImputationAdapter, RemoteJobState, RemoteOutput, SubmitOutcome, SubmitRequest } from '../types.js';
+import { checkService, listWorkflows } from './check.js';
+import { parseTags, summarizeLog } from './messages.js';
 import { selectOutputs } from './outputs.js';
-import { capabilitiesOf, RunIdSchema, RunListSchema, RunLogSchema, ServiceInfoSchema, StatusSchema, TaskListSchema, workflowProblems, type Capabilities, type RunLog, type RunStatus } from './schemas.js';
+import { capabilitiesOf, RunIdSchema, RunListSchema, RunLogSchema, ServiceInfoSchema, StatusSchema, TaskListSchema, type Capabilities, type RunLog, type RunStatus } from './schemas.js';
 import { mapWesState, WES_TERMINAL } from './states.js';
 
 const DEFAULT_PREFIX = '/ga4gh/wes/v1';
@@ -41,6 +44,8 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
   const http = createHttpClient(name, { caFile: service.ca_file, ...options.http }, options.log);
   const root = apiRootOf(service);
   const auth = authHeaders(service, options.token);
+  // the reference server inlines the engine's whole log in a run log: allow it more than other answers
+  const runLogCap = 4 * (options.http?.maxBodyBytes ?? DEFAULT_HTTP_OPTIONS.maxBodyBytes);
   let capabilities: Promise<Capabilities> | undefined;
   /** learned from a list: the server lists runs in flight, so a run missing from it is unknown to it */
   let listsInFlight = false;
@@ -54,6 +59,8 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
 
   async function failure(response: HttpResponse, what: string): Promise<never> {
     const text = await response.text().catch(() => '');
+    const away = redirectedAway(response, name, what);
+    if (away) throw away;
     if (response.status === 401 || response.status === 403) throw authError(response.status);
     throw new RemoteError(name, redact(`${name}: ${what} failed (HTTP ${response.status}): ${errorMessage(text)}`), {
       status: response.status,
@@ -61,8 +68,8 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
     });
   }
 
-  async function get(path: string, what: string, accepted: number[] = [200]): Promise<HttpResponse> {
-    const response = await http.request({ method: 'GET', url: root + path, headers: auth, expectJson: true });
+  async function get(path: string, what: string, accepted: number[] = [200], maxBodyBytes?: number): Promise<HttpResponse> {
+    const response = await http.request({ method: 'GET', url: root + path, credentials: auth, expectJson: true, maxBodyBytes });
     if (accepted.includes(response.status)) return response;
     return failure(response, what);
   }
@@ -79,7 +86,7 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
   const stateOf = (remoteId: string, raw: string | null | undefined): RemoteJobState => {
     const mapped = mapWesState(raw ?? undefined);
     if (mapped.warning) options.log?.(`${name}: run ${remoteId}: ${mapped.warning}`);
-    return { remoteId, status: mapped.status, rawState: raw ?? 'UNKNOWN' };
+    return { remoteId, status: mapped.status, rawState: raw ? cleanLine(raw) : 'UNKNOWN' };
   };
 
   const lost = (remoteId: string, why: string): RemoteJobState => ({
@@ -90,7 +97,7 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
   });
 
   async function runLog(remoteId: string): Promise<RunLog | null> {
-    const response = await get(`/runs/${encodeURIComponent(remoteId)}`, `run ${remoteId}`, [200, 404]);
+    const response = await get(`/runs/${encodeURIComponent(remoteId)}`, `run ${remoteId}`, [200, 404], runLogCap);
     if (response.status === 404) {
       await response.dump();
       return null;
@@ -173,7 +180,8 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
     const response = await http.request({
       method: 'POST',
       url: `${root}/runs`,
-      headers: { ...auth, 'content-type': form.contentType, 'content-length': String(form.contentLength) },
+      headers: { 'content-type': form.contentType, 'content-length': String(form.contentLength) },
+      credentials: auth,
       body: form.body,
       idempotent: false,
       responseTimeoutMs: 15 * 60_000,
@@ -184,6 +192,8 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
       return { kind: 'submitted', remoteId: body.run_id };
     }
     const text = await response.text().catch(() => '');
+    const away = redirectedAway(response, name, 'the submission');
+    if (away) throw away;
     if (response.status === 401 || response.status === 403) throw authError(response.status);
     // a gateway or overload answer: the run may or may not exist; the caller finds it again by its tags
     // A 500 is the reference server's way to refuse a bad submission, but then it sends an RFC 7807 problem
@@ -203,15 +213,12 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
     const log = await runLog(remoteId);
     if (!log) return { ...lost(remoteId, `GET /runs/${remoteId} answered 404`), messages: [] };
     const state = stateOf(remoteId, log.state);
-    const text = logText(log.run_log?.stderr);
-    const messages = text ? text.split('\n').filter((line) => line.trim()).slice(-20) : [];
-    const systemLogs = log.run_log?.system_logs ?? [];
-    const result: RemoteJobState & { messages: string[] } = { ...state, messages: [...messages, ...systemLogs] };
+    const summary = summarizeLog(log.run_log?.stderr, log.run_log?.system_logs ?? [], state.rawState);
+    const result: RemoteJobState & { messages: string[] } = { ...state, messages: summary.messages.map(redact) };
     if (log.run_log?.start_time) result.startedAt = log.run_log.start_time;
     if (log.run_log?.end_time) result.endedAt = log.run_log.end_time;
-    if (state.status === 'failed') {
-      result.message = redact(systemLogs.at(-1) ?? messages.findLast((line) => /error|fail/i.test(line)) ?? messages.at(-1) ?? `run ended ${state.rawState}`);
-    } else if (messages.length > 0) result.message = redact(messages.at(-1)!);
+    if (state.status === 'failed') result.message = redact(summary.failure ?? `run ended ${state.rawState}`);
+    else if (result.messages.length > 0) result.message = result.messages.at(-1);
     const progress =
       state.status === 'completed' ? 100 : state.status === 'running' ? await taskProgress(remoteId, log, options.progress === true) : undefined;
     if (progress !== undefined) result.progress = progress;
@@ -258,7 +265,7 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
     const response = await http.request({
       method: 'POST',
       url: `${root}/runs/${encodeURIComponent(remoteId)}/cancel`,
-      headers: auth,
+      credentials: auth,
       idempotent: true,
     });
     // the starter kit answers an empty 200, the reference server 200 and does nothing: "requested" either way
@@ -273,46 +280,11 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
     throw new RemoteError(name, `${name}: cancel of run ${remoteId} failed (HTTP ${response.status})`, { status: response.status });
   }
 
-  async function check(): Promise<ServiceCheck> {
-    const started = Date.now();
-    const result: ServiceCheck = { reachable: false, protocol: 'wes', problems: [] };
-    try {
-      const info = await serviceInfo();
-      result.reachable = true;
-      result.latencyMs = Date.now() - started;
-      result.version = info.wesVersion ? `WES ${info.wesVersion}` : 'WES (version not advertised)';
-      result.problems.push(...workflowProblems(service, info));
-      const probe = await http.request({ method: 'GET', url: `${root}/runs?page_size=1`, headers: auth });
-      await probe.dump();
-      if (probe.status === 401 || probe.status === 403) {
-        result.tokenValid = false;
-        result.problems.push(`${name} rejected ${options.token ? 'the token' : 'a request without a token'} (HTTP ${probe.status})`);
-      } else if (options.token) result.tokenValid = probe.status === 200;
-    } catch (error) {
-      if (error instanceof AuthError) {
-        result.reachable = true;
-        result.tokenValid = false;
-      }
-      // keep the hint (e.g. "set ca_file"): a problem line is all the user sees
-      const hint = error instanceof FedimputeError ? error.hint : undefined;
-      result.problems.push(redact(hint ? `${(error as Error).message} (${hint})` : (error as Error).message));
-    }
-    return result;
-  }
-
-  async function panels() {
-    // WES has no panel list: show what the server runs (workflow type + versions)
-    const info = await serviceInfo();
-    return [...info.types.entries()].flatMap(([type, versions]) =>
-      versions.map((version) => ({ remoteId: `${type} ${version}`, name: `${type} ${version}`, populations: [] })),
-    );
-  }
-
   return {
     service,
     capabilities: { listJobs: true, cancelMayBeNoop: true, findByChild: true },
-    check,
-    panels,
+    check: () => checkService({ service, token: options.token, http, root, auth, serviceInfo }),
+    panels: async () => listWorkflows(await serviceInfo()),
     submit,
     status,
     statusMany,
@@ -321,21 +293,4 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
     outputs,
     cancel,
   };
-}
-
-function parseTags(tags: unknown): Record<string, unknown> | undefined {
-  if (typeof tags === 'string') {
-    try {
-      return parseTags(JSON.parse(tags));
-    } catch {
-      return undefined;
-    }
-  }
-  return tags && typeof tags === 'object' ? (tags as Record<string, unknown>) : undefined;
-}
-
-/** run_log.stderr is log text on the reference server, a URL per spec: only text is a message */
-function logText(value: string | null | undefined): string | undefined {
-  if (!value || /^[a-z][a-z0-9+.-]*:\/\/\S*$/i.test(value.trim())) return undefined;
-  return value;
 }

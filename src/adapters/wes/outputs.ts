@@ -40,7 +40,13 @@ function toUrl(value: string): string {
 
 function lastSegment(url: string): string {
   const path = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
-  return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+  const segment = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // a malformed escape (%E0%A4%A) from a server: keep the segment as it is written
+    return segment;
+  }
 }
 
 function looksLikeLocation(value: string): boolean {
