@@ -62,6 +62,7 @@ describe('store and registry faults, for every command', () => {
 
   test('a store locked by another process beyond the busy timeout: one line, exit 1', async () => {
     const db = join(fed.dir, 'locked.db');
+    writeFileSync(db, '', { mode: 0o600 });
     const holder = new Sqlite(db);
     holder.pragma('journal_mode = WAL');
     holder.exec('CREATE TABLE hold (x)');
