@@ -5,6 +5,7 @@
  * finished. Only a stored entry that streaming writers leave unsized waits for the complete file.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { destination, safeRelative } from './layout.js';
 import { PartFile, type FileDigest } from './write.js';
 import { readRestFromFile } from './zip/central.js';
@@ -26,6 +27,8 @@ export interface ExtractOptions {
   limits: ZipLimits;
   /** claim an output name for this zip; returns what already writes there, if anything */
   claim?: (name: string) => string | undefined;
+  /** progress of extracting a zip from disk: bytes of it read, of its size */
+  onBytes?: (done: number, total: number) => void;
 }
 
 interface Staged {
@@ -117,8 +120,16 @@ function directory(name: string): EntrySink {
 /** a zip already on disk (kept from an earlier run): the same reader over the file */
 export async function extractFile(zipPath: string, options: ExtractOptions): Promise<ExtractedEntry[]> {
   const extraction = new ZipExtraction(options);
+  const { size } = await stat(zipPath);
+  async function* read(): AsyncGenerator<Uint8Array> {
+    let done = 0;
+    for await (const chunk of createReadStream(zipPath, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>) {
+      options.onBytes?.((done += chunk.length), size);
+      yield chunk;
+    }
+  }
   try {
-    await extraction.stream(createReadStream(zipPath, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>);
+    await extraction.stream(read());
     await extraction.finish(zipPath);
     return await extraction.publish();
   } catch (error) {

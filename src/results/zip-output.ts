@@ -20,9 +20,13 @@ export interface ZipResult {
 export async function fetchAndExtract(job: ChildJob, output: RemoteOutput, name: string, zipPath: string, kept: FileDigest | undefined): Promise<ZipResult> {
   const options = extractOptions(job, output);
   if (kept) {
-    const entries = await extractFile(zipPath, options).catch((error: unknown) => {
-      throw settle(job, error, name, zipPath, kept);
-    });
+    const key = `${job.child.id}/${name}`;
+    const onBytes = (done: number, total: number) => job.progress.update(key, `${job.slug}/${name}`, 'extract', done, total);
+    const entries = await extractFile(zipPath, { ...options, onBytes })
+      .catch((error: unknown) => {
+        throw settle(job, error, name, zipPath, kept);
+      })
+      .finally(() => job.progress.end(key));
     return { entries, zip: kept };
   }
   return streamed(job, output, name, zipPath, options);
