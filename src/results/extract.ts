@@ -88,7 +88,7 @@ export class ZipExtraction {
   private async open(header: EntryHeader): Promise<EntrySink> {
     if (header.name.endsWith('/')) return directory(header.name);
     const name = safeRelative(header.name);
-    if (!name) throw new ZipError('duplicate', `it holds an entry with an unsafe name (${header.name})`, header.name);
+    if (!name) throw new ZipError('unsafe-name', `it holds an entry with an unsafe name (${header.name})`, header.name);
     // case-folded: on macOS and Windows two names that differ only in case are one file
     const folded = name.normalize('NFC').toLowerCase();
     if (this.names.has(folded)) throw new ZipError('duplicate', `two of its entries would both be written to ${name}`, name);

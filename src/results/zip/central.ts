@@ -6,7 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { ZipFormatError } from './errors.js';
+import { ZipError, ZipFormatError } from './errors.js';
 import { CENTRAL_HEADER, END_RECORD, LOCAL_HEADER, SIGNATURE, centralEntry, centralLengths, localEntry, localLengths, u16, u32, u64, type CentralHeader } from './format.js';
 import { matchCentral, readOne, type ArchiveOptions, type Budget, type ReadEntry } from './reader.js';
 import { ByteSource } from './source.js';
@@ -40,7 +40,8 @@ async function readHeaders(source: ByteSource, options: ArchiveOptions): Promise
   const headers: CentralHeader[] = [];
   for (let fixed = await source.upTo(CENTRAL_HEADER); fixed.length > 0; fixed = await source.upTo(CENTRAL_HEADER)) {
     if (fixed.length < CENTRAL_HEADER || u32(fixed, 0) !== SIGNATURE.central) throw new ZipFormatError('its central directory is damaged');
-    if (headers.length >= options.limits.maxEntries) throw new ZipFormatError(`it has more than ${options.limits.maxEntries} entries`);
+    if (headers.length >= options.limits.maxEntries)
+      throw new ZipError('bounds', `it has more than ${options.limits.maxEntries} entries (the limit is --max-entries)`);
     headers.push(centralEntry(fixed, await source.exactly(centralLengths(fixed), 'the central directory')));
   }
   return headers.sort((left, right) => left.localOffset - right.localOffset);

@@ -15,7 +15,9 @@ export type ZipProblem =
   /** past a size, ratio or entry-count limit */
   | 'bounds'
   /** two entries that land on one output file */
-  | 'duplicate';
+  | 'duplicate'
+  /** a name that would climb out of the results folder or is otherwise unusable */
+  | 'unsafe-name';
 
 export class ZipError extends Error {
   constructor(
