@@ -134,6 +134,11 @@ describe('bounds', () => {
     expect(readFileSync(join(fed.dir, `out-${runs - 1}`, `${job.parentId.slice(0, 8)}-study`, 'mich1', 'qc_report.txt'), 'utf8')).not.toBe('forged');
   });
 
+  test('an entry named to climb out of the results folder', async () => {
+    refused(await serve(rawZip([{ name: '../../escape.txt', content: Buffer.from('x') }])), 'it holds an entry with an unsafe name (../../escape.txt)');
+    expect(existsSync(join(fed.dir, 'escape.txt'))).toBe(false);
+  });
+
   test('a legal 250-character name: its temporary name still fits NAME_MAX', async () => {
     const name = `${'a'.repeat(243)}.vcf.gz`;
     const result = await serve(rawZip([{ name, content: dose }]));
