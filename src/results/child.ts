@@ -39,6 +39,8 @@ export interface ChildJob {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** runs one file at a time per slot (p-limit) */
   limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /** within a file slot, zips take one of fewer slots: each streams through a decryptor, zlib and two writers */
+  zipLimit: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 export async function downloadOutputs(job: ChildJob, outputs: RemoteOutput[]): Promise<FileResult[]> {
@@ -104,7 +106,7 @@ async function zipOutput(job: ChildJob, output: RemoteOutput, name: string, zipP
   if (zipRow && entryRows.length > 0 && (await allPresent(entryRows))) {
     return entryRows.map((row) => ({ child_id: job.child.id, service_slug: job.slug, name: row.name.slice(name.length + 1), path: row.path, size: row.size, sha256: row.sha256, status: 'skipped', note: `already extracted from ${name}` }));
   }
-  return underClaim(job, name, output, records, async () => {
+  return underClaim(job, name, output, records, () => job.zipLimit(async () => {
     // a zip fetched earlier whose extraction failed (e.g. a wrong password) is not fetched again
     const kept = zipRow && zipRow.path === zipPath && (await hasSize(zipPath, zipRow.size)) ? zipRow : undefined;
     const { fetchAndExtract } = await import('./zip-output.js');
@@ -113,7 +115,7 @@ async function zipOutput(job: ChildJob, output: RemoteOutput, name: string, zipP
     if (job.keepZips) results.push({ child_id: job.child.id, service_slug: job.slug, name, path: zipPath, size: zip.size, sha256: zip.sha256, status: 'downloaded', note: 'kept (--keep-zips)' });
     else await rm(zipPath, { force: true });
     return results;
-  });
+  }));
 }
 
 /**

@@ -13,6 +13,7 @@ import { NeedsCentralDirectory, ZipError } from './zip/errors.js';
 import type { EntryHeader } from './zip/format.js';
 import type { ZipLimits } from './zip/limits.js';
 import { readArchive, type ArchiveOptions, type Budget, type EntrySink, type ReadEntry } from './zip/reader.js';
+import { CHUNK } from './zip/inflate.js';
 import { ByteSource } from './zip/source.js';
 
 export interface ExtractedEntry extends FileDigest {
@@ -123,7 +124,7 @@ export async function extractFile(zipPath: string, options: ExtractOptions): Pro
   const { size } = await stat(zipPath);
   async function* read(): AsyncGenerator<Uint8Array> {
     let done = 0;
-    for await (const chunk of createReadStream(zipPath, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>) {
+    for await (const chunk of createReadStream(zipPath, { highWaterMark: CHUNK }) as AsyncIterable<Uint8Array>) {
       options.onBytes?.((done += chunk.length), size);
       yield chunk;
     }

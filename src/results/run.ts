@@ -36,6 +36,8 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
   const registry = await context.registry();
   const { default: pLimit } = await import('p-limit');
   const limit = pLimit(run.concurrency);
+  // two zips at once keep both cores busy (this thread and the decryption worker) within the 150 MB budget
+  const zipLimit = pLimit(Math.min(run.concurrency, 2));
   const [{ createHttpClient }, { httpSettings }, { registerSecret }] = await Promise.all([
     import('../adapters/http.js'),
     import('../adapters/index.js'),
@@ -76,7 +78,7 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
           registerSecret(child.result_password ?? undefined);
           const job: ChildJob = {
             store, child, slug, folder: join(parentDir, folderOf(child, slug)), http: clients.get(service.id)!, countedDownloads: service.type === 'michigan',
-            keepZips: run.keepZips, limits: run.limits, claimOutput: outputClaims(), headersFor: service.type === 'wes' ? await sameOriginAuth(service, context.env) : undefined, progress, signal: context.signal, sleep: context.sleep, limit,
+            keepZips: run.keepZips, limits: run.limits, claimOutput: outputClaims(), headersFor: service.type === 'wes' ? await sameOriginAuth(service, context.env) : undefined, progress, signal: context.signal, sleep: context.sleep, limit, zipLimit,
             localRoots: service.type === 'wes' ? service.outputs.local_roots : [],
           };
           const files = await downloadOutputs(job, outputs);

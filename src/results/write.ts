@@ -23,7 +23,7 @@ export class FileFailure extends Error {
   }
 }
 
-const WRITE_BATCH = 1 << 20;
+const WRITE_BATCH = 512 << 10;
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 export interface PartOptions {
@@ -37,7 +37,7 @@ export class PartFile {
   /** the first bytes, for the gzip check */
   private head = new Uint8Array(0);
   /**
-   * Network chunks are ~64 KiB: they are copied into a 1 MiB slab so that the disk sees 1 MiB writes, not a
+   * Network chunks are ~64 KiB: they are copied into a 512 KiB slab so that the disk sees large writes, not a
    * syscall per chunk. Two slabs take turns (one filling while the other is written), and are reused: a
    * gigabyte passing through allocates nothing, which keeps the garbage collector and the RSS quiet.
    */

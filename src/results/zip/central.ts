@@ -9,6 +9,7 @@ import { open } from 'node:fs/promises';
 import { ZipError, ZipFormatError } from './errors.js';
 import { CENTRAL_HEADER, END_RECORD, LOCAL_HEADER, SIGNATURE, centralEntry, centralLengths, localEntry, localLengths, u16, u32, u64, type CentralHeader } from './format.js';
 import { matchCentral, readOne, type ArchiveOptions, type Budget, type ReadEntry } from './reader.js';
+import { CHUNK } from './inflate.js';
 import { ByteSource } from './source.js';
 
 const MAX_COMMENT = 0xffff;
@@ -32,7 +33,7 @@ export async function readRestFromFile(path: string, offset: number, done: ReadE
 
 function fileSource(path: string, start: number, end?: number): ByteSource {
   // createReadStream's `end` is inclusive
-  const stream = createReadStream(path, { start, end: end === undefined ? undefined : end - 1, highWaterMark: 1 << 20 });
+  const stream = createReadStream(path, { start, end: end === undefined ? undefined : end - 1, highWaterMark: CHUNK });
   return ByteSource.of(stream as AsyncIterable<Uint8Array>, start);
 }
 

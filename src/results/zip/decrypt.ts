@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { CRC_TABLE } from './crc32.js';
+import { AHEAD } from './inflate.js';
 import { zipCryptoDecrypt, type ZipCryptoDecoder } from './zipcrypto.js';
 
 export interface Decryptor {
@@ -46,7 +47,7 @@ class Pool {
     const buffer = view.buffer as ArrayBuffer;
     if (!this.owned.has(buffer) || buffer.byteLength === 0) return;
     const list = this.free.get(buffer.byteLength) ?? [];
-    if (list.length < 8) list.push(buffer);
+    if (list.length < AHEAD * 2) list.push(buffer);
     this.free.set(buffer.byteLength, list);
   }
 }

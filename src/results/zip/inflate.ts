@@ -10,7 +10,7 @@ import type { Decryptor } from './decrypt.js';
 import { ZipError } from './errors.js';
 import type { ByteSource } from './source.js';
 
-export const CHUNK = 1 << 20;
+export const CHUNK = 256 << 10;
 /** chunks being decrypted ahead of zlib */
 export const AHEAD = 4;
 
