@@ -6,10 +6,13 @@
 import { isAbsolute, join } from 'node:path';
 import type { ImputationAdapter } from './adapters/types.js';
 import { noSecrets, redact } from './secrets.js';
-import { createStyle, type Style } from './output/style.js';
+import { createStyle, type OutputStream, type Style } from './output/style.js';
 import type { Registry, Service } from './registry/types.js';
 import type { Database } from './store/db.js';
+import type { JobReader } from './store/reader.js';
 import type { Store } from './store/store.js';
+
+export type { OutputStream };
 
 export interface Globals {
   config?: string;
@@ -21,21 +24,15 @@ export interface Globals {
 }
 
 /** the global options as commander or the fast path parsed them (`--no-color` arrives as color: false) */
-export function globalsFrom(options: Record<string, unknown>): Globals {
+export function globalsFrom(options: Readonly<Record<string, unknown>>): Globals {
   return {
-    config: options.config as string | undefined,
-    db: options.db as string | undefined,
+    config: typeof options.config === 'string' ? options.config : undefined,
+    db: typeof options.db === 'string' ? options.db : undefined,
     json: Boolean(options.json),
     quiet: Boolean(options.quiet),
     verbose: Boolean(options.verbose),
     color: options.color !== false,
   };
-}
-
-export interface OutputStream {
-  write(chunk: string | Uint8Array): boolean;
-  isTTY?: boolean;
-  columns?: number;
 }
 
 export interface ContextOptions {
@@ -131,6 +128,13 @@ export class Context {
       this.openedStore = new Store(database, this.now);
     }
     return this.openedStore;
+  }
+
+  /** the jobs and their history, read only: what `status` and `jobs` need, without the Store's writes */
+  async reader(): Promise<JobReader> {
+    if (this.openedStore) return this.openedStore.jobs;
+    const [database, { JobReader }, { Statements }] = await Promise.all([this.database(), import('./store/reader.js'), import('./store/statements.js')]);
+    return new JobReader(new Statements(database));
   }
 
   /** the SQLite handle alone, for read paths that need no Store (jobs --json) */

@@ -9,10 +9,11 @@
  * each command's --help and runs the same command lines through both roads.
  */
 import { parseArgs } from 'node:util';
+import { positiveInteger, type RawOptions } from './commands/options.js';
 import { globalsFrom, type Context, type Globals } from './context.js';
-import { UsageError } from './errors.js';
 
-type Action = (options: Record<string, unknown>, context: Context, args: string[]) => Promise<number | void>;
+/** the command's own parse (the one its commander registration uses) and run */
+type FastRun = (raw: RawOptions, operands: string[], context: Context) => Promise<number>;
 
 interface FastCommand {
   /** the command's own options, long names as typed */
@@ -21,7 +22,7 @@ interface FastCommand {
   operands: number;
   /** value parsers, as the argParser of the commander option */
   parse?: Record<string, (value: string) => unknown>;
-  load: () => Promise<Action>;
+  load: () => Promise<FastRun>;
 }
 
 export const GLOBAL_OPTIONS = {
@@ -38,12 +39,18 @@ export const FAST_COMMANDS: Record<string, FastCommand> = {
     options: { status: 'string', limit: 'string' },
     operands: 0,
     parse: { limit: positiveInteger('--limit') },
-    load: async () => (await import('./commands/jobs.js')).runJobs as Action,
+    load: async () => {
+      const { jobsOptions, runJobs } = await import('./commands/jobs.js');
+      return (raw, _operands, context) => runJobs(jobsOptions(raw), context);
+    },
   },
   status: {
     options: { refresh: 'boolean', 'exit-status': 'boolean' },
     operands: 1,
-    load: async () => (await import('./commands/status.js')).runStatus as Action,
+    load: async () => {
+      const { statusOptions, runStatus } = await import('./commands/status.js');
+      return (raw, operands, context) => runStatus(statusOptions(raw, operands), context);
+    },
   },
 };
 
@@ -71,8 +78,7 @@ export function fastPath(argv: readonly string[]): ((makeContext: (globals: Glob
     return async (makeContext) => {
       const context = makeContext(globalsFrom(options));
       const run = await command.load();
-      const result = await run(options, context, positionals.slice(1));
-      return typeof result === 'number' ? result : 0;
+      return run(options, positionals.slice(1), context);
     };
   }
   return undefined;
@@ -82,11 +88,3 @@ function camelCase(flag: string): string {
   return flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
-/** the same check and message as cli.ts's positiveInteger (not imported: cli.ts loads commander) */
-function positiveInteger(flag: string) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number <= 0) throw new UsageError(`${flag} must be a positive whole number, got '${value}'`);
-    return number;
-  };
-}

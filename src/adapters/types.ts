@@ -3,11 +3,8 @@
  * services check). Expected remote outcomes are values; only the unexpected throws (RemoteError,
  * AuthError). A network error is never a job failure.
  */
+import type { ChildStatus } from '../domain/status.js';
 import type { Build, Service } from '../registry/types.js';
-
-export const CHILD_STATUSES = ['queued', 'running', 'completed', 'failed', 'canceled'] as const;
-export type ChildStatus = (typeof CHILD_STATUSES)[number];
-export const TERMINAL: ReadonlySet<ChildStatus> = new Set(['completed', 'failed', 'canceled']);
 
 /** What a service says about one remote job. */
 export interface RemoteJobState {

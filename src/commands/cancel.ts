@@ -5,24 +5,42 @@
  * "cancel requested" and polling goes on.
  */
 import type { Context } from '../context.js';
-import { EXIT, RemoteError, AuthError } from '../errors.js';
-import { TERMINAL } from '../adapters/types.js';
+import { AuthError, EXIT, RemoteError } from '../errors.js';
+import type { Service } from '../registry/types.js';
 import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
-import { currentOwner, ownerAlive } from '../lifecycle/owner.js';
-import { patchFrom } from '../lifecycle/refresh.js';
-import { tsvRow } from '../sanitize.js';
+import { text, type RawOptions, type Registration } from './options.js';
 
 export interface CancelOptions {
+  /** parent id, unique prefix (≥4) or `last` */
+  parent: string;
+  /** only this child (id prefix or service slug) */
   child?: string;
 }
 
+export function cancelOptions(raw: RawOptions, [parent]: string[]): CancelOptions {
+  return { parent, child: text(raw, 'child') };
+}
+
+export const registerCancel: Registration = (program, register) => {
+  program
+    .command('cancel')
+    .description('cancel the unfinished children of a parent')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--child <id>', 'only this child (id prefix or service slug)')
+    .action(register(cancelOptions, async () => runCancel));
+};
+
 type Outcome = { child: JobRow; result: 'canceled' | 'requested' | 'already-finished' | 'error' | 'auth-error'; message: string };
 
-export async function runCancel(options: CancelOptions, context: Context, [reference]: string[]): Promise<number> {
-  const store = await context.store();
-  const parent = store.resolveParent(reference);
-  const targets = (options.child ? [store.resolveChild(parent, options.child)] : store.children(parent.id)).filter(
+export async function runCancel(options: CancelOptions, context: Context): Promise<number> {
+  const [store, { resolveChild, resolveParent }, { TERMINAL }] = await Promise.all([
+    context.store(),
+    import('../lifecycle/resolve.js'),
+    import('../domain/status.js'),
+  ]);
+  const parent = resolveParent(store, options.parent);
+  const targets = (options.child ? [resolveChild(store, parent, options.child)] : store.children(parent.id)).filter(
     (child) => !TERMINAL.has(child.status),
   );
   if (targets.length === 0) {
@@ -40,20 +58,17 @@ export async function runCancel(options: CancelOptions, context: Context, [refer
       children: outcomes.map(({ child, result, message }) => ({ id: child.id, service_slug: child.service_slug, result, message })),
     });
   } else {
+    const { tsvRow } = await import('../sanitize.js');
     for (const { child, result, message } of outcomes) context.out(tsvRow([child.service_slug ?? '', child.id, result, message]));
   }
   if (outcomes.some((outcome) => outcome.result === 'auth-error')) return EXIT.auth;
   return outcomes.some((outcome) => outcome.result === 'error') ? EXIT.runtime : EXIT.ok;
 }
 
-async function cancelOne(
-  context: Context,
-  store: Store,
-  service: import('../registry/types.js').Service | undefined,
-  child: JobRow,
-): Promise<Outcome> {
+async function cancelOne(context: Context, store: Store, service: Service | undefined, child: JobRow): Promise<Outcome> {
   const now = context.now().toISOString();
   if (!child.remote_job_id) {
+    const { currentOwner, ownerAlive } = await import('../lifecycle/owner.js');
     const live = child.submit_state === 'submitting' && child.lease_owner && child.lease_owner !== currentOwner() && ownerAlive(child.lease_owner);
     if (live) {
       store.updateChild(child.id, { cancel_requested_at: now, message: 'cancel requested while uploading' });
@@ -64,7 +79,7 @@ async function cancelOne(
     const found = await findInterrupted(context, service, child);
     if (found.error) return { child, result: 'error', message: found.error };
     if (!found.remoteId) {
-      store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, message: 'canceled before it was submitted' }, { event: 'canceled locally' });
+      store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, message: 'canceled before it was submitted' }, { reason: 'canceled locally' });
       return { child, result: 'canceled', message: 'canceled before it was submitted' };
     }
     child = store.updateChild(child.id, { remote_job_id: found.remoteId, submit_state: 'submitted', lease_owner: null, message: 'found again on the service after an interrupted submission' }).after;
@@ -83,7 +98,8 @@ async function cancelOne(
       return { child, result: 'requested', message: `cancel requested; ${service.slug} may finish the job anyway, polling goes on` };
     }
     const state = await adapter.details(remoteId);
-    store.updateChild(child.id, { ...patchFrom(state, child), submit_state: 'submitted' });
+    const { patchFromReport } = await import('../domain/remote.js');
+    store.updateChild(child.id, { ...patchFromReport(state, child), submit_state: 'submitted' });
     return { child, result: 'already-finished', message: `already finished (${state.status ?? state.rawState})` };
   } catch (error) {
     if (error instanceof AuthError) return { child, result: 'auth-error', message: error.message };
@@ -93,11 +109,7 @@ async function cancelOne(
 }
 
 /** the remote job of an interrupted submission ('unconfirmed', or 'submitting' by a process now gone), if any */
-async function findInterrupted(
-  context: Context,
-  service: import('../registry/types.js').Service | undefined,
-  child: JobRow,
-): Promise<{ remoteId?: string; error?: string }> {
+async function findInterrupted(context: Context, service: Service | undefined, child: JobRow): Promise<{ remoteId?: string; error?: string }> {
   if (child.submit_state !== 'unconfirmed' && child.submit_state !== 'submitting') return {};
   if (!service) return { error: `service ${child.service_id} is no longer in the registry; cannot tell whether its interrupted submission created a job` };
   try {

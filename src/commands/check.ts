@@ -2,33 +2,49 @@
  * `fedimpute check <vcf...>`: the local pre-flight of the servers' input rules. No network. Exit 0 when
  * there is no error finding, 2 when there is one (warnings never block).
  */
-import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
-import { formatBytes } from '../output/format.js';
-import { renderTable } from '../output/table.js';
 import type { CheckReport, PanelChoice } from '../vcf/check.js';
-import { tsvRow } from '../sanitize.js';
+import { text, type RawOptions, type Registration } from './options.js';
 
 export interface CheckCommandOptions {
+  /** the input files */
+  files: string[];
   build?: string;
   services?: string;
   panels?: string;
   population?: string;
 }
 
-export async function runCheck(options: CheckCommandOptions, context: Context, files: string[]): Promise<number> {
+export function checkOptions(raw: RawOptions, files: string[]): CheckCommandOptions {
+  return { files, build: text(raw, 'build'), services: text(raw, 'services'), panels: text(raw, 'panels'), population: text(raw, 'population') };
+}
+
+export const registerCheck: Registration = (program, register) => {
+  program
+    .command('check')
+    .description("local pre-flight of VCF files against the servers' input rules (no network)")
+    .argument('<vcf...>', 'input files')
+    .option('--build <build>', 'build the data is in: hg19 or hg38')
+    .option('--services <list>', "also check build and population against these services' panels")
+    .option('--panels <list>', 'panel ids parallel to --services')
+    .option('--population <id>', 'population to check against each panel')
+    .action(register(checkOptions, async () => runCheck));
+};
+
+export async function runCheck(options: CheckCommandOptions, context: Context): Promise<number> {
   if (options.build !== undefined && options.build !== 'hg19' && options.build !== 'hg38') {
     throw new UsageError(`--build must be hg19 or hg38, got '${options.build}'`);
   }
   const { panels, maxSamples } = options.services ? await panelChoices(context, options) : { panels: undefined, maxSamples: undefined };
-  const { checkVcfFiles } = await import('../vcf/check.js');
+  const [{ checkVcfFiles }, { resolve }] = await Promise.all([import('../vcf/check.js'), import('node:path')]);
+  const files = options.files;
   const report = await checkVcfFiles(
     files.map((file) => resolve(context.cwd, file)),
     { build: options.build as 'hg19' | 'hg38' | undefined, panels, population: options.population, maxSamples, fileNames: true },
   );
   if (context.globals.json) context.json(report);
-  else printReport(context, report);
+  else await printReport(context, report);
   return report.ok ? EXIT.ok : EXIT.usage;
 }
 
@@ -56,7 +72,8 @@ async function panelChoices(context: Context, options: CheckCommandOptions): Pro
   };
 }
 
-function printReport(context: Context, report: CheckReport): void {
+async function printReport(context: Context, report: CheckReport): Promise<void> {
+  const [{ formatBytes }, { renderTable }, { tsvRow }] = await Promise.all([import('../output/format.js'), import('../output/table.js'), import('../sanitize.js')]);
   const { style } = context;
   const rows = report.files.map((file) => [
     file.path,

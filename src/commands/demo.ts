@@ -1,26 +1,44 @@
 /**
  * `fedimpute demo [--keep dir] [--db file]`: the whole job on a fresh machine. Starts the sandbox in-process
- * (fast), writes a small valid VCF, then runs the real commands with a context pointed at the sandbox:
- * check → submit (to both services) → watch → download → a summary of what came back.
+ * (fast), takes its simulated study, then runs the real commands with a context pointed at the sandbox:
+ * check → submit (to both services) → watch → download → what came back, and how accurate each service's
+ * imputation is against the study's known truth (the services impute with panels of different populations,
+ * the study is admixed: neither is good everywhere).
  *
- * Where things go: the input and the decrypted results stay in --keep (default ./fedimpute-demo, so a first
- * run leaves something to look at); the store is temporary unless --db is given; the sandbox's registry and
- * tokens live in a temp folder removed at the end (they die with the sandbox anyway).
+ * Where things go: the input, its truth and the decrypted results stay in --keep (default ./fedimpute-demo,
+ * so a first run leaves something to look at), the simulated world is cached in <keep>/.fedimpute-sandbox;
+ * the store is temporary unless --db is given; the sandbox's registry and tokens live in a temp folder
+ * removed at the end (they die with the sandbox anyway).
  */
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { Context, type OutputStream } from '../context.js';
+import type { Context, OutputStream } from '../context.js';
 import { EXIT, ExitStatus } from '../errors.js';
-import { formatBytes } from '../output/format.js';
-import { renderTable } from '../output/table.js';
+import type { ServiceAccuracy } from '../sandbox/report.js';
 import type { Sandbox } from '../sandbox/index.js';
+import { text, type RawOptions, type Registration } from './options.js';
 
 export interface DemoOptions {
+  /** where the input, its truth and the decrypted results stay (default ./fedimpute-demo) */
   keep?: string;
 }
 
+export function demoOptions(raw: RawOptions): DemoOptions {
+  return { keep: text(raw, 'keep') };
+}
+
+export const registerDemo: Registration = (program, register) => {
+  program
+    .command('demo')
+    .description('the whole job against a local sandbox: check, submit, watch, download, then accuracy against the truth (no accounts, no network)')
+    .option('--keep <dir>', 'where the input, its truth and the decrypted results stay (default: ./fedimpute-demo)')
+    .addHelpText('after', '\nThe job store is temporary unless the global --db FILE is given; --json prints one summary document.')
+    .action(register(demoOptions, async () => runDemo));
+};
+
 const INPUT_NAME = 'chr20.vcf.gz';
+const TRUTH_NAME = 'truth.vcf.gz';
 const JOB_NAME = 'fedimpute-demo';
 /** the sandbox runs at fast speed: a job takes a few seconds */
 const WATCH_INTERVAL = '1s';
@@ -41,27 +59,32 @@ export async function runDemo(options: DemoOptions, context: Context): Promise<n
   let sandbox: Sandbox | undefined;
   let inner: Context | undefined;
   try {
-    const { startSandbox } = await import('../sandbox/index.js');
-    sandbox = await startSandbox({ dir: work, speed: 'fast' });
-    heading(context, 'sandbox', `Michigan API at ${sandbox.michiganUrl}, GA4GH WES at ${sandbox.wesUrl}`);
-    inner = innerContext(context, sandbox.registry, context.globals.db ?? join(work, 'demo.db'));
+    const { startSandbox, CACHE_FOLDER } = await import('../sandbox/index.js');
+    const cache = context.env.FEDIMPUTE_SANDBOX_CACHE;
+    sandbox = await startSandbox({ dir: work, speed: 'fast', cacheDir: cache ? context.resolvePath(cache) : join(keep, CACHE_FOLDER) });
+    heading(context, 'sandbox', `Michigan API at ${sandbox.michiganUrl} (population A's panel), GA4GH WES at ${sandbox.wesUrl} (population B's)`);
+    inner = await innerContext(context, sandbox.registry, context.globals.db ?? join(work, 'demo.db'));
 
-    const input = await writeInput(join(keep, 'input'));
-    heading(context, 'input', `${input} (30 samples, chr20, 300 records, hg38 names, phased)`);
+    const { input, truth } = await copyStudy(sandbox, join(keep, 'input'));
+    const { spec } = sandbox.world;
+    heading(context, 'input', `${input} (${spec.studySamples} samples admixed from A and B, ${sandbox.world.chip.length} chip sites on ${spec.length / 1e6} Mb of chr20, hg38, phased; truth in ${TRUTH_NAME})`);
 
     await step(context, inner, 'check', 'local pre-flight against both services’ input rules', (ctx) =>
       runCheckStep(ctx, input),
     );
     await step(context, inner, 'submit', 'one parent job, one child per sandbox service', (ctx) => runSubmitStep(ctx, input));
-    const parentId = (await inner.store()).resolveParent('last').id;
+    const { resolveParent } = await import('../lifecycle/resolve.js');
+    const parentId = resolveParent(await inner.store(), 'last').id;
     await step(context, inner, 'watch', `until every child has finished (polling every ${WATCH_INTERVAL})`, async (ctx) => {
       const { runWatch } = await import('./watch.js');
-      return runWatch({ interval: WATCH_INTERVAL }, ctx, [parentId]);
+      return runWatch({ parent: parentId, interval: WATCH_INTERVAL }, ctx);
     });
     await step(context, inner, 'download', `results into ${keep}`, (ctx) => runDownloadStep(ctx, parentId, keep));
 
     const { folder, files } = await resultFiles(keep, parentId);
-    printSummary(context, parentId, folder, files);
+    const { scoreServices } = await import('../sandbox/report.js');
+    const scores = await scoreServices(files.filter((file) => file.name.endsWith('.dose.vcf.gz')), { truth, typed: input }, sandbox.worldPanels);
+    await printSummary(context, parentId, folder, files, scores);
     return EXIT.ok;
   } finally {
     inner?.close();
@@ -71,9 +94,10 @@ export async function runDemo(options: DemoOptions, context: Context): Promise<n
 }
 
 /** The real commands run with this context: same streams, signal and clock; registry and store of the demo. */
-function innerContext(context: Context, registry: string, db: string): Context {
+async function innerContext(context: Context, registry: string, db: string): Promise<Context> {
   // with --json the demo's one JSON document is the summary; the steps' own output becomes chatter
   const stdout: OutputStream = context.globals.json ? { write: (chunk) => context.stderr.write(chunk), isTTY: false } : context.stdout;
+  const { Context } = await import('../context.js');
   return new Context({
     env: context.env,
     cwd: context.cwd,
@@ -101,31 +125,32 @@ function heading(context: Context, name: string, what: string): void {
   context.info(`${context.errorStyle.bold(`── ${name}`)} ${context.errorStyle.dim(what)}`);
 }
 
-async function writeInput(dir: string): Promise<string> {
+/** the sandbox's study (what is submitted) and its truth (what results are scored against) */
+async function copyStudy(sandbox: Sandbox, dir: string): Promise<{ input: string; truth: string }> {
   await mkdir(dir, { recursive: true });
-  const path = join(dir, INPUT_NAME);
-  const { generateVcf } = await import('../vcf/generate.js');
-  await generateVcf(path, { samples: 30, chromosomes: ['20'], recordsPerChromosome: 300, chrPrefix: true, phased: true, seed: 20 });
-  return path;
+  const input = join(dir, INPUT_NAME);
+  const truth = join(dir, TRUTH_NAME);
+  await copyFile(sandbox.study, input);
+  await copyFile(sandbox.truth, truth);
+  return { input, truth };
 }
 
 async function runCheckStep(context: Context, input: string): Promise<number> {
   const { runCheck } = await import('./check.js');
-  return runCheck({ build: 'hg38', services: '1,2' }, context, [input]);
+  return runCheck({ files: [input], build: 'hg38', services: '1,2' }, context);
 }
 
 async function runSubmitStep(context: Context, input: string): Promise<number> {
   const { runSubmit } = await import('./submit.js');
   return runSubmit(
-    { services: '1,2', build: 'hg38', name: JOB_NAME, description: 'fedimpute demo against the local sandbox', concurrency: 2 },
+    { files: [input], services: '1,2', build: 'hg38', name: JOB_NAME, description: 'fedimpute demo against the local sandbox', concurrency: 2 },
     context,
-    [input],
   );
 }
 
 async function runDownloadStep(context: Context, parentId: string, out: string): Promise<number> {
   const { runDownload } = await import('./download.js');
-  return runDownload({ out }, context, [parentId]);
+  return runDownload({ parent: parentId, out }, context);
 }
 
 /** the parent's folder under <keep> (`<short id>-<name>`, made by download) and every file in its service folders */
@@ -156,13 +181,35 @@ async function walk(dir: string): Promise<string[]> {
   return found;
 }
 
-function printSummary(context: Context, parentId: string, folder: string, files: DemoFile[]): void {
+async function printSummary(context: Context, parentId: string, folder: string, files: DemoFile[], scores: ServiceAccuracy[]): Promise<void> {
+  const [{ formatBytes }, { renderTable }] = await Promise.all([import('../output/format.js'), import('../output/table.js')]);
   if (context.globals.json) {
-    context.json({ parent_job_id: parentId, results_dir: folder, files: files.map((file) => ({ service: file.service, path: file.path, bytes: file.bytes })) });
+    context.json({
+      parent_job_id: parentId, results_dir: folder,
+      files: files.map((file) => ({ service: file.service, path: file.path, bytes: file.bytes })),
+      accuracy: scores.map((score) => ({
+        service: score.service, panel: score.panel,
+        bins: score.bins.map((bin) => ({ maf: bin.label, variants: bin.variants, imputed: bin.imputed, mean_r2: bin.meanR2 })),
+      })),
+    });
     return;
   }
   heading(context, 'results', `${files.length} files from ${new Set(files.map((file) => file.service)).size} services, in ${folder}`);
   const rows = files.map((file) => [file.service, file.name, context.tty ? formatBytes(file.bytes) : String(file.bytes)]);
   context.out(renderTable([{ header: 'SERVICE' }, { header: 'FILE' }, { header: 'SIZE' }], rows, context.tty, context.style.enabled));
+  heading(context, 'accuracy', 'mean r² between imputed dosage and the true genotypes, by minor allele frequency (variants not on the chip)');
+  context.out(accuracyTable(context, scores, renderTable));
   context.info(context.errorStyle.green(`✔ demo complete: decrypted results in ${folder}`));
+}
+
+/** a row per service: mean r² per MAF bin, then how many of the truth's variants its results contain */
+function accuracyTable(context: Context, scores: ServiceAccuracy[], renderTable: typeof import('../output/table.js').renderTable): string {
+  const bins = scores[0]?.bins ?? [];
+  const rows = scores.map((score) => {
+    const variants = score.bins.reduce((sum, bin) => sum + bin.variants, 0);
+    const imputed = score.bins.reduce((sum, bin) => sum + bin.imputed, 0);
+    return [score.service, score.panel, ...score.bins.map((bin) => (bin.imputed > 0 ? bin.meanR2.toFixed(3) : '-')), `${imputed}/${variants}`];
+  });
+  const columns = [{ header: 'SERVICE' }, { header: 'PANEL' }, ...bins.map((bin) => ({ header: `MAF ${bin.label}`, align: 'right' as const })), { header: 'VARIANTS', align: 'right' as const }];
+  return renderTable(columns, rows, context.tty, context.style.enabled);
 }

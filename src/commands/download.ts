@@ -5,26 +5,59 @@
  */
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
-import { formatBytes } from '../output/format.js';
-import { redact } from '../secrets.js';
-import { OUTSIDE_ROOTS } from '../results/local.js';
 import type { DownloadReport } from '../results/types.js';
+import { byteSize, count, flag, positiveInteger, positiveNumber, text, type RawOptions, type Registration } from './options.js';
 
 export interface DownloadOptions {
+  /** parent id, unique prefix (≥4) or `last` */
+  parent: string;
+  /** only this child (id prefix or service slug) */
   child?: string;
+  /** where the parent's folder goes (default: the current directory) */
   out?: string;
   keepZips?: boolean;
+  /** files at once (default 4) */
   concurrency?: number;
+  /** a zip may extract to at most this many times its size (default 10) */
   maxRatio?: number;
+  /** a zip may extract to at most this many bytes (default 1 TiB) */
   maxSize?: number;
+  /** a zip may hold at most this many entries (default 1000) */
   maxEntries?: number;
 }
 
-export async function runDownload(options: DownloadOptions, context: Context, [reference]: string[]): Promise<number> {
-  const store = await context.store();
-  const parent = store.resolveParent(reference);
-  const children = options.child ? [store.resolveChild(parent, options.child)] : store.children(parent.id);
-  const [{ downloadParent }, { DEFAULT_LIMITS }] = await Promise.all([import('../results/run.js'), import('../results/zip/limits.js')]);
+export function downloadOptions(raw: RawOptions, [parent]: string[]): DownloadOptions {
+  return {
+    parent, child: text(raw, 'child'), out: text(raw, 'out'), keepZips: flag(raw, 'keepZips'), concurrency: count(raw, 'concurrency'),
+    maxRatio: count(raw, 'maxRatio'), maxSize: count(raw, 'maxSize'), maxEntries: count(raw, 'maxEntries'),
+  };
+}
+
+export const registerDownload: Registration = (program, register) => {
+  program
+    .command('download')
+    .description('fetch the results of finished children into <out>/<parent>/<service>/, decrypting Michigan zips')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--child <id>', 'only this child (id prefix or service slug)')
+    .option('--out <dir>', 'where to put the parent\'s folder (default: the current directory)')
+    .option('--keep-zips', 'keep the Michigan chr_N.zip files after extracting them')
+    .addOption(program.createOption('--concurrency <n>', 'files at once').default(4).argParser(positiveInteger('--concurrency')))
+    .addOption(program.createOption('--max-ratio <n>', 'refuse a zip that extracts to more than n times its size (default 10)').argParser(positiveNumber('--max-ratio')))
+    .addOption(program.createOption('--max-size <size>', 'refuse a zip that extracts to more than this, e.g. 500G (default 1T)').argParser(byteSize('--max-size')))
+    .addOption(program.createOption('--max-entries <n>', 'refuse a zip with more entries than this (default 1000)').argParser(positiveInteger('--max-entries')))
+    .action(register(downloadOptions, async () => runDownload));
+};
+
+export async function runDownload(options: DownloadOptions, context: Context): Promise<number> {
+  const [store, { resolveChild, resolveParent }, { downloadParent }, { OUTSIDE_ROOTS }, { DEFAULT_LIMITS }] = await Promise.all([
+    context.store(),
+    import('../lifecycle/resolve.js'),
+    import('../results/run.js'),
+    import('../results/local.js'),
+    import('../results/zip/limits.js'),
+  ]);
+  const parent = resolveParent(store, options.parent);
+  const children = options.child ? [resolveChild(store, parent, options.child)] : store.children(parent.id);
   const report = await downloadParent(context, store, {
     parent,
     children,
@@ -42,12 +75,13 @@ export async function runDownload(options: DownloadOptions, context: Context, [r
   if (context.globals.json) {
     const { manifest: _manifest, ...document } = report;
     context.json(document);
-  } else summarize(context, report);
+  } else await summarize(context, report, OUTSIDE_ROOTS);
   if (report.errors.some((error) => error.auth)) return EXIT.auth;
   return report.errors.length > 0 ? EXIT.runtime : EXIT.ok;
 }
 
-function summarize(context: Context, report: DownloadReport & { manifest: string }): void {
+async function summarize(context: Context, report: DownloadReport & { manifest: string }, outsideRoots: string): Promise<void> {
+  const [{ formatBytes }, { redact }] = await Promise.all([import('../output/format.js'), import('../secrets.js')]);
   const count = (status: string) => report.files.filter((file) => file.status === status);
   const downloaded = count('downloaded');
   const skipped = count('skipped');
@@ -55,7 +89,7 @@ function summarize(context: Context, report: DownloadReport & { manifest: string
     for (const file of downloaded) context.out(`${context.style.green('✔')} ${file.service_slug}/${file.name}  ${formatBytes(file.size ?? 0)}`);
   }
   for (const note of report.children) context.info(`${note.service_slug}: ${note.note}`);
-  for (const file of count('listed')) if (!file.note?.startsWith(OUTSIDE_ROOTS)) context.info(`${file.service_slug}: ${file.name} not downloaded: ${file.note}`);
+  for (const file of count('listed')) if (!file.note?.startsWith(outsideRoots)) context.info(`${file.service_slug}: ${file.name} not downloaded: ${file.note}`);
   const bytes = downloaded.reduce((sum, file) => sum + (file.size ?? 0), 0);
   const parts = [`${downloaded.length} file${downloaded.length === 1 ? '' : 's'} downloaded (${formatBytes(bytes)})`];
   if (skipped.length) parts.push(`${skipped.length} already here`);

@@ -1,29 +1,44 @@
 /** `fedimpute jobs`: parents with their children as a tree. Reads the store only: no network, no zod. */
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { tsvRow } from '../sanitize.js';
+import { count, positiveInteger, text, type RawOptions, type Registration } from './options.js';
 
 export interface JobsOptions {
+  /** only parents in this status */
   status?: string;
+  /** at most this many parents */
   limit?: number;
 }
 
+export function jobsOptions(raw: RawOptions): JobsOptions {
+  return { status: text(raw, 'status'), limit: count(raw, 'limit') };
+}
+
+export const registerJobs: Registration = (program, register) => {
+  program
+    .command('jobs')
+    .description('parents with their children as a tree')
+    .option('--status <status>', 'only parents in this status (queued, running, completed, failed, canceled)')
+    .addOption(program.createOption('--limit <n>', 'at most n parents').argParser(positiveInteger('--limit')))
+    .action(register(jobsOptions, async () => runJobs));
+};
+
 export async function runJobs(options: JobsOptions, context: Context): Promise<number> {
   if (options.status) {
-    const { CHILD_STATUSES } = await import('../adapters/types.js');
-    if (!(CHILD_STATUSES as readonly string[]).includes(options.status)) {
+    const { CHILD_STATUSES, isChildStatus } = await import('../domain/status.js');
+    if (!isChildStatus(options.status)) {
       throw new UsageError(`unknown status '${options.status}'`, { hint: `use one of ${CHILD_STATUSES.join(', ')}` });
     }
   }
   if (context.globals.json && !context.tty) {
-    // the hot path of scripts and cron: SQLite keeps the JSON ready (see store/json.ts for why)
-    const [database, { parentsJsonBytes }] = await Promise.all([context.database(), import('../store/json.js')]);
+    // the hot path of scripts and cron: SQLite keeps the JSON ready (see store/read-model.ts for why)
+    const [database, { parentsJsonBytes }] = await Promise.all([context.database(), import('../store/read-model.js')]);
     context.jsonBytes(parentsJsonBytes(database, { status: options.status, limit: options.limit }), '{"jobs":', '}');
     return 0;
   }
-  const [store, { childJson, childLine, parentJson, parentLine }] = await Promise.all([context.store(), import('../output/jobs.js')]);
-  const parents = store.listParents({ status: options.status, limit: options.limit });
-  const children = store.childrenOf(parents.map((parent) => parent.id));
+  const [reader, { childJson, childLine, parentJson, parentLine }, { tsvRow }] = await Promise.all([context.reader(), import('../output/jobs.js'), import('../sanitize.js')]);
+  const parents = reader.listParents({ status: options.status, limit: options.limit });
+  const children = reader.childrenOf(parents.map((parent) => parent.id));
 
   if (context.globals.json) {
     context.json({ jobs: parents.map((parent) => parentJson(parent, children.get(parent.id) ?? [])) });

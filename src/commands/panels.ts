@@ -5,15 +5,31 @@
  */
 import type { Context } from '../context.js';
 import { ConfigError, EXIT } from '../errors.js';
-import { findService } from '../lifecycle/plan.js';
-import { renderTable } from '../output/table.js';
+import { flag, type RawOptions, type Registration } from './options.js';
 
 export interface PanelsOptions {
+  /** service id or slug (default: all) */
+  service?: string;
+  /** ask the server rather than the registry */
   remote?: boolean;
 }
 
-export async function runPanels(options: PanelsOptions, context: Context, [reference]: string[]): Promise<number> {
-  const registry = await context.registry();
+export function panelsOptions(raw: RawOptions, [service]: string[]): PanelsOptions {
+  return { service, remote: flag(raw, 'remote') };
+}
+
+export const registerPanels: Registration = (program, register) => {
+  program
+    .command('panels')
+    .description('reference panels per service; --remote reads them from the server')
+    .argument('[service]', 'service id or slug')
+    .option('--remote', 'ask the server (Michigan app form, WES service-info)')
+    .action(register(panelsOptions, async () => runPanels));
+};
+
+export async function runPanels(options: PanelsOptions, context: Context): Promise<number> {
+  const [registry, { findService }, { renderTable }] = await Promise.all([context.registry(), import('../lifecycle/plan.js'), import('../output/table.js')]);
+  const reference = options.service;
   const services = reference ? [findService(registry, reference)] : registry.services;
   if (services.some((service) => !service)) {
     throw new ConfigError(`unknown service '${reference}' (known: ${registry.services.map((service) => `${service.id} (${service.slug})`).join(', ')})`);

@@ -5,20 +5,31 @@
  */
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
-import { refreshParents } from '../lifecycle/refresh.js';
-import { changeLine } from '../output/status.js';
+import type { Registration } from './options.js';
 
-export async function runPoll(_options: unknown, context: Context): Promise<number> {
+/** poll takes no options of its own */
+export type PollOptions = Record<string, never>;
+
+export const registerPoll: Registration = (program, register) => {
+  program
+    .command('poll')
+    .description('one refresh of every unfinished job, for cron: a line per change')
+    .action(register((): PollOptions => ({}), async () => runPoll));
+};
+
+export async function runPoll(_options: PollOptions, context: Context): Promise<number> {
   const store = await context.store();
-  const parents = store.unsettledParents();
+  const parents = store.jobs.unsettledParents();
   if (parents.length === 0) {
-    if (context.globals.json) context.json({ parents: 0, changes: [], problems: [] });
+    if (context.globals.json) context.json({ parents: 0, changes: [], problems: [], stuck: [] });
     return EXIT.ok;
   }
+  const [{ refreshParents }, { changeLine, stuckLine }] = await Promise.all([import('../lifecycle/refresh.js'), import('../output/status.js')]);
   const result = await refreshParents(context, parents.map((parent) => parent.id));
-  if (context.globals.json) context.json({ parents: parents.length, changes: result.changes, problems: result.problems });
+  if (context.globals.json) context.json({ parents: parents.length, changes: result.changes, problems: result.problems, stuck: result.stuck });
   else for (const change of result.changes) context.out(changeLine(change));
   for (const problem of result.problems) context.warn(`${problem.service}: ${problem.message}`);
+  for (const stuck of result.stuck) context.warn(stuckLine(stuck));
   // transient trouble is retried by the next run; a rejected token needs the user
   return result.problems.some((problem) => problem.auth) ? EXIT.auth : EXIT.ok;
 }

@@ -4,24 +4,44 @@
  * stays in job_attempts and the parent is re-aggregated.
  */
 import type { Context } from '../context.js';
+import type { InputRecord } from '../domain/inputs.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
-import { generatePassword } from '../domain/password.js';
-import { sha256File } from '../domain/hash.js';
-import { findService } from '../lifecycle/plan.js';
-import { uploadChildren } from '../lifecycle/upload.js';
-import { checkServices } from '../lifecycle/validate.js';
-import type { StoredInput } from '../store/rows.js';
-import { tsvRow } from '../sanitize.js';
+import { count, positiveInteger, text, type RawOptions, type Registration } from './options.js';
 
 export interface RetryOptions {
+  /** parent id, unique prefix (≥4) or `last` */
+  parent: string;
+  /** only this child (id prefix or service slug) */
   child?: string;
+  /** uploads at once (default 4) */
   concurrency?: number;
 }
 
-export async function runRetry(options: RetryOptions, context: Context, [reference]: string[]): Promise<number> {
-  const store = await context.store();
-  const parent = store.resolveParent(reference);
-  const candidates = options.child ? [store.resolveChild(parent, options.child)] : store.children(parent.id);
+export function retryOptions(raw: RawOptions, [parent]: string[]): RetryOptions {
+  return { parent, child: text(raw, 'child'), concurrency: count(raw, 'concurrency') };
+}
+
+export const registerRetry: Registration = (program, register) => {
+  program
+    .command('retry')
+    .description('resubmit failed or canceled children with the same inputs and options')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--child <id>', 'only this child (id prefix or service slug)')
+    .addOption(program.createOption('--concurrency <n>', 'uploads at once').default(4).argParser(positiveInteger('--concurrency')))
+    .action(register(retryOptions, async () => runRetry));
+};
+
+export async function runRetry(options: RetryOptions, context: Context): Promise<number> {
+  const [store, { resolveChild, resolveParent }, { findService }, { inputsOf }, { shownMessage, errorOf }, { tsvRow }] = await Promise.all([
+    context.store(),
+    import('../lifecycle/resolve.js'),
+    import('../lifecycle/plan.js'),
+    import('../store/columns.js'),
+    import('../domain/display.js'),
+    import('../sanitize.js'),
+  ]);
+  const parent = resolveParent(store, options.parent);
+  const candidates = options.child ? [resolveChild(store, parent, options.child)] : store.children(parent.id);
   const targets = candidates.filter((child) => child.status === 'failed' || child.status === 'canceled');
   if (options.child && targets.length === 0) {
     throw new UsageError(`child ${candidates[0].id.slice(0, 8)} (${candidates[0].service_slug}) is ${candidates[0].status}; only failed or canceled children can be retried`);
@@ -34,17 +54,22 @@ export async function runRetry(options: RetryOptions, context: Context, [referen
     if (!service) throw new UsageError(`service ${child.service_id} (${child.service_slug}) is no longer in the registry ${registry.file}`);
     return service;
   });
-  const inputs = JSON.parse(parent.input_files ?? '[]') as StoredInput[];
+  const inputs = inputsOf(parent);
   if (inputs.some((input) => !input.sha256)) {
     // the submit that recorded them was interrupted before its hash finished: record it now
     const { hashInputs } = await import('../lifecycle/inputs.js');
     context.warn('the inputs were never hashed (the submit was interrupted); recording their sha256 now, so this retry cannot prove they are unchanged');
-    store.setInputs(parent.id, JSON.stringify(await hashInputs(inputs)));
+    store.jobs.setInputs(parent.id, JSON.stringify(await hashInputs(inputs)));
   } else await verifyInputs(inputs);
+  const [{ checkServices }, { uploadChildren }, { generatePassword }] = await Promise.all([
+    import('../lifecycle/validate.js'),
+    import('../lifecycle/upload.js'),
+    import('../domain/password.js'),
+  ]);
   await checkServices(context, services);
 
   for (const child of targets) {
-    store.reopenForRetry(child.id);
+    store.jobs.reopenForRetry(child.id);
     if (child.service_type === 'michigan') store.updateChild(child.id, { result_password: generatePassword() });
   }
   const outcome = await uploadChildren(context, store, parent.id, options.concurrency ?? 4);
@@ -53,18 +78,19 @@ export async function runRetry(options: RetryOptions, context: Context, [referen
     context.json({
       parent_job_id: parent.id,
       status: store.get(parent.id)!.status,
-      child_jobs: retried.map((child) => ({ id: child.id, service_slug: child.service_slug, attempt: child.attempt, status: child.status, remote_job_id: child.remote_job_id, error: child.status === 'failed' ? child.last_error : null })),
+      child_jobs: retried.map((child) => ({ id: child.id, service_slug: child.service_slug, attempt: child.attempt, status: child.status, remote_job_id: child.remote_job_id, error: errorOf(child) })),
     });
   } else {
     for (const child of retried) {
-      context.out(tsvRow([child.service_slug ?? '', child.id, `attempt ${child.attempt}`, child.status, child.remote_job_id ?? '', child.status === 'failed' ? (child.last_error ?? '') : (child.message ?? '')]));
+      context.out(tsvRow([child.service_slug ?? '', child.id, `attempt ${child.attempt}`, child.status, child.remote_job_id ?? '', shownMessage(child) ?? '']));
     }
   }
   if (outcome.authError) throw outcome.authError;
   return retried.some((child) => child.status === 'failed') ? EXIT.jobFailed : EXIT.ok;
 }
 
-async function verifyInputs(inputs: StoredInput[]): Promise<void> {
+async function verifyInputs(inputs: InputRecord[]): Promise<void> {
+  const { sha256File } = await import('../lifecycle/hash.js');
   for (const input of inputs) {
     let hash: string;
     try {

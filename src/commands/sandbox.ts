@@ -10,14 +10,30 @@
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Sandbox, SandboxSpeed } from '../sandbox/index.js';
-import { panelSummary } from '../sandbox/registry.js';
+import { text, type RawOptions, type Registration } from './options.js';
 
 export interface SandboxCommandOptions {
-  port?: string | number;
+  port?: string;
   speed?: string;
-  faults?: string | number;
+  faults?: string;
   dir?: string;
 }
+
+export function sandboxOptions(raw: RawOptions): SandboxCommandOptions {
+  return { port: text(raw, 'port'), speed: text(raw, 'speed'), faults: text(raw, 'faults'), dir: text(raw, 'dir') };
+}
+
+export const registerSandbox: Registration = (program, register) => {
+  program
+    .command('sandbox')
+    .description('a Michigan-API and a WES server on this machine that impute a simulated study, with a ready registry, until Ctrl-C (no accounts, no network)')
+    .option('--port <n>', 'Michigan on n, WES on n+1 (default: free ports)')
+    .option('--speed <speed>', 'fast (a job takes seconds) or realistic (minutes, with queue positions)', 'fast')
+    .option('--faults <rate>', 'inject server faults (500, 429, resets, slow and malformed replies) at this rate, e.g. 0.1')
+    .option('--dir <dir>', 'where to write sandbox.services.yaml, its token files, study.vcf.gz and truth.vcf.gz (default: current folder)')
+    .addHelpText('after', '\n--json prints one ready line {michigan_url, wes_url, registry, token_files, study, truth}. SIGTERM exits 0, Ctrl-C 130.')
+    .action(register(sandboxOptions, async () => runSandbox));
+};
 
 export interface SandboxSettings {
   port: number;
@@ -43,13 +59,14 @@ export function parseSandboxOptions(options: SandboxCommandOptions, context: Con
 export async function runSandbox(options: SandboxCommandOptions, context: Context): Promise<number> {
   const settings = parseSandboxOptions(options, context);
   const { startSandbox } = await import('../sandbox/index.js');
-  const sandbox = await startSandbox(settings);
+  const cache = context.env.FEDIMPUTE_SANDBOX_CACHE;
+  const sandbox = await startSandbox({ ...settings, ...(cache ? { cacheDir: context.resolvePath(cache) } : {}) });
   try {
     if (context.globals.json) {
       // one line, whatever the terminal: scripts read it with `head -1 | jq`
       context.stdout.write(`${JSON.stringify(readyJson(sandbox))}\n`);
     } else {
-      printUsage(context, sandbox, settings);
+      printUsage(context, sandbox, settings, (await import('../sandbox/registry.js')).panelSummary);
     }
     await untilAborted(context.signal);
     context.info('stopping the sandbox…');
@@ -66,29 +83,34 @@ export function readyJson(sandbox: Sandbox) {
     wes_url: sandbox.wesUrl,
     registry: sandbox.registry,
     token_files: sandbox.tokenFiles,
+    study: sandbox.study,
+    truth: sandbox.truth,
   };
 }
 
-function printUsage(context: Context, sandbox: Sandbox, settings: SandboxSettings): void {
+function printUsage(context: Context, sandbox: Sandbox, settings: SandboxSettings, panelSummary: (kind: 'michigan' | 'wes') => string): void {
   const { style } = context;
   const db = sandbox.registry.replace(/services\.yaml$/, 'db');
   const timing = settings.speed === 'fast' ? 'fast: a job takes seconds' : 'realistic: a job takes minutes, with queue positions';
   const faults = settings.faults > 0 ? `faults at rate ${settings.faults} before and after requests` : 'no faults';
+  const { spec } = sandbox.world;
   const lines = [
     style.bold('fedimpute sandbox: two imputation services on this machine (no accounts, no network)'),
     `  1  sandbox-michigan  Michigan API (Cloudgene 3)  ${sandbox.michiganUrl}`,
-    `     panels ${panelSummary('michigan')}`,
+    `     panels ${panelSummary('michigan')}: population A's haplotypes`,
     `  2  sandbox-wes       GA4GH WES 1.0.0, CWL        ${sandbox.wesUrl}`,
-    `     panels ${panelSummary('wes')}`,
+    `     panels ${panelSummary('wes')}: population B's haplotypes`,
     `  registry  ${sandbox.registry}`,
     `  tokens    ${Object.values(sandbox.tokenFiles).join(', ')} (mode 0600)`,
+    `  study     ${sandbox.study} (${spec.studySamples} samples admixed from A and B, chip sites on ${spec.length / 1e6} Mb of chr20, phased)`,
+    `  truth     ${sandbox.truth} (every true genotype: score results against it)`,
     `  speed     ${timing}; ${faults}`,
     '',
     'From another terminal or a pipeline:',
     `  export FEDIMPUTE_CONFIG=${shellQuote(sandbox.registry)}`,
     `  export FEDIMPUTE_DB=${shellQuote(db)}    ${style.dim('# optional: keeps sandbox jobs out of your own store')}`,
     '  fedimpute services check',
-    `  fedimpute submit --services 1,2 my.chr20.vcf.gz    ${style.dim('# bgzipped, hg38 names (chr20), at least 20 samples')}`,
+    `  fedimpute submit --services 1,2 --build hg38 ${shellQuote(sandbox.study)}    ${style.dim('# or your own bgzipped chr20 VCF, at least 20 samples')}`,
     '  fedimpute watch last --interval 2s',
     '  fedimpute download last --out results',
     '',

@@ -8,9 +8,14 @@ import type { ServiceCheck } from '../adapters/types.js';
 import { findService } from '../lifecycle/plan.js';
 import { relativeTime } from '../output/format.js';
 import { renderTable } from '../output/table.js';
-import type { Service } from '../registry/types.js';
+import type { Registry, Service } from '../registry/types.js';
 
-export async function runServicesCheck(_options: unknown, context: Context, ids: string[]): Promise<number> {
+export interface ServicesCheckOptions {
+  /** service ids or slugs (default: all) */
+  ids: string[];
+}
+
+export async function runServicesCheck({ ids }: ServicesCheckOptions, context: Context): Promise<number> {
   const registry = await context.registry();
   const services = ids.length ? ids.map((id) => pick(registry, id)) : registry.services;
   const results = await Promise.all(services.map(async (service) => ({ service, check: await checkOne(context, service) })));
@@ -54,7 +59,7 @@ export async function runServicesCheck(_options: unknown, context: Context, ids:
   return results.every(({ check }) => isOk(check)) ? EXIT.ok : EXIT.runtime;
 }
 
-function pick(registry: import('../registry/types.js').Registry, id: string): Service {
+function pick(registry: Registry, id: string): Service {
   const service = findService(registry, id);
   if (!service) throw new ConfigError(`unknown service '${id}' (known: ${registry.services.map((entry) => `${entry.id} (${entry.slug})`).join(', ')})`);
   return service;

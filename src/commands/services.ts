@@ -1,10 +1,28 @@
-/** `fedimpute services [list]`: the registry's services and panels. */
+/** `fedimpute services [list]`: the registry's services and panels (`services check` is services-check.ts). */
 import type { Context } from '../context.js';
-import { describeTokenSource, tokenIsSet } from '../registry/tokens.js';
 import type { Service } from '../registry/types.js';
-import { renderTable } from '../output/table.js';
+import type { Registration } from './options.js';
+import type { ServicesCheckOptions } from './services-check.js';
 
-export function serviceJson(service: Service, env: NodeJS.ProcessEnv) {
+/** services takes no options of its own; `services check` takes service ids */
+export type ServicesOptions = Record<string, never>;
+
+export const registerServices: Registration = (program, register) => {
+  const services = program.command('services').description('services and panels from the registry');
+  services
+    .command('list', { isDefault: true })
+    .description('list services and their panels')
+    .action(register((): ServicesOptions => ({}), async () => runServices));
+  services
+    .command('check')
+    .description('reachability, latency, protocol version, token validity and expiry, per service')
+    .argument('[ids...]', 'service ids or slugs (default: all)')
+    .action(register((_raw, ids): ServicesCheckOptions => ({ ids }), async () => (await import('./services-check.js')).runServicesCheck));
+};
+
+type Tokens = typeof import('../registry/tokens.js');
+
+export function serviceJson(service: Service, env: NodeJS.ProcessEnv, { describeTokenSource, tokenIsSet }: Tokens) {
   return {
     id: service.id,
     slug: service.slug,
@@ -24,9 +42,9 @@ export function serviceJson(service: Service, env: NodeJS.ProcessEnv) {
   };
 }
 
-export async function runServices(_options: unknown, context: Context): Promise<number> {
-  const registry = await context.registry();
-  const services = registry.services.map((service) => serviceJson(service, context.env));
+export async function runServices(_options: ServicesOptions, context: Context): Promise<number> {
+  const [registry, tokens, { renderTable }] = await Promise.all([context.registry(), import('../registry/tokens.js'), import('../output/table.js')]);
+  const services = registry.services.map((service) => serviceJson(service, context.env, tokens));
   if (context.globals.json) {
     context.json({ registry: registry.file, services });
     return 0;

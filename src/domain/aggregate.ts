@@ -4,7 +4,9 @@
  * any running → running; otherwise queued 0. Progress is the children's average except for the
  * two ends of the table.
  */
-import { TERMINAL, type ChildStatus } from '../adapters/types.js';
+import { shownProgress } from './display.js';
+import type { EventDraft } from './transition.js';
+import { TERMINAL, type ChildStatus } from './status.js';
 
 export interface ChildSnapshot {
   status: ChildStatus;
@@ -26,7 +28,7 @@ export function aggregate(children: readonly ChildSnapshot[]): ParentAggregate {
   const failed = count('failed');
   const canceled = count('canceled');
   const running = count('running');
-  const average = total === 0 ? 0 : children.reduce((sum, child) => sum + childProgress(child), 0) / total;
+  const average = total === 0 ? 0 : children.reduce((sum, child) => sum + shownProgress(child), 0) / total;
 
   let status: ChildStatus;
   let progress: number;
@@ -53,6 +55,57 @@ export function aggregate(children: readonly ChildSnapshot[]): ParentAggregate {
   };
 }
 
-function childProgress(child: ChildSnapshot): number {
-  return child.status === 'completed' ? 100 : Math.max(0, Math.min(100, child.progress));
+/** the parent columns the aggregate decides */
+export interface ParentState {
+  status: ChildStatus;
+  progress: number;
+  /** the summary line */
+  message: string | null;
+  settled: number;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+export interface ParentUpdate {
+  /** undefined: nothing changed, write nothing */
+  columns?: ParentState & { updated_at: string };
+  event?: EventDraft;
+}
+
+/**
+ * The parent after a change of its children: the aggregate, started when the first child started,
+ * completed when the last one ended (once settled). An event when its status or settled flag changes.
+ */
+export function reaggregate(
+  parent: ParentState,
+  children: readonly (ChildSnapshot & { started_at: string | null; completed_at: string | null })[],
+  now: string,
+): ParentUpdate {
+  const result = aggregate(children);
+  const next: ParentState = {
+    status: result.status,
+    progress: result.progress,
+    message: result.summary,
+    settled: result.settled ? 1 : 0,
+    started_at: children.map((child) => child.started_at).filter((at): at is string => Boolean(at)).sort()[0] ?? null,
+    completed_at: result.settled
+      ? (children.map((child) => child.completed_at).filter((at): at is string => Boolean(at)).sort().at(-1) ?? now)
+      : null,
+  };
+  const same = (Object.keys(next) as (keyof ParentState)[]).every((key) => parent[key] === next[key]);
+  if (same) return {};
+  const update: ParentUpdate = { columns: { ...next, updated_at: now } };
+  if (parent.status !== next.status || parent.settled !== next.settled) {
+    update.event = {
+      from_status: parent.status,
+      to_status: next.status,
+      message: next.message,
+      reason: null,
+      progress: next.progress,
+      remote_job_id: null,
+      submit_state: null,
+      settled: next.settled,
+    };
+  }
+  return update;
 }

@@ -5,12 +5,13 @@
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Build } from '../registry/types.js';
-import type { StoredInput } from '../store/rows.js';
+import type { InputRecord } from '../domain/inputs.js';
 import type { CheckReport, PanelChoice } from '../vcf/check.js';
 import { hasServerName } from '../vcf/names.js';
 
-export function statInputs(paths: string[], cwd: string, problems: string[]): { path: string; name: string; size: number }[] {
-  const inputs: { path: string; name: string; size: number }[] = [];
+/** the inputs as records (sha256 '' until hashed), problems collected */
+export function statInputs(paths: string[], cwd: string, problems: string[]): InputRecord[] {
+  const inputs: InputRecord[] = [];
   if (paths.length === 0) problems.push('no input file given');
   for (const given of paths) {
     const path = resolve(cwd, given);
@@ -31,7 +32,7 @@ export function statInputs(paths: string[], cwd: string, problems: string[]): { 
       problems.push(`${given}: the servers only accept bgzipped VCF files named *.vcf.gz (bgzip it: bgzip -c file.vcf > file.vcf.gz)`);
       continue;
     }
-    inputs.push({ path, name, size });
+    inputs.push({ path, name, size, sha256: '' });
   }
   return inputs;
 }
@@ -48,8 +49,8 @@ export async function preflight(
 }
 
 /** sha256 of every input on worker threads (started before the uploads, awaited after them) */
-export async function hashInputs(inputs: { path: string; name: string; size: number }[]): Promise<StoredInput[]> {
-  const { sha256FileOffThread } = await import('../domain/hash.js');
+export async function hashInputs(inputs: InputRecord[]): Promise<InputRecord[]> {
+  const { sha256FileOffThread } = await import('./hash.js');
   return Promise.all(inputs.map(async (input) => ({ ...input, sha256: await sha256FileOffThread(input.path) })));
 }
 

@@ -2,17 +2,10 @@
  * Turning `--services 1,4 --panels 37,39` into one planned child per service, and checking every
  * rule that can be checked without the network. All problems are collected, never just the first.
  */
+import type { SubmitOptions } from '../domain/submission.js';
 import type { Build, Registry, Service } from '../registry/types.js';
 
-export interface SubmitOptions {
-  build: Build;
-  phasing: 'eagle' | 'beagle' | 'no_phasing';
-  population?: string;
-  r2Filter?: string;
-  mode: 'imputation' | 'qc-only';
-  aesEncryption?: boolean;
-  meta?: boolean;
-}
+export type { SubmitOptions };
 
 export interface ChildPlan {
   service: Service;

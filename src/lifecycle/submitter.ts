@@ -6,10 +6,11 @@
 import { basename } from 'node:path';
 import { AuthError, EnvironmentError, RemoteError } from '../errors.js';
 import { storeFault } from '../faults.js';
-import type { ImputationAdapter, InputFile } from '../adapters/types.js';
-import type { JobRow, StoredInput } from '../store/rows.js';
+import type { ImputationAdapter } from '../adapters/types.js';
+import type { InputRecord } from '../domain/inputs.js';
+import { inputsOf, optionsOf } from '../store/columns.js';
+import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
-import type { SubmitOptions } from './plan.js';
 import { sendPendingCancel } from './cancel-pending.js';
 import { LEASE_MS, currentOwner, ownerAlive } from './owner.js';
 
@@ -36,7 +37,7 @@ export async function submitChild(
   options: SubmitChildOptions = {},
 ): Promise<ChildSubmitResult> {
   const owner = currentOwner();
-  const claim = store.claimSubmission(childId, owner, LEASE_MS, ownerAlive);
+  const claim = store.leases.claim(childId, owner, LEASE_MS, ownerAlive);
   if (!claim.claimed) return { kind: 'skipped' };
   const child = store.get(childId)!;
   // looked up before honouring a cancel: an interrupted attempt that did create the job must be canceled
@@ -61,39 +62,41 @@ export async function submitChild(
     return { kind: 'waiting-slot', message };
   }
 
-  const heartbeat = setInterval(() => store.renewLease(childId, owner, LEASE_MS), LEASE_MS / 3);
+  return upload(store, adapter, child, owner, options);
+}
+
+/** the submission itself, the lease renewed while it lasts; what the service said, recorded */
+async function upload(store: Store, adapter: ImputationAdapter, child: JobRow, owner: string, options: SubmitChildOptions): Promise<ChildSubmitResult> {
+  const childId = child.id;
+  // decoded before anything is sent: a damaged store is a clear error, not an upload of unknown options
+  const request = {
+    parentId: child.parent_job_id!,
+    childId,
+    jobName: jobName(store, child),
+    files: inputFiles(child),
+    panelId: child.reference_panel_id!,
+    ...optionsOf(child),
+    password: child.result_password ?? undefined,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  };
+  const heartbeat = setInterval(() => store.leases.renew(childId, owner, LEASE_MS), LEASE_MS / 3);
   heartbeat.unref();
   try {
-    const outcome = await adapter.submit({
-      parentId: child.parent_job_id!,
-      childId: child.id,
-      jobName: jobName(store, child),
-      files: inputFiles(child),
-      panelId: child.reference_panel_id!,
-      ...submitOptions(child),
-      password: child.result_password ?? undefined,
-      signal: options.signal,
-      onProgress: options.onProgress,
-    });
+    const outcome = await adapter.submit(request);
     if (outcome.kind === 'submitted') return recordSubmitted(store, adapter, child, outcome.remoteId, 'submitted');
     if (outcome.kind === 'no-slot') {
       store.updateChild(childId, { submit_state: 'waiting-slot', lease_owner: null, message: `waiting for a free slot: ${outcome.message}` });
       return { kind: 'waiting-slot', message: outcome.message };
     }
-    store.updateChild(childId, {
-      status: 'failed',
-      submit_state: 'rejected',
-      lease_owner: null,
-      last_error: outcome.message,
-      message: outcome.message,
-    });
+    store.updateChild(childId, { status: 'failed', submit_state: 'rejected', lease_owner: null, last_error: outcome.message, message: outcome.message });
     return { kind: 'rejected', message: outcome.message };
   } catch (error) {
     if (error instanceof AuthError) {
       store.updateChild(childId, { submit_state: 'pending', lease_owner: null, last_error: error.message });
       throw error;
     }
-    const message = error instanceof RemoteError ? error.message : (error as Error).message;
+    const message = error instanceof Error ? error.message : String(error);
     store.updateChild(childId, { submit_state: 'unconfirmed', lease_owner: null, last_error: message });
     if (!(error instanceof RemoteError) && !options.signal?.aborted) throw error;
     return { kind: 'unconfirmed', message };
@@ -114,7 +117,7 @@ async function recordSubmitted(
     change = store.updateChild(child.id, {
       remote_job_id: remoteId,
       submit_state: 'submitted',
-      submitted_at: new Date().toISOString(),
+      submitted_at: store.clock().toISOString(),
       lease_owner: null,
       last_error: null,
       message: kind === 'found' ? 'found again on the service after an interrupted submission' : 'submitted',
@@ -147,7 +150,7 @@ function unrecorded(error: unknown, store: Store, adapter: ImputationAdapter, re
 
 /** this service's jobs of ours that hold one of the server's per-user slots */
 function activeJobs(store: Store, child: JobRow): number {
-  return store.activeRemoteJobs(child.service_id!, child.id);
+  return store.leases.activeRemoteJobs(child.service_id!, child.id);
 }
 
 export function jobName(store: Store, child: JobRow): string {
@@ -155,11 +158,7 @@ export function jobName(store: Store, child: JobRow): string {
   return `${parent?.name ?? 'fedimpute'} [${child.id}]`;
 }
 
-export function inputFiles(child: JobRow): InputFile[] {
-  const inputs = JSON.parse(child.input_files ?? '[]') as StoredInput[];
-  return inputs.map((input) => ({ path: input.path, name: input.name || basename(input.path), size: input.size }));
-}
-
-export function submitOptions(child: JobRow): SubmitOptions {
-  return JSON.parse(child.options ?? '{}') as SubmitOptions;
+/** the inputs as sent: a record without a name (an older store) is sent under its file's name */
+export function inputFiles(child: JobRow): InputRecord[] {
+  return inputsOf(child).map((input) => ({ ...input, name: input.name || basename(input.path) }));
 }

@@ -5,6 +5,7 @@
  */
 import type { Context } from '../context.js';
 import { AuthError, ConfigError, InputError, RemoteError, UsageError } from '../errors.js';
+import type { InputRecord } from '../domain/inputs.js';
 import type { Build, Registry, Service } from '../registry/types.js';
 import type { CheckReport } from '../vcf/check.js';
 import { hashInputs, preflight, sniffBuild, statInputs } from './inputs.js';
@@ -24,7 +25,7 @@ export interface SubmitRequestOptions {
 export interface ValidatedSubmission {
   plans: ChildPlan[];
   options: SubmitOptions;
-  inputs: { path: string; name: string; size: number }[];
+  inputs: InputRecord[];
   report?: CheckReport;
 }
 

@@ -2,7 +2,9 @@
  * The JSON shape of parents and children (keys from the store schema, never from display labels;
  * stable across versions) and the tree/line renderings shared by `jobs` and `status`.
  */
-import type { JobRow, StoredInput } from '../store/rows.js';
+import { shownProgress } from '../domain/display.js';
+import { inputsOf, jsonOf } from '../store/columns.js';
+import type { JobRow } from '../store/rows.js';
 import { formatDuration, progressBar, relativeTime, shortId, statusLabel } from './format.js';
 import type { Style } from './style.js';
 
@@ -42,8 +44,8 @@ export function parentJson(parent: JobRow, children: JobRow[]) {
     progress: parent.progress,
     summary: parent.message,
     settled: parent.settled === 1,
-    inputs: parent.input_files ? (JSON.parse(parent.input_files) as StoredInput[]) : [],
-    options: parent.options ? (JSON.parse(parent.options) as unknown) : {},
+    inputs: inputsOf(parent),
+    options: jsonOf(parent.options, {}),
     created_at: parent.created_at,
     started_at: parent.started_at,
     completed_at: parent.completed_at,
@@ -70,7 +72,7 @@ export function childLine(child: JobRow, style: Style, now: Date, last: boolean)
   const detail = childDetail(child, now);
   return `  ${branch} ${statusLabel(child.status, style).padEnd(style.enabled ? 22 : 12)} ${(child.service_slug ?? '').padEnd(10)} ${style.dim(
     `panel ${child.reference_panel_id ?? '?'}`,
-  )}  ${progressBar(child.progress, 10)} ${String(Math.round(child.progress)).padStart(3)}%${detail ? `  ${style.dim(detail)}` : ''}${expiryNote(child, style, now)}`;
+  )}  ${progressBar(shownProgress(child), 10)} ${String(Math.round(shownProgress(child))).padStart(3)}%${detail ? `  ${style.dim(detail)}` : ''}${expiryNote(child, style, now)}`;
 }
 
 /** queue position, step or the last message, whichever says most */

@@ -2,7 +2,7 @@
  * A block of lines redrawn in place on a terminal (log-update), used by `submit` for upload progress,
  * `watch` for its live table and `download` for transfer bars. Loaded only on a TTY.
  */
-import type { OutputStream } from '../context.js';
+import type { OutputStream } from './style.js';
 
 export interface LiveArea {
   update(text: string): void;

@@ -1,5 +1,6 @@
 /** The parent block and child table of `status` and `watch`. */
-import type { Change } from '../lifecycle/refresh.js';
+import type { Change } from '../domain/change.js';
+import { shownMessage, shownProgress } from '../domain/display.js';
 import { tsvRow } from '../sanitize.js';
 import type { JobRow } from '../store/rows.js';
 import { childDetail, expiryNote } from './jobs.js';
@@ -41,7 +42,7 @@ export function childTable(children: JobRow[], style: Style, now: Date, tty: boo
         child.queue_position !== null && child.queue_position >= 0 ? String(child.queue_position) : '',
         child.step ?? '',
         elapsed,
-        child.status === 'failed' ? (child.last_error ?? '') : (child.message ?? ''),
+        shownMessage(child) ?? '',
         child.results_expire_at ?? '',
       ];
     }
@@ -50,7 +51,7 @@ export function childTable(children: JobRow[], style: Style, now: Date, tty: boo
       `${child.reference_panel_id ?? ''} ${style.dim(truncate(child.panel_name ?? '', 24))}`,
       child.remote_job_id ? truncate(child.remote_job_id, 26) : style.dim('—'),
       statusLabel(child.status, style),
-      `${progressBar(child.progress, 10)} ${String(Math.round(child.progress)).padStart(3)}%`,
+      `${progressBar(shownProgress(child), 10)} ${String(Math.round(shownProgress(child))).padStart(3)}%`,
       elapsed,
       [truncate(childDetail(child, now), 60), expiryNote(child, style, now).trim()].filter(Boolean).join('  '),
     ];
@@ -75,6 +76,11 @@ export function childTable(children: JobRow[], style: Style, now: Date, tty: boo
 
 function truncate(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/** the warning for a child stuck in one state longer than its service's max_run_seconds */
+export function stuckLine(stuck: { service: string; child_id: string; status: string; for_ms: number; limit_ms: number }): string {
+  return `${stuck.service}: child ${stuck.child_id.slice(0, 8)} has been ${stuck.status} for ${formatDuration(stuck.for_ms)}, longer than the service's max_run_seconds (${formatDuration(stuck.limit_ms)}); it may be stuck: look at it on the service, or cancel and retry it`;
 }
 
 /** a plain line for one change, for `watch` without a TTY and for `poll` */

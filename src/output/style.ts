@@ -1,4 +1,12 @@
 /** ANSI styling that switches off for NO_COLOR, --no-color and pipes. No dependency: it is on every path. */
+
+/** where output goes: process.stdout / process.stderr, or a test's in-memory stream */
+export interface OutputStream {
+  write(chunk: string | Uint8Array): boolean;
+  isTTY?: boolean;
+  columns?: number;
+}
+
 export interface Style {
   enabled: boolean;
   bold(text: string): string;

@@ -8,7 +8,7 @@ import { access, chmod, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { AuthError, EnvironmentError, RemoteError, UsageError } from '../errors.js';
-import { TERMINAL } from '../adapters/types.js';
+import { TERMINAL } from '../domain/status.js';
 import type { WesService } from '../registry/types.js';
 import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';

@@ -1,10 +1,14 @@
 /**
  * The sandbox: one Michigan (Cloudgene 3) emulator and one GA4GH WES emulator on 127.0.0.1, plus a ready
  * registry for them. Used by `fedimpute sandbox` (until Ctrl-C) and `fedimpute demo` (in-process).
- * The emulators are the ones the tests use, unchanged; only their timing and faults are chosen here.
+ * The emulators are the ones the tests use, unchanged; only their timing, faults and world are chosen here.
+ *
+ * The world (world/spec.ts DEFAULT_WORLD) is simulated once and cached; the Michigan service imputes with
+ * population A's panel, the WES service with population B's, and the study (written to study.vcf.gz, with
+ * its truth in truth.vcf.gz) is admixed, so each service alone is good on part of the genome only.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -13,6 +17,18 @@ import { startMichiganEmulator, type EmulatorTiming, type MichiganEmulator } fro
 import { DEFAULT_PANELS } from './michigan/panels.js';
 import { SANDBOX_CWL, SANDBOX_REGISTRY, SANDBOX_SLUGS, SANDBOX_TOKEN_FILES, SANDBOX_WORKFLOW, sandboxRegistryYaml } from './registry.js';
 import { startWesEmulator, type WesEmulator, type WesTiming } from './wes/index.js';
+import { loadWorld } from './world/cache.js';
+import type { PanelName } from './world/panel.js';
+import { DEFAULT_WORLD, worldKey, type WorldSpec } from './world/spec.js';
+import { writeStudyVcf, writeTruthVcf } from './world/study-files.js';
+import type { World } from './world/world.js';
+
+export const STUDY_FILE = 'study.vcf.gz';
+export const TRUTH_FILE = 'truth.vcf.gz';
+/** the cache folder inside the sandbox's folder, unless one is given */
+export const CACHE_FOLDER = '.fedimpute-sandbox';
+/** the services' panels come from different populations, so neither imputes the admixed study well everywhere */
+const SANDBOX_PANELS = { michigan: 'A', wes: 'B' } as const satisfies Record<string, PanelName>;
 
 export type SandboxSpeed = 'fast' | 'realistic';
 export const SANDBOX_SPEEDS: readonly SandboxSpeed[] = ['fast', 'realistic'];
@@ -35,8 +51,12 @@ export interface SandboxOptions {
   speed?: SandboxSpeed;
   /** fault rate 0..1 per request and phase; 0 = none */
   faults?: number;
-  /** where sandbox.services.yaml, the token files and impute.cwl are written */
+  /** where sandbox.services.yaml, the token files, impute.cwl, study.vcf.gz and truth.vcf.gz are written */
   dir: string;
+  /** where the simulated world is cached (default <dir>/.fedimpute-sandbox) */
+  cacheDir?: string;
+  /** default DEFAULT_WORLD */
+  world?: WorldSpec;
 }
 
 export interface Sandbox {
@@ -48,6 +68,12 @@ export interface Sandbox {
   /** token file per service slug */
   tokenFiles: Record<string, string>;
   workflow: string;
+  /** the study's genotypes at its chip's sites, and its true genotypes at every site (kept after close) */
+  study: string;
+  truth: string;
+  world: World;
+  /** which world panel each service (by slug) imputes with */
+  worldPanels: Record<string, PanelName>;
   /** stops both servers and removes the files it wrote (their tokens die with the servers) */
   close(): Promise<void>;
 }
@@ -69,6 +95,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await mkdir(dir, { recursive: true });
   // the Michigan emulator has no listen error handler (a busy port would crash the process): ask first
   if (port !== 0) for (const candidate of [port, port + 1]) await listenOn(candidate, () => probe(candidate));
+  const cacheDir = resolve(options.cacheDir ?? join(dir, CACHE_FOLDER));
+  const world = await loadWorld(options.world ?? DEFAULT_WORLD, cacheDir);
   const michigan = await listenOn(port, () =>
     startMichiganEmulator({
       port,
@@ -76,6 +104,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       users: [{ username: 'sandbox' }],
       timing: TIMING[speed].michigan,
       faults: sandboxFaults(options.faults ?? 0, 1),
+      world,
+      worldPanel: SANDBOX_PANELS.michigan,
     }),
   );
   // the WES node wants a Bearer token too (many eLwazi nodes have none; a sandbox that needs one tests more)
@@ -90,6 +120,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         timing: TIMING[speed].wes,
         outputs: 'http',
         faults: sandboxFaults(options.faults ?? 0, 2),
+        world,
+        worldPanel: SANDBOX_PANELS.wes,
       }),
     );
   } catch (error) {
@@ -108,7 +140,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await Promise.allSettled([michigan.close(), wes.close()]);
     await Promise.all(written.map((path) => rm(path, { force: true })));
   };
+  const study = join(dir, STUDY_FILE);
+  const truth = join(dir, TRUTH_FILE);
   try {
+    await copyStudyFiles(world, cacheDir, { study, truth });
     await writePrivate(tokenFiles[SANDBOX_SLUGS.michigan], `${michigan.tokenFor('sandbox')}\n`);
     await writePrivate(tokenFiles[SANDBOX_SLUGS.wes], `${wesToken}\n`);
     await writeFile(workflow, SANDBOX_CWL);
@@ -120,7 +155,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await close();
     throw error;
   }
-  return { michigan, wes, michiganUrl: michigan.url, wesUrl: wes.url, registry, tokenFiles, workflow, close };
+  const worldPanels: Record<string, PanelName> = { [SANDBOX_SLUGS.michigan]: SANDBOX_PANELS.michigan, [SANDBOX_SLUGS.wes]: SANDBOX_PANELS.wes };
+  return { michigan, wes, michiganUrl: michigan.url, wesUrl: wes.url, registry, tokenFiles, workflow, study, truth, world, worldPanels, close };
+}
+
+/** study.vcf.gz and truth.vcf.gz, written once per world into the cache and copied from there */
+async function copyStudyFiles(world: World, cacheDir: string, to: { study: string; truth: string }): Promise<void> {
+  const key = worldKey(world.spec);
+  for (const [kind, target, write] of [['study', to.study, writeStudyVcf], ['truth', to.truth, writeTruthVcf]] as const) {
+    const cached = join(cacheDir, `${kind}-${key}.vcf.gz`);
+    if (!(await stat(cached).catch(() => undefined))) {
+      await mkdir(cacheDir, { recursive: true });
+      const partial = `${cached}.${process.pid}.part`;
+      await write(world, partial);
+      await rename(partial, cached);
+    }
+    await copyFile(cached, target);
+  }
 }
 
 /** mode 0600 even when the file already existed with a wider mode (writeFile's mode only applies on create) */

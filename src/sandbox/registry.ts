@@ -77,10 +77,11 @@ export function sandboxRegistryYaml(input: SandboxRegistryInput): string {
   ].join('\n');
 }
 
-/** The workflow the WES service names. The emulator accepts it and fakes the run; its outputs match these ids. */
+/** The workflow the WES service names. The emulator runs it its own way (wes/workflow.ts); outputs match these ids. */
 export const SANDBOX_CWL = `#!/usr/bin/env cwl-runner
-# Written by \`fedimpute sandbox\`. The sandbox's WES emulator accepts this workflow and fakes the run;
-# on a real WES server it would call an imputation script with these inputs.
+# Written by \`fedimpute sandbox\`. The sandbox's WES emulator runs this workflow its own way: it imputes
+# the attached VCF against its simulated panel and writes Beagle-style results; on a real WES server it
+# would call an imputation script with these inputs.
 cwlVersion: v1.2
 class: CommandLineTool
 doc: Genotype imputation of one bgzipped VCF against a reference panel (sandbox stand-in).
@@ -89,6 +90,8 @@ inputs:
   target_vcf: { type: File, inputBinding: { prefix: --vcf } }
   ref_panel: { type: string, inputBinding: { prefix: --panel } }
   build: { type: string, inputBinding: { prefix: --build } }
+  gp: { type: "boolean?", doc: "also write genotype probabilities (GP)", inputBinding: { prefix: --gp } }
+  r2_filter: { type: "float?", doc: "drop imputed sites with a lower DR2", inputBinding: { prefix: --r2-filter } }
 outputs:
   imputed_dose: { type: File, outputBinding: { glob: "imputed/*.dose.vcf.gz" } }
   imputed_info: { type: File, outputBinding: { glob: "imputed/*.info.gz" } }

@@ -1,22 +1,10 @@
 /** Row shapes of the store, as SQLite returns them. */
-import type { ChildStatus } from '../adapters/types.js';
+import type { InputRecord } from '../domain/inputs.js';
+import type { ChildStatus, SubmitState } from '../domain/status.js';
 
-/** submission bookkeeping of a child (crash safety, per-user slots) */
-export type SubmitState =
-  /** recorded, no attempt yet */
-  | 'pending'
-  /** a live process holds the lease and is uploading */
-  | 'submitting'
-  /** the service gave us a remote id */
-  | 'submitted'
-  /** the service gave us a remote id, and a cancel asked for during the upload is not confirmed yet */
-  | 'cancel-pending'
-  /** the per-user job limit was reached; poll/watch submit it when a slot frees */
-  | 'waiting-slot'
-  /** the POST got no usable answer: find it again on the service before resubmitting */
-  | 'unconfirmed'
-  /** the service refused it (child failed) */
-  | 'rejected';
+export type { SubmitState };
+/** the input record under the name results/ uses */
+export type StoredInput = InputRecord;
 
 export interface JobRow {
   id: string;
@@ -38,9 +26,9 @@ export interface JobRow {
   message: string | null;
   last_error: string | null;
   settled: number;
-  /** JSON: StoredInput[] */
+  /** JSON: InputRecord[] (read it with columns.ts's inputsOf) */
   input_files: string | null;
-  /** JSON: SubmitOptions */
+  /** JSON: SubmitOptions (read it with columns.ts's optionsOf) */
   options: string | null;
   result_password: string | null;
   created_at: string;
@@ -56,20 +44,21 @@ export interface JobRow {
   lease_owner: string | null;
 }
 
-export interface StoredInput {
-  path: string;
-  name: string;
-  size: number;
-  sha256: string;
-}
-
 export interface EventRow {
   id: number;
   job_id: string;
   at: string;
   from_status: string | null;
   to_status: string;
+  /** what the job showed after the change (a failed job: its error); before migration 5, the reason */
   message: string | null;
+  /** why the store was told to change it ('created', 'retry (attempt 2)'); null for remote news */
+  reason: string | null;
+  progress: number | null;
+  remote_job_id: string | null;
+  submit_state: string | null;
+  /** parents: every child terminal */
+  settled: number | null;
 }
 
 export interface DownloadRow {

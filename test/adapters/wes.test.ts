@@ -141,7 +141,8 @@ describe('status', () => {
     }
   });
   it('reference server: a run it forgot (RUNNING on /status, 404 on GET) is reported failed', async () => {
-    const adapter = await setup({ flavor: 'reference', timing: { queuedMs: 5, initializingMs: 5, runningMs: 60_000 } });
+    // the kept run stays queued however slow the machine (a 5 ms queue lost that race under load)
+    const adapter = await setup({ flavor: 'reference', timing: { queuedMs: 60_000, initializingMs: 5, runningMs: 60_000 } });
     const kept = await submitted(adapter, 'a');
     const forgotten = await submitted(adapter, 'b');
     emulator.forgetRun(forgotten);

@@ -1,4 +1,8 @@
-/** The binary as users and cron see it: exit codes, streams, TTY and pipe renderings, EPIPE. */
+/**
+ * The command line as users and cron see it: exit codes, streams, TTY and pipe renderings, EPIPE. What only
+ * the binary shows (help and version, commander's own errors, a pseudo-terminal, a closed pipe) runs the
+ * binary; the rest runs the same argv through `execute` in this process.
+ */
 import { execFile } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
 import { Store } from '../../src/store/store.js';
 import { cleanEnv, ROOT, runCli, runTty as runTtyWith, tempDir, type CliResult } from '../helpers/cli.js';
+import { session } from '../helpers/harness.js';
 
 const tmp = tempDir('fedimpute-cli-');
 afterAll(() => tmp.cleanup());
@@ -14,6 +19,9 @@ copyFileSync(join(ROOT, 'services.example.yaml'), EXAMPLE);
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/;
 const STACK = /^ {4}at /m;
+
+/** an argv as the binary runs it, in this process (no inherited FEDIMPUTE_* or XDG variables) */
+const cli = (args: string[], options: { env?: Record<string, string> } = {}): Promise<CliResult> => session({ cwd: ROOT, env: options.env }).cli(args);
 
 /** run the binary under a pseudo-terminal (shared helper), here with env only */
 const runTty = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runTtyWith(args, { env });
@@ -34,7 +42,7 @@ function filledStore(path: string): { running: string; queued: string } {
     panel_name: `panel ${panel}`,
     submit_state: 'submitted' as const,
   });
-  store.insertParent({ id: running, name: 'chr20-study', input_files: '[{"path":"/d/chr20.vcf.gz","name":"chr20.vcf.gz","size":42,"sha256":"ff"}]', options: '{"build":"hg38"}' }, [
+  store.jobs.insertParent({ id: running, name: 'chr20-study', input_files: '[{"path":"/d/chr20.vcf.gz","name":"chr20.vcf.gz","size":42,"sha256":"ff"}]', options: '{"build":"hg38"}' }, [
     child(running, 1, 'h3africa', 37),
     child(running, 2, 'michigan', 21),
     child(running, 4, 'ilifu', 39),
@@ -42,7 +50,7 @@ function filledStore(path: string): { running: string; queued: string } {
   store.updateChild(`${running.slice(0, 8)}-c1`, { status: 'completed', progress: 100, remote_job_id: 'job-20250501-1' });
   store.updateChild(`${running.slice(0, 8)}-c2`, { status: 'running', progress: 40, remote_job_id: 'job-20250501-2', step: 'Imputation (3/22)' });
   store.updateChild(`${running.slice(0, 8)}-c4`, { status: 'failed', remote_job_id: 'run-4', last_error: 'workflow failed' });
-  store.insertParent({ id: queued, name: 'second' }, [child(queued, 1, 'h3africa', 37)]);
+  store.jobs.insertParent({ id: queued, name: 'second' }, [child(queued, 1, 'h3africa', 37)]);
   store.close();
   return { running, queued };
 }
@@ -66,12 +74,12 @@ describe('basics', () => {
 
   it('jobs on an empty store: a friendly line on stderr, exit 0; --json gives {"jobs":[]}', async () => {
     const db = join(tmp.path, 'empty.db');
-    expect(await runCli(['jobs', '--db', db])).toEqual({
+    expect(await cli(['jobs', '--db', db])).toEqual({
       code: 0,
       stdout: '',
       stderr: 'No jobs yet. Submit one with: fedimpute submit --services 1,4 file.vcf.gz\n',
     });
-    expect(await runCli(['jobs', '--json', '--db', db])).toEqual({ code: 0, stdout: '{"jobs":[]}\n', stderr: '' });
+    expect(await cli(['jobs', '--json', '--db', db])).toEqual({ code: 0, stdout: '{"jobs":[]}\n', stderr: '' });
   });
 
   it('a bad registry: exit 2, the message, no stack trace; --verbose adds it', async () => {
@@ -93,7 +101,7 @@ describe('basics', () => {
 
 describe('services', () => {
   it('not a TTY: tab-separated rows, one per panel', async () => {
-    const result = await runCli(['services', '--config', EXAMPLE]);
+    const result = await cli(['services', '--config', EXAMPLE]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const rows = result.stdout.trimEnd().split('\n').map((line) => line.split('\t'));
@@ -104,7 +112,7 @@ describe('services', () => {
   });
 
   it('--json: registry file and services with panels', async () => {
-    const result = await runCli(['services', '--json', '--config', EXAMPLE], { env: { H3AFRICA_TOKEN: 'x'.repeat(20) } });
+    const result = await cli(['services', '--json', '--config', EXAMPLE], { env: { H3AFRICA_TOKEN: 'x'.repeat(20) } });
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout);
     expect(document.registry).toBe(EXAMPLE);
@@ -165,7 +173,7 @@ describe('jobs with a filled store', () => {
   });
 
   it('not a TTY: parent and child lines, tab-separated', async () => {
-    const result = await runCli(['jobs', '--db', db]);
+    const result = await cli(['jobs', '--db', db]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const rows = result.stdout.trimEnd().split('\n').map((line) => line.split('\t'));
@@ -176,7 +184,7 @@ describe('jobs with a filled store', () => {
   });
 
   it('--json: parents with their children', async () => {
-    const result = await runCli(['jobs', '--json', '--db', db]);
+    const result = await cli(['jobs', '--json', '--db', db]);
     expect(result.code).toBe(0);
     const { jobs } = JSON.parse(result.stdout);
     expect(jobs.map((job: { id: string }) => job.id)).toEqual([ids.queued, ids.running]);
@@ -191,19 +199,19 @@ describe('jobs with a filled store', () => {
   });
 
   it('--status and --limit filter; --status bogus is a usage error', async () => {
-    const failed = JSON.parse((await runCli(['jobs', '--json', '--status', 'failed', '--db', db])).stdout);
+    const failed = JSON.parse((await cli(['jobs', '--json', '--status', 'failed', '--db', db])).stdout);
     expect(failed.jobs.map((job: { id: string }) => job.id)).toEqual([ids.running]);
-    const none = await runCli(['jobs', '--status', 'completed', '--db', db]);
+    const none = await cli(['jobs', '--status', 'completed', '--db', db]);
     expect(none).toEqual({ code: 0, stdout: '', stderr: 'No completed jobs.\n' });
-    const limited = JSON.parse((await runCli(['jobs', '--json', '--limit', '1', '--db', db])).stdout);
+    const limited = JSON.parse((await cli(['jobs', '--json', '--limit', '1', '--db', db])).stdout);
     expect(limited.jobs.map((job: { id: string }) => job.id)).toEqual([ids.queued]);
     expect(limited.jobs[0].children).toHaveLength(1);
-    expect(await runCli(['jobs', '--status', 'bogus', '--db', db])).toEqual({
+    expect(await cli(['jobs', '--status', 'bogus', '--db', db])).toEqual({
       code: 2,
       stdout: '',
       stderr: "error: unknown status 'bogus'\n  → use one of queued, running, completed, failed, canceled\n",
     });
-    expect(await runCli(['jobs', '--limit', '0', '--db', db])).toEqual({
+    expect(await cli(['jobs', '--limit', '0', '--db', db])).toEqual({
       code: 2,
       stdout: '',
       stderr: "error: --limit must be a positive whole number, got '0'\n",
@@ -218,7 +226,7 @@ describe('EPIPE', () => {
     store.db.transaction(() => {
       for (let index = 0; index < 2000; index++) {
         const id = `${String(index).padStart(8, '0')}-0000-4000-8000-000000000000`;
-        store.insertParent({ id, name: `parent ${index}` }, [{ id: `${id}-c`, name: null, service_id: 1, service_slug: 'h3africa', reference_panel_id: 37 }]);
+        store.jobs.insertParent({ id, name: `parent ${index}` }, [{ id: `${id}-c`, name: null, service_id: 1, service_slug: 'h3africa', reference_panel_id: 37 }]);
       }
     })();
     store.close();

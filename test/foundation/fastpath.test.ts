@@ -2,7 +2,6 @@
  * The commander-free fast path (src/fastpath.ts) must stay an exact shortcut: the same options as the
  * commander registrations, and the same outcome for every command line it accepts.
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
@@ -11,26 +10,28 @@ import { isFedimputeError } from '../../src/errors.js';
 import { FAST_COMMANDS, GLOBAL_OPTIONS, fastPath } from '../../src/fastpath.js';
 import { openDatabase } from '../../src/store/db.js';
 import { Store } from '../../src/store/store.js';
-import { BIN, ROOT, tempDir } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
+import { session } from '../helpers/harness.js';
 
 const tmp = tempDir('fedimpute-fastpath-');
 afterAll(() => tmp.cleanup());
 const db = join(tmp.path, 'fedimpute.db');
 
-/** long option names listed by `fedimpute [command] --help` */
-function helpOptions(args: string[]): { options: string[]; usage: string } {
-  const text = execFileSync(process.execPath, [BIN, ...args, '--help'], { cwd: ROOT, encoding: 'utf8' });
+/** long option names listed by `fedimpute [command] --help` (the binary's argv handling, in this process) */
+async function helpOptions(args: string[]): Promise<{ options: string[]; usage: string }> {
+  const { code, stdout: text } = await session({ cwd: ROOT }).cli([...args, '--help']);
+  expect(code).toBe(0);
   const options = [...text.matchAll(/^ {2}(?:-\w, )?--([\w-]+)/gm)].map((match) => match[1]).filter((name) => name !== 'help' && name !== 'version');
   return { options: options.sort(), usage: text.split('\n')[0] };
 }
 
 describe('FAST_COMMANDS mirrors cli.ts', () => {
-  it('global options', () => {
-    expect(Object.keys(GLOBAL_OPTIONS).sort()).toEqual(helpOptions([]).options);
+  it('global options', async () => {
+    expect(Object.keys(GLOBAL_OPTIONS).sort()).toEqual((await helpOptions([])).options);
   });
   for (const [name, command] of Object.entries(FAST_COMMANDS)) {
-    it(`${name}: options and operands`, () => {
-      const help = helpOptions([name]);
+    it(`${name}: options and operands`, async () => {
+      const help = await helpOptions([name]);
       expect(help.usage).toMatch(new RegExp(`^Usage: fedimpute ${name} `));
       expect(Object.keys(command.options).sort()).toEqual(help.options);
       expect([...help.usage.matchAll(/<[^>]+>/g)]).toHaveLength(command.operands);
@@ -75,7 +76,7 @@ describe('same outcome as commander', () => {
     let clock = Date.parse('2025-06-01T00:00:00Z');
     const store = new Store(openDatabase(db), () => new Date((clock += 1000)));
     for (const [index, id] of ['fa570001-0000-4000-8000-000000000001', 'fa570002-0000-4000-8000-000000000002'].entries()) {
-      store.insertParent({ id, name: `p${index}` }, [
+      store.jobs.insertParent({ id, name: `p${index}` }, [
         { id: `${id}-a`, name: null, service_id: 1, service_slug: 'h3africa', reference_panel_id: 37, submit_state: 'submitted', remote_job_id: `job-${index}` },
       ]);
     }
@@ -104,7 +105,7 @@ describe('same outcome as commander', () => {
     try {
       const fast = fastPath(argv);
       if (road === 'fast') expect(fast).toBeDefined();
-      outcome = `exit ${road === 'fast' ? await fast!(makeContext) : await runCli(argv, makeContext)}`;
+      outcome = `exit ${road === 'fast' ? await fast!(makeContext) : await runCli(argv, makeContext, { stdout: { write: (chunk: string) => stdout.push(chunk) > 0 }, stderr: { write: (chunk: string) => stderr.push(chunk) > 0 } })}`;
     } catch (error) {
       outcome = isFedimputeError(error) ? `${error.name} ${error.exitCode}: ${error.message}` : `throw ${String(error)}`;
     } finally {

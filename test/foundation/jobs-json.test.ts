@@ -1,10 +1,10 @@
-/** `jobs --json` is written by SQLite (src/store/json.ts): it must equal parentJson/childJson of output/jobs.ts. */
+/** `jobs --json` is written by SQLite (src/store/read-model.ts): it must equal parentJson/childJson of output/jobs.ts. */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parentJson } from '../../src/output/jobs.js';
 import { openDatabase } from '../../src/store/db.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { parentsJsonText } from '../../src/store/json.js';
+import { parentsJsonText } from '../../src/store/read-model.js';
 import { Store } from '../../src/store/store.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -12,8 +12,8 @@ const tmp = tempDir('fedimpute-jobsjson-');
 afterAll(() => tmp.cleanup());
 
 function reference(store: Store, filter: { status?: string; limit?: number } = {}) {
-  const parents = store.listParents(filter);
-  const children = store.childrenOf(parents.map((parent) => parent.id));
+  const parents = store.jobs.listParents(filter);
+  const children = store.jobs.childrenOf(parents.map((parent) => parent.id));
   return parents.map((parent) => parentJson(parent, children.get(parent.id) ?? []));
 }
 
@@ -22,15 +22,15 @@ describe('parentsJsonText', () => {
     let clock = Date.parse('2025-07-01T00:00:00Z');
     const store = new Store(openDatabase(join(tmp.path, 'a.db')), () => new Date((clock += 1000)));
     const inputs = JSON.stringify([{ path: '/d/é "quoted"\\.vcf.gz', name: 'x.vcf.gz', size: 12_345_678_901, sha256: 'ab' }]);
-    store.insertParent({ id: 'p1', name: 'tab\there "q" ünï', description: 'line\nbreak', input_files: inputs, options: '{"build":"hg19","r2Filter":0.3}' }, [
+    store.jobs.insertParent({ id: 'p1', name: 'tab\there "q" ünï', description: 'line\nbreak', input_files: inputs, options: '{"build":"hg19","r2Filter":0.3}' }, [
       { id: 'p1-b', name: null, service_id: 4, service_slug: 'ilifu', service_name: 'Ilifu', reference_panel_id: 39, panel_name: '1kg', submit_state: 'pending' },
       { id: 'p1-a', name: null, service_id: 1, service_slug: 'h3africa', service_name: 'H3A', reference_panel_id: 37, panel_name: 'H3A v6' },
       { id: 'p1-c', name: null, service_id: 1, service_slug: 'h3africa', service_name: 'H3A', reference_panel_id: 38, panel_name: '1kg' },
     ]);
     store.updateChild('p1-a', { status: 'running', progress: 100 / 3, step: 'Imputation (1/3) – “ok”', queue_position: 0 });
     store.updateChild('p1-b', { status: 'failed', last_error: 'boom\u0001', progress: 12.5 });
-    store.insertParent({ id: 'p2', name: null }, []);
-    store.insertParent({ id: 'p3', name: 'done' }, [{ id: 'p3-a', name: null, service_id: 2, status: 'completed', progress: 100 }]);
+    store.jobs.insertParent({ id: 'p2', name: null }, []);
+    store.jobs.insertParent({ id: 'p3', name: 'done' }, [{ id: 'p3-a', name: null, service_id: 2, status: 'completed', progress: 100 }]);
 
     const check = (filter: { status?: string; limit?: number } = {}) => {
       const text = parentsJsonText(store.db, filter);
@@ -57,10 +57,13 @@ describe('parentsJsonText', () => {
 
   it('a store from before job_docs gets every document on migration', () => {
     const path = join(tmp.path, 'old.db');
-    let clock = Date.parse('2025-08-01T00:00:00Z');
-    const old = new Store(openDatabase(path, MIGRATIONS.slice(0, 3)), () => new Date((clock += 1000)));
-    old.insertParent({ id: 'o1', name: 'old one' }, [{ id: 'o1-a', name: null, service_id: 1, status: 'running', progress: 40 }]);
-    old.insertParent({ id: 'o2', name: 'old two' }, [{ id: 'o2-a', name: null, service_id: 2 }]);
+    // rows as fedimpute wrote them before migration 4
+    const old = openDatabase(path, MIGRATIONS.slice(0, 3));
+    const insert = old.prepare('INSERT INTO jobs (id, parent_job_id, name, service_id, status, progress, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    insert.run('o1', null, 'old one', null, 'running', 20, '2025-08-01T00:00:01Z', '2025-08-01T00:00:01Z');
+    insert.run('o1-a', 'o1', null, 1, 'running', 40, '2025-08-01T00:00:01Z', '2025-08-01T00:00:01Z');
+    insert.run('o2', null, 'old two', null, 'queued', 0, '2025-08-01T00:00:02Z', '2025-08-01T00:00:02Z');
+    insert.run('o2-a', 'o2', null, 2, 'queued', 0, '2025-08-01T00:00:02Z', '2025-08-01T00:00:02Z');
     old.close();
     const store = new Store(openDatabase(path));
     expect(JSON.parse(parentsJsonText(store.db))).toEqual(reference(store));

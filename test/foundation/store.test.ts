@@ -8,6 +8,7 @@ import { ConfigError, UsageError } from '../../src/errors.js';
 import { openDatabase } from '../../src/store/db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { Store, type NewJob } from '../../src/store/store.js';
+import { resolveParent } from '../../src/lifecycle/resolve.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { dumpStore, jobRows } from '../helpers/store.js';
 
@@ -59,10 +60,10 @@ describe('opening', () => {
 
   it('reopening keeps the data', () => {
     const { path, store } = openStore();
-    store.insertParent(...parentWith('aaaa1111-0000-4000-8000-000000000000'));
+    store.jobs.insertParent(...parentWith('aaaa1111-0000-4000-8000-000000000000'));
     store.close();
     const again = new Store(openDatabase(path));
-    expect(again.listParents().map((row) => row.id)).toEqual(['aaaa1111-0000-4000-8000-000000000000']);
+    expect(again.jobs.listParents().map((row) => row.id)).toEqual(['aaaa1111-0000-4000-8000-000000000000']);
     expect(again.children('aaaa1111-0000-4000-8000-000000000000')).toHaveLength(3);
     again.close();
   });
@@ -128,7 +129,7 @@ describe('Store', () => {
 
   it('insertParent records parent and children, aggregates, and appends job_events', () => {
     const { path, store } = openStore();
-    store.insertParent(...parentWith(P));
+    store.jobs.insertParent(...parentWith(P));
     const parent = store.get(P)!;
     expect(parent).toMatchObject({ parent_job_id: null, status: 'queued', progress: 0, settled: 0, message: '0/3 jobs completed, 0 failed, 0 running' });
     expect(store.children(P).map((row) => [row.service_id, row.status, row.parent_job_id])).toEqual([
@@ -136,14 +137,14 @@ describe('Store', () => {
       [2, 'queued', P],
       [4, 'queued', P],
     ]);
-    expect(store.events(P).map((event) => [event.from_status, event.to_status, event.message])).toEqual([[null, 'queued', 'created']]);
+    expect(store.jobs.events(P).map((event) => [event.from_status, event.to_status, event.reason])).toEqual([[null, 'queued', 'created']]);
     expect(jobRows(path)).toHaveLength(4);
     store.close();
   });
 
   it('updateChild: status moves forward, parent follows, terminal never regresses', () => {
     const { store } = openStore();
-    store.insertParent(...parentWith(P, [1, 2]));
+    store.jobs.insertParent(...parentWith(P, [1, 2]));
     const [first, second] = store.children(P);
     let change = store.updateChild(first.id, { status: 'running', progress: 40, remote_job_id: 'job-1' });
     expect(change.after).toMatchObject({ status: 'running', progress: 40, remote_job_id: 'job-1' });
@@ -165,40 +166,40 @@ describe('Store', () => {
     change = store.updateChild(second.id, { status: 'failed', last_error: 'bad input' });
     expect(change.parentAfter).toMatchObject({ status: 'failed', settled: 1, message: '1/2 jobs completed, 1 failed, 0 running' });
     expect(change.parentAfter.completed_at).not.toBeNull();
-    expect(store.events(first.id).map((event) => `${event.from_status}→${event.to_status}`)).toEqual([
+    expect(store.jobs.events(first.id).map((event) => `${event.from_status}→${event.to_status}`)).toEqual([
       'null→queued',
       'queued→running',
       'running→completed',
     ]);
     // completed + queued is `queued` by the seed's table, hence the step back before `failed`
-    expect(store.events(P).map((event) => event.to_status)).toEqual(['queued', 'running', 'queued', 'failed']);
+    expect(store.jobs.events(P).map((event) => event.to_status)).toEqual(['queued', 'running', 'queued', 'failed']);
     store.close();
   });
 
   it('reopenForRetry records the attempt and makes the child queued again', () => {
     const { store } = openStore();
-    store.insertParent(...parentWith(P, [1]));
+    store.jobs.insertParent(...parentWith(P, [1]));
     const [child] = store.children(P);
     store.updateChild(child.id, { status: 'failed', remote_job_id: 'job-old', last_error: 'QC failed', submit_state: 'submitted' });
-    const change = store.reopenForRetry(child.id);
+    const change = store.jobs.reopenForRetry(child.id);
     expect(change.after).toMatchObject({ status: 'queued', attempt: 2, remote_job_id: null, submit_state: 'pending', completed_at: null, last_error: null });
     expect(change.parentAfter).toMatchObject({ status: 'queued', settled: 0, completed_at: null });
-    expect(store.attempts(child.id)).toEqual([
+    expect(store.jobs.attempts(child.id)).toEqual([
       expect.objectContaining({ job_id: child.id, attempt: 1, remote_job_id: 'job-old', status: 'failed', message: 'QC failed' }),
     ]);
-    expect(store.events(child.id).at(-1)).toMatchObject({ from_status: 'failed', to_status: 'queued', message: 'retry (attempt 2)' });
+    expect(store.jobs.events(child.id).at(-1)).toMatchObject({ from_status: 'failed', to_status: 'queued', reason: 'retry (attempt 2)' });
     store.close();
   });
 
   describe('resolveParent', () => {
     const { store } = openStore();
     const ids = ['abcd1234-0000-4000-8000-000000000001', 'abcd5678-0000-4000-8000-000000000002', 'ffff0000-0000-4000-8000-000000000003'];
-    for (const id of ids) store.insertParent(...parentWith(id, [1]));
+    for (const id of ids) store.jobs.insertParent(...parentWith(id, [1]));
     afterAll(() => store.close());
 
     const usage = (reference: string) => {
       try {
-        store.resolveParent(reference);
+        resolveParent(store, reference);
       } catch (error) {
         expect(error).toBeInstanceOf(UsageError);
         return [(error as UsageError).message, (error as UsageError).hint];
@@ -207,10 +208,10 @@ describe('Store', () => {
     };
 
     it('last, a full id, a unique prefix of ≥4', () => {
-      expect(store.resolveParent('last').id).toBe(ids[2]);
-      expect(store.resolveParent(ids[1]).id).toBe(ids[1]);
-      expect(store.resolveParent('abcd1').id).toBe(ids[0]);
-      expect(store.resolveParent('ffff').id).toBe(ids[2]);
+      expect(resolveParent(store, 'last').id).toBe(ids[2]);
+      expect(resolveParent(store, ids[1]).id).toBe(ids[1]);
+      expect(resolveParent(store, 'abcd1').id).toBe(ids[0]);
+      expect(resolveParent(store, 'ffff').id).toBe(ids[2]);
     });
     it('too short, unknown, ambiguous', () => {
       expect(usage('abc')).toEqual(["job id 'abc' is too short", 'give at least 4 characters, or `last`']);
@@ -222,29 +223,92 @@ describe('Store', () => {
     });
     it('`last` on an empty store', () => {
       const empty = openStore().store;
-      expect(() => empty.resolveParent('last')).toThrow('there are no jobs yet');
+      expect(() => resolveParent(empty, 'last')).toThrow('there are no jobs yet');
       empty.close();
     });
   });
 
   it('claimSubmission: pending → claimed; refused while the owner lives; a dead owner → reclaimed as unconfirmed', () => {
     const { store } = openStore();
-    store.insertParent(...parentWith(P, [1]));
+    store.jobs.insertParent(...parentWith(P, [1]));
     const [child] = store.children(P);
     const alive = new Set(['pid:100']);
     const isAlive = (owner: string) => alive.has(owner);
 
-    expect(store.claimSubmission(child.id, 'pid:100', 60_000, isAlive)).toEqual({ claimed: true, previous: 'pending' });
+    expect(store.leases.claim(child.id, 'pid:100', 60_000, isAlive)).toEqual({ claimed: true, previous: 'pending' });
     expect(store.get(child.id)).toMatchObject({ submit_state: 'submitting', lease_owner: 'pid:100' });
-    expect(store.claimSubmission(child.id, 'pid:200', 60_000, isAlive)).toEqual({ claimed: false, previous: 'submitting' });
+    expect(store.leases.claim(child.id, 'pid:200', 60_000, isAlive)).toEqual({ claimed: false, previous: 'submitting' });
     expect(store.get(child.id)!.lease_owner).toBe('pid:100');
 
     alive.delete('pid:100');
-    expect(store.claimSubmission(child.id, 'pid:200', 60_000, isAlive)).toEqual({ claimed: true, previous: 'unconfirmed' });
+    expect(store.leases.claim(child.id, 'pid:200', 60_000, isAlive)).toEqual({ claimed: true, previous: 'unconfirmed' });
     expect(store.get(child.id)).toMatchObject({ submit_state: 'submitting', lease_owner: 'pid:200' });
 
     store.updateChild(child.id, { remote_job_id: 'job-9', submit_state: 'submitted' });
-    expect(store.claimSubmission(child.id, 'pid:300', 60_000, () => false)).toEqual({ claimed: false, previous: 'submitted' });
+    expect(store.leases.claim(child.id, 'pid:300', 60_000, () => false)).toEqual({ claimed: false, previous: 'submitted' });
     store.close();
+  });
+});
+
+describe('job_events: what poll and watch report is read from them', () => {
+  const P = 'e0e0cafe-0000-4000-8000-000000000002';
+
+  it('each event records what the job showed after it; changesSince gives this connection\'s own Changes', () => {
+    const { store } = openStore();
+    store.jobs.insertParent(...parentWith(P, [1]));
+    const [child] = store.children(P);
+    const mark = store.jobs.mark();
+    store.updateChild(child.id, { remote_job_id: 'job-7', submit_state: 'submitted', message: 'submitted' });
+    store.updateChild(child.id, { status: 'failed', last_error: 'QC failed', progress: 30 });
+    expect(store.jobs.events(child.id).slice(1).map(({ from_status, to_status, message, progress, remote_job_id, submit_state }) => ({ from_status, to_status, message, progress, remote_job_id, submit_state }))).toEqual([
+      { from_status: 'queued', to_status: 'queued', message: 'submitted', progress: 0, remote_job_id: 'job-7', submit_state: 'submitted' },
+      { from_status: 'queued', to_status: 'failed', message: 'QC failed', progress: 30, remote_job_id: 'job-7', submit_state: 'submitted' },
+    ]);
+    const changes = store.jobs.changesSince(mark);
+    expect(changes.map((change) => [change.kind, change.from, change.to, change.message])).toEqual([
+      ['child', 'queued', 'queued', 'submitted'],
+      ['child', 'queued', 'failed', 'QC failed'],
+      ['parent', 'queued', 'failed', '0/1 jobs completed, 1 failed, 0 running'],
+    ]);
+    expect(changes[0]).toMatchObject({ id: child.id, parent_id: P, service_slug: 's1', remote_job_id: 'job-7' });
+    // another connection to the same file sees the events, not this one's Changes
+    const other = new Store(store.db);
+    expect(other.jobs.changesSince(other.jobs.mark())).toEqual([]);
+    store.close();
+  });
+
+  it('statusSince: when each job entered its current status, news of the same status not counted', () => {
+    const { store } = openStore();
+    store.jobs.insertParent(...parentWith(P, [1, 2]));
+    const [first, second] = store.children(P);
+    store.updateChild(first.id, { status: 'running', remote_job_id: 'a', submit_state: 'submitted' });
+    const running = store.jobs.events(first.id).at(-1)!.at;
+    store.updateChild(first.id, { submit_state: 'unconfirmed' });
+    const since = store.jobs.statusSince([first.id, second.id]);
+    expect(since.get(first.id)).toBe(running);
+    expect(since.get(second.id)).toBe(store.jobs.events(second.id)[0].at);
+    store.close();
+  });
+});
+
+describe('the JSON columns are decoded, not cast', () => {
+  const row = (input_files: string | null, options: string | null = null) => ({ id: 'abcd1234-0000', input_files, options });
+
+  it('inputs: the records, a missing name or hash as empty', async () => {
+    const { inputsOf } = await import('../../src/store/columns.js');
+    expect(inputsOf(row('[{"path":"/d/a.vcf.gz","size":3}]'))).toEqual([{ path: '/d/a.vcf.gz', name: '', size: 3, sha256: '' }]);
+    expect(inputsOf(row(null))).toEqual([]);
+  });
+
+  it('damaged values: one clear error naming the job', async () => {
+    const { inputsOf, optionsOf } = await import('../../src/store/columns.js');
+    expect(() => inputsOf(row('{oops'))).toThrow("the job store's inputs of job abcd1234 is not JSON");
+    expect(() => inputsOf(row('{"path":1}'))).toThrow("inputs of job abcd1234 are not a list");
+    expect(() => inputsOf(row('[{"name":"x"}]'))).toThrow('have no path and size at entry 0');
+    expect(() => optionsOf(row(null, '{"build":"hg37","phasing":"eagle","mode":"imputation"}'))).toThrow('name no build (hg19 or hg38)');
+    expect(() => optionsOf(row(null, '[]'))).toThrow(ConfigError);
+    expect(optionsOf(row(null, '{"build":"hg38","phasing":"no_phasing","mode":"qc-only","population":"afr","services":"1,2"}'))).toEqual({
+      build: 'hg38', phasing: 'no_phasing', mode: 'qc-only', population: 'afr',
+    });
   });
 });

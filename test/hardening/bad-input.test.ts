@@ -1,5 +1,5 @@
 /**
- * Bad input through the spawned binary, table-driven: registry mistakes, command-line mistakes, input files
+ * Bad input through the binary's own argv handling (src/main.ts execute, in this process), table-driven: registry mistakes, command-line mistakes, input files
  * (every pre-flight failure class through `submit` and `check`) and server answers (the emulators where they
  * can produce the answer faithfully, a purpose-built `node:http` "garbage server" where no real server would).
  * Each case: the exact first stderr line, the hint line when there is one, the exit code (DESIGN §4), no
@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSubmit } from '../../src/commands/submit.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
 import { dumpStore, jobRows } from '../helpers/store.js';
 
@@ -62,10 +63,10 @@ beforeAll(async () => {
 
   // a parent whose child keeps running, and one whose remote job the server later deletes
   fed.michigan[0].scriptNext({ hang: true });
-  const first = await fed.run(['submit', '--services', '1', '--name', 'running', files.good]);
+  const first = await fed.call(runSubmit, { files: [files.good], services: '1', name: 'running' });
   expect(first.code, first.stderr).toBe(0);
   fed.michigan[0].scriptNext({ hang: true });
-  const second = await fed.run(['submit', '--services', '1', '--name', 'deleted', files.good]);
+  const second = await fed.call(runSubmit, { files: [files.good], services: '1', name: 'deleted' });
   expect(second.code, second.stderr).toBe(0);
   [runningJob, deletedJob] = fed.michigan[0].jobs.map((job) => job.id);
   bobOld = fed.michigan[0].tokenFor('bob');
@@ -141,7 +142,6 @@ interface Case {
   stderr?: string | (() => string);
 }
 
-const f = (key: string) => () => files[key];
 const submit = (key: string, ...extra: string[]) => () => ['submit', '--services', '1', ...extra, files[key]];
 const check = (key: string) => () => ['check', '--build', 'hg38', files[key]];
 const stub = (handler: typeof answer) => () => {
@@ -362,7 +362,11 @@ const cases: Case[] = [
   { name: 'server: 200 with an error body (poll)', before: errorBody, config: onGarbage, args: () => ['poll'], message: 'warning: mich1: Michigan emulator 1 answered the job list with an error (HTTP 200): Database connection lost.', code: 0 },
   {
     name: 'server: unknown state value (status --refresh records it, status unchanged)',
-    before: unknownState,
+    before: () => {
+      unknownState();
+      // the store's clock is the test's: let a second pass so that updated_at visibly moves
+      fed.clock.advance(1000);
+    },
     config: onGarbage,
     args: () => ['status', 'last', '--refresh'],
     message: () => `warning: mich1: job ${deletedJob} is in state 42; keeping queued`,
@@ -439,7 +443,7 @@ describe('bad input: one clear line, the right exit code, no stack, store unchan
     const before = dumpStore(db);
     const rowsBefore = jobRows(db);
     try {
-      const result = await fed.run(entry.args(), {
+      const result = await fed.cli(entry.args(), {
         env: { ...(entry.config ? { FEDIMPUTE_CONFIG: entry.config() } : {}), FEDIMPUTE_DB: db, ...entry.env?.() },
       });
       const lines = result.stderr.split('\n');

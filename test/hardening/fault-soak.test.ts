@@ -1,17 +1,20 @@
 /**
  * Fault soak: two Michigan emulators and one WES emulator answer ~30 % of requests with a fault (500, 503,
  * 429, reset, a short timeout, slow, malformed; before and after the request took effect), and one parent
- * has 12 children on them. `submit`, then `watch` (and `poll` between) until settled. Then, faults off:
+ * has 12 children on them. `submit`, then `watch` (and `poll` between) until settled, each command line run
+ * as the binary runs it, in this process (fake time: watch's intervals and backoff pass at once). Then, faults off:
  * every child shows what its server says, none was failed by a transport error, each has exactly one
  * remote job, and job_events follow the rules.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultConfig } from '../../src/sandbox/faults.js';
 import { startMichiganEmulator, type MichiganEmulator } from '../../src/sandbox/michigan/index.js';
 import { startWesEmulator, type WesEmulator } from '../../src/sandbox/wes/index.js';
 import { generateVcf } from '../../src/vcf/generate.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
+import { session } from '../helpers/harness.js';
 import { jobRows } from '../helpers/store.js';
 import { expectEventRules, remoteJobsOf, trueStatus, visibleFaults, writeRegistry } from './support.js';
 
@@ -25,8 +28,7 @@ const faults = (seed: number): FaultConfig => ({
 });
 
 const tmp = tempDir('fedimpute-soak-');
-let michigan: MichiganEmulator[] = [];
-let wes: WesEmulator[] = [];
+const emulators: (MichiganEmulator | WesEmulator)[] = [];
 let vcf = '';
 
 beforeAll(async () => {
@@ -35,22 +37,25 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([...michigan, ...wes].map((emulator) => emulator.close()));
+  await Promise.all(emulators.map((emulator) => emulator.close()));
   tmp.cleanup();
 });
 
 let totalFaults = 0;
 afterAll(() => console.log(`fault soak: ${totalFaults} visible faults injected over all seeds`));
 
-describe('fault soak', () => {
+// each seed has its own servers, registry and store; they run side by side (the faults are mostly waiting)
+describe.concurrent('fault soak', () => {
   it.each([10, 20, 30])('seed %i: 12 children on 3 faulty servers settle to the servers\' true final states, one remote job each', async (seed) => {
-    await Promise.all([...michigan, ...wes].map((emulator) => emulator.close()));
-    michigan = await Promise.all([1, 2].map((offset) => startMichiganEmulator({ maxJobsPerUser: 50, faults: faults(seed + offset) })));
-    wes = [await startWesEmulator({ faults: faults(seed + 3) })];
-    const { config, ids, env } = writeRegistry(tmp.path, michigan, wes, 4);
-    const db = join(tmp.path, `store-${seed}.db`);
-    const run = (args: string[]) =>
-      runCli(args, { cwd: tmp.path, timeoutMs: 240_000, env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '10', ...env } });
+    const michigan = await Promise.all([1, 2].map((offset) => startMichiganEmulator({ maxJobsPerUser: 50, faults: faults(seed + offset) })));
+    const wes = [await startWesEmulator({ faults: faults(seed + 3) })];
+    emulators.push(...michigan, ...wes);
+    const dir = join(tmp.path, `seed-${seed}`);
+    mkdirSync(dir);
+    const { config, ids, env } = writeRegistry(dir, michigan, wes, 4);
+    const db = join(dir, 'store.db');
+    const { cli } = session({ cwd: dir, env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '10', ...env } });
+    const run = (args: string[]) => cli(args);
 
     // submit's own pre-check may hit a fault that outlasts its retries: that refusal is fine, try again
     let submit = await run(['submit', '--services', ids.join(','), '--name', 'soak', vcf]);

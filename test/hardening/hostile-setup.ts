@@ -1,13 +1,15 @@
 /**
  * Groups of hostile cases for the trust-boundary suite: each group has its own registry (one service per
  * case, base_url under the case's prefix on the hostile server), its own store seeded with a parent per case
- * (or one parent for all), and runs the binary with short, test-sized bounds.
+ * (or one parent for all), and runs its command lines with short, test-sized bounds: as the binary runs them,
+ * in this process (`execute`), or as the binary itself where its memory is measured (runMeasured).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/store/db.js';
 import { runCli, spawnCli, type CliResult } from '../helpers/cli.js';
+import { session } from '../helpers/harness.js';
 import { withDb } from '../helpers/store.js';
 import type { HostileCase, HostileServer } from './hostile-server.js';
 
@@ -38,7 +40,10 @@ export interface Group {
   /** service id by case id */
   serviceIds: Map<string, number>;
   password: string;
+  /** a command line as the binary runs it, in this process */
   run(args: string[]): Promise<CliResult>;
+  /** the binary itself, for what needs a process of its own (another process uploading) */
+  spawn(args: string[]): Promise<CliResult>;
 }
 
 export const token = (caseId: string) => `tok-${caseId}-${randomBytes(12).toString('hex')}`;
@@ -77,7 +82,8 @@ export function createGroup(hostile: HostileServer, dir: string, cases: HostileC
   const { parents, children } = options.empty ? { parents: new Map<string, string>(), children: new Map<string, string>() } : seed(db, cases, options, password);
   return {
     dir, config, db, env, parents, children, serviceIds, password,
-    run: (args) => runCli(args, { cwd: dir, timeoutMs: 90_000, env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, ...env } }),
+    run: (args) => session({ cwd: dir, env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, ...env } }).cli(args),
+    spawn: (args) => runCli(args, { cwd: dir, timeoutMs: 90_000, env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, ...env } }),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Secrets audit: with --verbose and emulators that echo the request (headers, form fields) in their error
- * bodies, run submit, status --refresh, watch, poll, cancel, download and services check with failures forced
+ * bodies, run (each command line through the binary's own argv handling, in this process) submit, status --refresh, watch, poll, cancel, download and services check with failures forced
  * so the error paths run. No token and no result password may appear in stdout, stderr, any file fedimpute
  * wrote, or the store (except jobs.result_password); the store and the download manifest are mode 0600.
  * Then a hostile server (hostile-server.ts) echoes the tokens and the password it was sent into what fedimpute
@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => fed?.close());
 
 async function run(args: string[]) {
-  const result = await fed.run([...args, '--verbose'], { env: { AUDIT_WES_TOKEN: WES_TOKEN } });
+  const result = await fed.cli([...args, '--verbose'], { env: { AUDIT_WES_TOKEN: WES_TOKEN } });
   outputs.push({ command: args.join(' '), stdout: result.stdout, stderr: result.stderr });
   return result;
 }

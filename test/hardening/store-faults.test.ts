@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runSubmit } from '../../src/commands/submit.js';
-import { Context } from '../../src/context.js';
 import { EnvironmentError } from '../../src/errors.js';
 import { BIN, cleanEnv, type CliResult } from '../helpers/cli.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
@@ -29,14 +28,6 @@ beforeAll(async () => {
 afterAll(async () => fed?.close());
 
 const namespaces = spawnSync('sh', ['-c', 'unshare -rm sh -c "mount -t tmpfs -o size=64k none /tmp"'], { stdio: 'ignore' }).status === 0;
-function testContext(env: Record<string, string> = {}): Context {
-  const sink = { write: () => true };
-  return new Context({
-    env: { FEDIMPUTE_CONFIG: fed.config, FEDIMPUTE_DB: fed.db, ...fed.env, ...env }, cwd: fed.dir,
-    globals: { json: false, quiet: true, verbose: false, color: false }, stdout: sink, stderr: sink,
-  });
-}
-
 const noInternal = (result: CliResult) => expect(result.stderr).not.toMatch(/internal error|report it/);
 
 /** the binary inside a private mount namespace, after `setup` (sh) ran there; $FEDIMPUTE runs it */
@@ -54,7 +45,7 @@ describe('store and registry faults, for every command', () => {
     const folder = join(fed.dir, 'a-folder');
     mkdirSync(folder);
     for (const args of [['jobs'], ['status', 'last'], ['poll']]) {
-      const result = await fed.run([...args, '--db', folder]);
+      const result = await fed.spawn([...args, '--db', folder]);
       expect(result.stderr).toBe(`error: the job store ${folder} is a folder, not a file\n  → point --db at a file, e.g. ${join(folder, 'fedimpute.db')}\n`);
       expect(result.code).toBe(2);
     }
@@ -69,7 +60,7 @@ describe('store and registry faults, for every command', () => {
     holder.exec('BEGIN IMMEDIATE');
     holder.exec('INSERT INTO hold VALUES (1)');
     try {
-      const result = await fed.run(['jobs', '--db', db], { env: { FEDIMPUTE_STORE_BUSY_MS: '200' } });
+      const result = await fed.spawn(['jobs', '--db', db], { env: { FEDIMPUTE_STORE_BUSY_MS: '200' } });
       expect(result.stderr).toBe(
         `error: the job store ${db} stayed locked by another process longer than fedimpute waits\n  → another fedimpute command is writing to it: let it finish (or stop it), then run this again\n`,
       );
@@ -84,7 +75,7 @@ describe('store and registry faults, for every command', () => {
     const config = join(fed.dir, 'laughs.yaml');
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[index]}`).join(', ')}]`)];
     writeFileSync(config, `${levels.join('\n')}\nservices: []\n`);
-    const result = await fed.run(['services', '--config', config]);
+    const result = await fed.spawn(['services', '--config', config]);
     expect(result.stderr).toBe(`error: ${config}: its YAML aliases (*name) expand more than 100 times\n  → write the repeated parts out, or use fewer nested anchors (&name)\n`);
     expect(result.code).toBe(2);
   });
@@ -92,7 +83,7 @@ describe('store and registry faults, for every command', () => {
   test.skipIf(!namespaces)('a store on a read-only file system: one line, exit 2', async () => {
     const folder = join(fed.dir, 'ro');
     mkdirSync(folder);
-    await fed.run(['jobs', '--db', join(folder, 'store.db')]);
+    await fed.spawn(['jobs', '--db', join(folder, 'store.db')]);
     const result = await inNamespace(`mount --bind ${folder} ${folder} && mount -o remount,bind,ro ${folder}`, ['poll'], join(folder, 'store.db'));
     noInternal(result);
     expect(result.stderr).toBe(`error: cannot create or open the job store ${join(folder, 'store.db')}: read-only file system\n  → point --db or FEDIMPUTE_DB at a writable SQLite file\n`);
@@ -103,7 +94,7 @@ describe('store and registry faults, for every command', () => {
     const folder = join(fed.dir, 'full');
     mkdirSync(folder);
     const source = join(fed.dir, 'seed.db');
-    await fed.run(['jobs', '--db', source]);
+    await fed.spawn(['jobs', '--db', source]);
     const vcf = await fed.vcf('full.vcf.gz');
     // a tmpfs just big enough for the store, then filled up: the first write that needs a new page fails
     const setup = `mount -t tmpfs -o size=512k none ${folder} && cp ${source} ${folder}/store.db && (dd if=/dev/zero of=${folder}/filler bs=4k 2>/dev/null; true)`;
@@ -118,7 +109,7 @@ describe('store and registry faults, for every command', () => {
     const emulator = fed.michigan[0];
     const before = emulator.jobs.length;
     const holder = new Sqlite(fed.db);
-    const context = testContext({ FEDIMPUTE_STORE_BUSY_MS: '100' });
+    const { context } = fed.context({ env: { FEDIMPUTE_STORE_BUSY_MS: '100' }, quiet: true });
     const adapterOf = context.adapter.bind(context);
     context.adapter = async (service) => {
       const adapter = await adapterOf(service);
@@ -128,7 +119,7 @@ describe('store and registry faults, for every command', () => {
         return outcome;
       } };
     };
-    const failure = await runSubmit({ services: '1', name: 'locked' }, context, [await fed.vcf('locked.vcf.gz')]).then(() => undefined, (error: unknown) => error);
+    const failure = await runSubmit({ files: [await fed.vcf('locked.vcf.gz')], services: '1', name: 'locked' }, context).then(() => undefined, (error: unknown) => error);
     holder.exec('ROLLBACK');
     holder.close();
     context.close();
@@ -143,7 +134,7 @@ describe('store and registry faults, for every command', () => {
     const writer = new Sqlite(fed.db);
     expect(writer.prepare("UPDATE jobs SET lease_owner = ? WHERE lease_owner = ? AND submit_state = 'submitting'").run(ended, owner).changes).toBe(1);
     writer.close();
-    const polled = await fed.run(['poll']);
+    const polled = await fed.spawn(['poll']);
     expect(polled.code).toBe(0);
     expect(jobRows(fed.db).filter((row) => row.remote_job_id === remote)).toHaveLength(1);
     expect(emulator.jobs.length).toBe(before + 1);

@@ -3,12 +3,13 @@
  * with one clear line and a hint about ca_file (exit 1, no stack, store unchanged); with a per-service
  * ca_file they work. No switch anywhere turns certificate verification off.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMichiganEmulator, type MichiganEmulator } from '../../src/sandbox/michigan/index.js';
 import { generateVcf } from '../../src/vcf/generate.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { session } from '../helpers/harness.js';
 import { dumpStore, jobRows } from '../helpers/store.js';
 
 const CERT = join(ROOT, 'test', 'fixtures', 'tls', 'cert.pem');
@@ -33,23 +34,15 @@ function registry(name: string, extra: string[] = []): string {
     '      - { id: 37, name: H3Africa v6, remote_id: "apps@h3africa-v6hc-s@1.0.0", build: hg38, populations: [afr, mixed, off] }',
     '',
   ].join('\n');
-  require_write(path, text);
+  writeFileSync(path, text);
   return path;
 }
-function require_write(path: string, text: string): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  void import('node:fs').then(() => undefined);
-  (globalThis as { __fs?: typeof import('node:fs') }).__fs!.writeFileSync(path, text);
-}
 
+/** a command line as the binary runs it, in this process */
 const run = (config: string, args: string[], db = join(tmp.path, 'store.db')) =>
-  runCli(args, {
-    cwd: tmp.path,
-    env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, SECURE_TOKEN: emulator.tokenFor('alice'), FEDIMPUTE_RETRY_BASE_MS: '10' },
-  });
+  session({ cwd: tmp.path, env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, SECURE_TOKEN: emulator.tokenFor('alice') } }).cli(args);
 
 beforeAll(async () => {
-  (globalThis as { __fs?: typeof import('node:fs') }).__fs = await import('node:fs');
   emulator = await startMichiganEmulator({ tls: { key: readFileSync(KEY), cert: readFileSync(CERT) } });
   vcf = join(tmp.path, 'study.vcf.gz');
   await generateVcf(vcf, { samples: 24, chromosomes: ['20'], recordsPerChromosome: 200, chrPrefix: true, phased: true });
@@ -115,7 +108,7 @@ describe('a self-signed HTTPS service', () => {
       .replace('id: 1', 'id: 2')
       .replace('slug: secure', 'slug: other')
       .replace(`    ca_file: ${CERT}\n`, '');
-    require_write(path, `${text}${second}`);
+    writeFileSync(path, `${text}${second}`);
     const result = await run(path, ['services', 'check']);
     expect(result.code).toBe(1);
     const rows = result.stdout.trim().split('\n');
@@ -146,7 +139,8 @@ describe('no global switch turns verification off', () => {
   });
 
   it('NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment does not turn verification off: the binary still refuses', async () => {
-    // the variable is Node's own; fedimpute passes an explicit CA, so an env switch must not open a hole
+    // the variable is Node's own, read by the process: hence the binary. fedimpute passes an explicit CA,
+    // so an env switch must not open a hole
     const result = await runCli(['services', 'check'], {
       cwd: tmp.path,
       env: {

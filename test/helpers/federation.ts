@@ -1,21 +1,33 @@
 /**
- * A loopback federation for end-to-end tests: Michigan emulators and a WES emulator, a services.yaml
- * pointing at them, a token environment and a temporary store. Tests drive `bin/fedimpute` against it.
+ * A loopback federation for end-to-end tests: Michigan emulators and a WES emulator (in this process, on
+ * port 0), a services.yaml pointing at them, a token environment and a temporary store. Tests call the
+ * commands in-process (`call`: runX with a test Context; `cli`: an argv as the binary runs it) and spawn
+ * `bin/fedimpute` (`spawn`) only for what only the binary shows.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMichiganEmulator, type MichiganEmulator, type MichiganEmulatorOptions } from '../../src/sandbox/michigan/index.js';
 import { generateVcf, type GenerateOptions } from '../../src/vcf/generate.js';
 import { runCli, tempDir, type CliOptions, type CliResult } from './cli.js';
+import { session, type Session } from './harness.js';
 
-export interface Federation {
+export interface Federation extends Pick<Session, 'call' | 'cli' | 'context' | 'clock'> {
   dir: string;
   config: string;
   db: string;
+  /** the token variables of the registry; a test may change them (the next call sees it) */
   env: Record<string, string>;
   michigan: MichiganEmulator[];
   wes: import('../../src/sandbox/wes/index.js').WesEmulator[];
-  run(args: string[], options?: CliOptions): Promise<CliResult>;
+  /** the real binary, in a child process */
+  spawn(args: string[], options?: CliOptions): Promise<CliResult>;
+  /** the environment the binary gets (registry, store, tokens) */
+  spawnEnv(): Record<string, string>;
+  /**
+   * `poll` in this process until `done` holds: the emulators move on their own (wall) clock, so a test that
+   * needs a state waits for it by polling, never by sleeping. Fails after `rounds` polls.
+   */
+  pollUntil(done: () => boolean, what: string, rounds?: number): Promise<void>;
   vcf(name: string, options?: Partial<GenerateOptions>): Promise<string>;
   close(): Promise<void>;
 }
@@ -79,6 +91,10 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   const config = join(temp.path, 'services.yaml');
   writeFileSync(config, `${lines.join('\n')}\n`);
   const db = join(temp.path, 'store.db');
+  const spawnEnv = () => ({ FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '20', ...env });
+  // the session reads `env` at each call, so a test that changes a token variable is seen by the next call
+  const inProcess = session({ env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db }, cwd: temp.path });
+  const withTokens = <T extends { env?: Record<string, string | undefined> }>(io: T = {} as T): T => ({ ...io, env: { ...env, ...io.env } });
   return {
     dir: temp.path,
     config,
@@ -86,12 +102,22 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     env,
     michigan,
     wes,
-    run: (args, runOptions = {}) =>
-      runCli(args, {
-        ...runOptions,
-        cwd: runOptions.cwd ?? temp.path,
-        env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '20', ...env, ...runOptions.env },
-      }),
+    clock: inProcess.clock,
+    call: (run, options, io) => inProcess.call(run, options, withTokens(io)),
+    cli: (argv, io) => inProcess.cli(argv, withTokens(io)),
+    context: (io) => inProcess.context(withTokens(io)),
+    spawnEnv,
+    async pollUntil(done, what, rounds = 2000) {
+      const { runPoll } = await import('../../src/commands/poll.js');
+      for (let round = 0; round < rounds; round++) {
+        if (done()) return;
+        const result = await inProcess.call(runPoll, {}, withTokens());
+        if (result.code !== 0) throw new Error(`poll exited ${result.code} while waiting for ${what}: ${result.stderr}`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (!done()) throw new Error(`${what} did not happen within ${rounds} polls`);
+    },
+    spawn: (args, runOptions = {}) => runCli(args, { ...runOptions, cwd: runOptions.cwd ?? temp.path, env: { ...spawnEnv(), ...runOptions.env } }),
     vcf: async (name, generate = {}) => {
       const path = join(temp.path, name);
       await generateVcf(path, { samples: 24, chromosomes: ['20'], recordsPerChromosome: 200, chrPrefix: true, phased: true, ...generate });

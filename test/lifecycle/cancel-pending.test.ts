@@ -1,13 +1,14 @@
 /**
  * A cancel asked for while the upload is still running is sent as soon as the service accepts the job, and
  * when that fails (the service answers 500) it stays pending and every refresh sends it again until the
- * service confirms; then no more cancels are sent. Through the binary, against the hostile test server
+ * service confirms; then no more cancels are sent. The upload is the binary (the cancel must come from another
+ * process), the rest its command lines in this process, against the hostile test server
  * (test/hardening/hostile-server.ts), which can hold an upload's answer and fail cancels on demand.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
 import { generateVcf } from '../../src/vcf/generate.js';
 import { mich, michiganJob } from '../hardening/hostile-cases.js';
 import { json, startHostileServer, type HostileServer } from '../hardening/hostile-server.js';
@@ -47,7 +48,7 @@ describe('a cancel requested during the upload', () => {
     await generateVcf(vcf, { samples: 24, chromosomes: ['20'], recordsPerChromosome: 50, chrPrefix: true, phased: true });
     const cancels = () => hostile.recorded.filter((request) => request.caseId === 'cp' && request.route === 'cancel').length;
 
-    const submitting = group.run(['submit', '--services', '1', vcf]);
+    const submitting = group.spawn(['submit', '--services', '1', vcf]);
     await until(() => hostile.recorded.some((request) => request.caseId === 'cp' && request.route === 'submit'), 30_000, 'the upload');
     const canceled = await group.run(['cancel', 'last']);
     expect(canceled.stdout).toContain('\trequested\tbeing uploaded by another fedimpute process');
@@ -72,7 +73,7 @@ describe('a cancel requested during the upload', () => {
     expect(confirmed.stdout).toContain('queued->canceled');
 
     const settled = cancels();
-    await runCli(['poll'], { cwd: dir, env: { FEDIMPUTE_CONFIG: group.config, FEDIMPUTE_DB: group.db, ...group.env } });
+    await group.run(['poll']);
     expect(cancels()).toBe(settled);
   }, 60_000);
 });

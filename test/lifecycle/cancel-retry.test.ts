@@ -1,39 +1,49 @@
-/** `cancel` and `retry` through the binary (DESIGN §3): remote effects, attempts, parent re-aggregation. */
+/**
+ * `cancel` and `retry` (DESIGN §3), in this process: remote effects, attempts, parent re-aggregation. One
+ * case spawns `submit` as a second process, since a cancel must reach an upload another process holds.
+ */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runCancel } from '../../src/commands/cancel.js';
+import { runPoll } from '../../src/commands/poll.js';
+import { runRetry } from '../../src/commands/retry.js';
+import { runStatus } from '../../src/commands/status.js';
+import { runSubmit } from '../../src/commands/submit.js';
+import { runWatch } from '../../src/commands/watch.js';
 import { spawnCli } from '../helpers/cli.js';
-import { startFederation, type Federation } from '../helpers/federation.js';
+import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
 import { dumpStore, withDb } from '../helpers/store.js';
 import { childRows, expectConsistentEvents, parentRow, until } from './support.js';
 
-let federation: Federation | undefined;
-afterEach(async () => {
-  await federation?.close();
-  federation = undefined;
+// each test has its own federation: they run side by side (the emulators' jobs take wall time)
+const opened: Federation[] = [];
+afterAll(async () => {
+  for (const federation of opened) await federation.close();
 });
-
-/** the emulators advance lazily: poll through the binary until every child runs */
-async function untilRunning(federation: Federation): Promise<void> {
-  for (let round = 0; round < 100; round++) {
-    expect((await federation.run(['poll'])).code).toBe(0);
-    if (childRows(federation.db, parentRow(federation.db).id).every((child) => child.status === 'running')) return;
-  }
-  throw new Error('the children never ran');
+async function federationWith(options: FederationOptions): Promise<Federation> {
+  const federation = await startFederation(options);
+  opened.push(federation);
+  return federation;
 }
 
-describe('cancel', () => {
+/** the emulators advance lazily: poll until every child runs */
+async function untilRunning(federation: Federation): Promise<void> {
+  await federation.pollUntil(() => childRows(federation.db, parentRow(federation.db).id).every((child) => child.status === 'running'), 'every child running');
+}
+
+describe.concurrent('cancel', () => {
   test('cancel last: Michigan children canceled on the servers (state 6), the WES reference server child "cancel requested"', async () => {
-    federation = await startFederation({ michigan: [{}, {}], wes: [{ flavor: 'reference', timing: { runningMs: 60_000 } }] });
+    const federation = await federationWith({ michigan: [{}, {}], wes: [{ flavor: 'reference', timing: { runningMs: 60_000 } }] });
     for (const emulator of federation.michigan) emulator.scriptNext({ hang: true });
     const input = await federation.vcf('study.vcf.gz');
-    expect((await federation.run(['submit', '--services', '1,2,11', input])).code).toBe(0);
+    expect((await federation.call(runSubmit, { files: [input], services: '1,2,11' })).code).toBe(0);
     await untilRunning(federation);
     const parent = parentRow(federation.db);
     expect(parent.status).toBe('running');
 
-    const cancel = await federation.run(['cancel', 'last']);
+    const cancel = await federation.call(runCancel, { parent: 'last' });
     expect(cancel.code, cancel.stderr).toBe(0);
     const children = childRows(federation.db, parent.id);
     const [mich1, mich2, wes] = children;
@@ -59,24 +69,24 @@ describe('cancel', () => {
 
     // polling goes on; when the server does cancel it, the parent settles as canceled
     federation.wes[0].setState(wes.remote_job_id!, 'CANCELED');
-    expect((await federation.run(['poll'])).code).toBe(0);
+    expect((await federation.call(runPoll, {})).code).toBe(0);
     expect(childRows(federation.db, parent.id)[2].status).toBe('canceled');
     expect(parentRow(federation.db)).toMatchObject({ status: 'canceled', settled: 1, message: '0/3 jobs completed, 0 failed, 0 running, 3 canceled' });
-    expect((await federation.run(['status', 'last', '--exit-status'])).code).toBe(3);
-    const again = await federation.run(['cancel', 'last']);
+    expect((await federation.call(runStatus, { parent: 'last', exitStatus: true })).code).toBe(3);
+    const again = await federation.call(runCancel, { parent: 'last' });
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('nothing to cancel');
     expectConsistentEvents(federation.db);
   });
 
   test('cancel --child <slug> cancels only that child; the parent shows failed and the other child runs on', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     for (const emulator of federation.michigan) emulator.scriptNext({ hang: true });
     const input = await federation.vcf('study.vcf.gz');
-    expect((await federation.run(['submit', '--services', '1,2', input])).code).toBe(0);
+    expect((await federation.call(runSubmit, { files: [input], services: '1,2' })).code).toBe(0);
     await untilRunning(federation);
 
-    const cancel = await federation.run(['cancel', 'last', '--child', 'mich2']);
+    const cancel = await federation.call(runCancel, { parent: 'last', child: 'mich2' });
     expect(cancel.code, cancel.stderr).toBe(0);
     const parent = parentRow(federation.db);
     const [first, second] = childRows(federation.db, parent.id);
@@ -87,16 +97,16 @@ describe('cancel', () => {
     expect(federation.michigan[0].jobs[0].state).toBe(2);
     expect(parent).toMatchObject({ status: 'failed', settled: 0 });
 
-    const unknown = await federation.run(['cancel', 'last', '--child', 'nope']);
+    const unknown = await federation.call(runCancel, { parent: 'last', child: 'nope' });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(`job ${parent.id.slice(0, 8)} has no child 'nope'`);
     expectConsistentEvents(federation.db);
   });
   test('cancel of a child whose submission answer was lost: the job that does exist on the server is found and canceled', async () => {
-    federation = await startFederation({ michigan: [{ timing: { runningMs: 60_000 } }] });
+    const federation = await federationWith({ michigan: [{ timing: { runningMs: 60_000 } }] });
     federation.michigan[0].setFaults({ rate: 1, kinds: ['reset'], phase: 'after', match: (request) => /\/jobs\/submit\//.test(request.url ?? '') });
     const input = await federation.vcf('study.vcf.gz');
-    expect((await federation.run(['submit', '--services', '1', input])).code).toBe(0);
+    expect((await federation.call(runSubmit, { files: [input], services: '1' })).code).toBe(0);
     federation.michigan[0].setFaults(undefined);
     const parent = parentRow(federation.db);
     const [child] = childRows(federation.db, parent.id);
@@ -104,7 +114,7 @@ describe('cancel', () => {
     const [job] = federation.michigan[0].jobs;
     expect(job.name).toContain(child.id);
 
-    const cancel = await federation.run(['cancel', 'last']);
+    const cancel = await federation.call(runCancel, { parent: 'last' });
     expect(cancel.code, cancel.stderr).toBe(0);
     expect(cancel.stdout).toBe(`mich1\t${child.id}\tcanceled\tcanceled\n`);
     // not "canceled before it was submitted" while the job runs on, unseen, holding a slot
@@ -115,17 +125,14 @@ describe('cancel', () => {
   });
   test('cancel during an upload whose answer is then lost: the next poll finds the job and cancels it remotely', async () => {
     // queued for a minute: the random bytes are never validated (which would fail the job first)
-    federation = await startFederation({ michigan: [{ timing: { queuedMs: 60_000 } }] });
+    const federation = await federationWith({ michigan: [{ timing: { queuedMs: 60_000 } }] });
     federation.michigan[0].setFaults({ rate: 1, kinds: ['reset'], phase: 'after', match: (request) => /\/jobs\/submit\//.test(request.url ?? '') });
     const input = join(federation.dir, 'big.vcf.gz');
     writeFileSync(input, randomBytes(96 << 20));
-    const submit = spawnCli(['submit', '--no-check', '--build', 'hg38', '--services', '1', input], {
-      cwd: federation.dir,
-      env: { FEDIMPUTE_CONFIG: federation.config, FEDIMPUTE_DB: federation.db, ...federation.env },
-    });
+    const submit = spawnCli(['submit', '--no-check', '--build', 'hg38', '--services', '1', input], { cwd: federation.dir, env: federation.spawnEnv() });
     const submitted = new Promise<number | null>((resolve) => submit.on('close', resolve));
     await until(() => federation!.michigan[0].requests.some((request) => /\/jobs\/submit\//.test(request.path)), 20_000, 'the upload');
-    const cancel = await federation.run(['cancel', 'last']);
+    const cancel = await federation.call(runCancel, { parent: 'last' });
     expect(cancel.code, cancel.stderr).toBe(0);
     expect(cancel.stdout).toContain('\trequested\tbeing uploaded by another fedimpute process');
     expect(await submitted).toBe(0);
@@ -134,7 +141,7 @@ describe('cancel', () => {
     expect(federation.michigan[0].jobs).toHaveLength(1);
 
     federation.michigan[0].setFaults(undefined);
-    expect((await federation.run(['poll'])).code).toBe(0);
+    expect((await federation.call(runPoll, {})).code).toBe(0);
     expect(federation.michigan[0].jobs).toHaveLength(1);
     expect(federation.michigan[0].jobs[0].state).toBe(6);
     expect(childRows(federation.db, parent.id)[0]).toMatchObject({ status: 'canceled', remote_job_id: federation.michigan[0].jobs[0].id });
@@ -142,23 +149,23 @@ describe('cancel', () => {
   });
 });
 
-describe('retry', () => {
+describe.concurrent('retry', () => {
   test('a failed child is resubmitted: new remote job, attempt 2, job_attempts keeps attempt 1, parent re-aggregated', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     federation.michigan[0].scriptNext({ fail: 'Error: No chunks passed the QC step. Imputation cannot be started!' });
     const input = await federation.vcf('study.vcf.gz');
-    expect((await federation.run(['submit', '--services', '1,2', input])).code).toBe(0);
-    expect((await federation.run(['watch', 'last', '--interval', '0.1'])).code).toBe(3);
+    expect((await federation.call(runSubmit, { files: [input], services: '1,2' })).code).toBe(0);
+    expect((await federation.call(runWatch, { parent: 'last', interval: '0.1' })).code).toBe(3);
     const parent = parentRow(federation.db);
     expect(parent).toMatchObject({ status: 'failed', settled: 1, message: '1/2 jobs completed, 1 failed, 0 running' });
     const [failed, completed] = childRows(federation.db, parent.id);
     expect(failed.status).toBe('failed');
 
-    const notFailed = await federation.run(['retry', 'last', '--child', 'mich2']);
+    const notFailed = await federation.call(runRetry, { parent: 'last', child: 'mich2' });
     expect(notFailed.code).toBe(2);
     expect(notFailed.stderr).toContain(`child ${completed.id.slice(0, 8)} (mich2) is completed; only failed or canceled children can be retried`);
 
-    const retry = await federation.run(['retry', 'last', '--child', 'mich1']);
+    const retry = await federation.call(runRetry, { parent: 'last', child: 'mich1' });
     expect(retry.code, retry.stderr).toBe(0);
     const [retried, untouched] = childRows(federation.db, parent.id);
     expect(retried).toMatchObject({ id: failed.id, attempt: 2, status: 'queued', submit_state: 'submitted', last_error: null });
@@ -177,27 +184,27 @@ describe('retry', () => {
     ]);
     expect(parentRow(federation.db)).toMatchObject({ status: 'queued', settled: 0, completed_at: null, message: '1/2 jobs completed, 0 failed, 0 running' });
 
-    expect((await federation.run(['watch', 'last', '--interval', '0.1'])).code).toBe(0);
+    expect((await federation.call(runWatch, { parent: 'last', interval: '0.1' })).code).toBe(0);
     expect(parentRow(federation.db)).toMatchObject({ status: 'completed', progress: 100, settled: 1 });
     expectConsistentEvents(federation.db);
 
     // nothing failed any more
-    const nothing = await federation.run(['retry', 'last']);
+    const nothing = await federation.call(runRetry, { parent: 'last' });
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toContain('nothing to retry');
   });
 
   test('retry when the input changed since submit: exit 2 with the sha256 message, store unchanged', async () => {
-    federation = await startFederation({ michigan: [{}] });
+    const federation = await federationWith({ michigan: [{}] });
     federation.michigan[0].scriptNext({ fail: 'Error: No chunks passed the QC step. Imputation cannot be started!' });
     const input = await federation.vcf('study.vcf.gz');
-    expect((await federation.run(['submit', '--services', '1', input])).code).toBe(0);
-    expect((await federation.run(['watch', 'last', '--interval', '0.1'])).code).toBe(3);
+    expect((await federation.call(runSubmit, { files: [input], services: '1' })).code).toBe(0);
+    expect((await federation.call(runWatch, { parent: 'last', interval: '0.1' })).code).toBe(3);
     await federation.vcf('study.vcf.gz', { recordsPerChromosome: 150 });
     const before = dumpStore(federation.db);
     const requests = federation.michigan[0].requests.length;
 
-    const retry = await federation.run(['retry', 'last']);
+    const retry = await federation.call(runRetry, { parent: 'last' });
     expect(retry.code).toBe(2);
     expect(retry.stdout).toBe('');
     expect(retry.stderr).toBe(
@@ -207,7 +214,7 @@ describe('retry', () => {
     expect(federation.michigan[0].requests.length).toBe(requests);
 
     writeFileSync(input, '');
-    expect((await federation.run(['retry', 'last'])).code).toBe(2);
+    expect((await federation.call(runRetry, { parent: 'last' })).code).toBe(2);
     expect(dumpStore(federation.db)).toBe(before);
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, test } from 'vitest';
+import { runSubmit } from '../../src/commands/submit.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
 import { childRows, expectConsistentEvents, parentRow } from './support.js';
@@ -31,14 +32,15 @@ describe('concurrent poll and watch', () => {
     for (const emulator of federation.michigan) emulator.setFaults({ rate: 1, kinds: ['503'], match: (request) => SUBMIT.test(request.url ?? '') });
     federation.wes[0].setFaults({ rate: 1, kinds: ['503'], match: (request) => request.method === 'POST' && /\/runs$/.test(request.url ?? '') });
     const input = await federation.vcf('study.vcf.gz');
-    const submit = await federation.run(['submit', '--services', '1,2,3,4,11', input]);
+    const submit = await federation.call(runSubmit, { files: [input], services: '1,2,3,4,11' });
     expect(submit.code, submit.stderr).toBe(0);
     const parent = parentRow(federation.db);
     expect(childRows(federation.db, parent.id).map((child) => child.submit_state)).toEqual(Array(5).fill('unconfirmed'));
     for (const emulator of federation.michigan) emulator.setFaults(undefined);
     federation.wes[0].setFaults(undefined);
 
-    const env = { FEDIMPUTE_CONFIG: federation.config, FEDIMPUTE_DB: federation.db, FEDIMPUTE_RETRY_BASE_MS: '20', ...federation.env };
+    // the polls and the watch are processes of their own: the point is several processes on one store
+    const env = federation.spawnEnv();
     const processes = [
       ...Array.from({ length: 4 }, () => spawnCli(['poll'], { cwd: federation!.dir, env })),
       spawnCli(['watch', parent.id, '--interval', '0.05'], { cwd: federation.dir, env }),

@@ -5,16 +5,23 @@
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runPoll } from '../../src/commands/poll.js';
+import { runSubmit } from '../../src/commands/submit.js';
 import { spawnCli } from '../helpers/cli.js';
-import { startFederation, type Federation } from '../helpers/federation.js';
+import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
 import { childRows, expectConsistentEvents, parentRow, until } from './support.js';
 
-let federation: Federation | undefined;
-afterEach(async () => {
-  await federation?.close();
-  federation = undefined;
+// each test has its own federation: they run side by side (the emulators' jobs take wall time)
+const opened: Federation[] = [];
+afterAll(async () => {
+  for (const federation of opened) await federation.close();
 });
+async function federationWith(options: FederationOptions): Promise<Federation> {
+  const federation = await startFederation(options);
+  opened.push(federation);
+  return federation;
+}
 
 const SUBMIT = /\/api\/v2\/jobs\/submit\/imputationserver2$/;
 
@@ -27,14 +34,12 @@ function bigFile(dir: string, megabytes: number): string {
   return path;
 }
 
-describe('crash safety', () => {
+describe.concurrent('crash safety', () => {
   test('submit SIGKILLed mid-upload: poll resubmits, one remote job per child, parent consistent', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     const input = bigFile(federation.dir, 200);
-    const child = spawnCli(['submit', '--no-check', '--build', 'hg38', '--services', '1,2', input], {
-      cwd: federation.dir,
-      env: { FEDIMPUTE_CONFIG: federation.config, FEDIMPUTE_DB: federation.db, ...federation.env },
-    });
+    // the submit is a process of its own: only a process can be killed mid-upload
+    const child = spawnCli(['submit', '--no-check', '--build', 'hg38', '--services', '1,2', input], { cwd: federation.dir, env: federation.spawnEnv() });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? 128 : code)));
     await until(
       () => federation!.michigan.every((emulator) => emulator.requests.some((request) => SUBMIT.test(request.path))),
@@ -57,7 +62,8 @@ describe('crash safety', () => {
       ['queued', 'submitting', null],
     ]);
 
-    const poll = await federation.run(['poll']);
+    // re-uploading 2 × 200 MB is faster from a process of its own than from this one, which runs the emulators
+    const poll = await federation.spawn(['poll']);
     expect(poll.code, poll.stderr).toBe(0);
     const repaired = childRows(federation.db, parent.id);
     for (const [index, row] of repaired.entries()) {
@@ -69,7 +75,7 @@ describe('crash safety', () => {
       expect(jobs[0].files).toEqual([{ name: 'big.vcf.gz', bytes: 200 << 20 }]);
     }
     // a second poll submits nothing more
-    expect((await federation.run(['poll'])).code).toBe(0);
+    expect((await federation.call(runPoll, {})).code).toBe(0);
     expect(federation.michigan.map((emulator) => emulator.jobs.length)).toEqual([1, 1]);
     // the random bytes fail the servers' deferred validation sooner or later: the parent must agree with its children
     const final = childRows(federation.db, parent.id);
@@ -79,10 +85,10 @@ describe('crash safety', () => {
   }, 120_000);
 
   test('the POST was answered but the answer was lost (reset after): poll finds the job again instead of resubmitting', async () => {
-    federation = await startFederation({ michigan: [{ timing: { runningMs: 60_000 } }, { timing: { runningMs: 60_000 } }] });
+    const federation = await federationWith({ michigan: [{ timing: { runningMs: 60_000 } }, { timing: { runningMs: 60_000 } }] });
     federation.michigan[0].setFaults({ rate: 1, kinds: ['reset'], phase: 'after', match: (request) => SUBMIT.test(request.url ?? '') });
     const input = await federation.vcf('study.vcf.gz');
-    const submit = await federation.run(['submit', '--services', '1,2', input]);
+    const submit = await federation.call(runSubmit, { files: [input], services: '1,2' });
     expect(submit.code, submit.stderr).toBe(0);
     const parent = parentRow(federation.db);
     let [lost, fine] = childRows(federation.db, parent.id);
@@ -94,7 +100,7 @@ describe('crash safety', () => {
     expect(federation.michigan[0].requests.filter((request) => SUBMIT.test(request.path))).toHaveLength(1);
 
     federation.michigan[0].setFaults(undefined);
-    const poll = await federation.run(['poll']);
+    const poll = await federation.call(runPoll, {});
     expect(poll.code, poll.stderr).toBe(0);
     [lost, fine] = childRows(federation.db, parent.id);
     expect(lost).toMatchObject({ submit_state: 'submitted', remote_job_id: federation.michigan[0].jobs[0].id });
@@ -105,12 +111,12 @@ describe('crash safety', () => {
     expectConsistentEvents(federation.db);
   });
   test.each(['spec', 'reference'] as const)('WES (%s): the POST /runs was answered but the answer was lost: poll finds the run by its tags, no second run', async (flavor) => {
-    federation = await startFederation({ michigan: [], wes: [{ flavor, timing: { runningMs: 60_000 } }] });
+    const federation = await federationWith({ michigan: [], wes: [{ flavor, timing: { runningMs: 60_000 } }] });
     const runsPost = (request: { method?: string; url?: string; path?: string }) =>
       request.method === 'POST' && /\/runs$/.test(request.url ?? request.path ?? '');
     federation.wes[0].setFaults({ rate: 1, kinds: ['reset'], phase: 'after', match: runsPost });
     const input = await federation.vcf('study.vcf.gz');
-    const submit = await federation.run(['submit', '--services', '11', input]);
+    const submit = await federation.call(runSubmit, { files: [input], services: '11' });
     expect(submit.code, submit.stderr).toBe(0);
     const parent = parentRow(federation.db);
     let [child] = childRows(federation.db, parent.id);
@@ -119,7 +125,7 @@ describe('crash safety', () => {
     expect(federation.wes[0].requests.filter(runsPost)).toHaveLength(1);
 
     federation.wes[0].setFaults(undefined);
-    const poll = await federation.run(['poll']);
+    const poll = await federation.call(runPoll, {});
     expect(poll.code, poll.stderr).toBe(0);
     [child] = childRows(federation.db, parent.id);
     expect(child).toMatchObject({ submit_state: 'submitted', remote_job_id: federation.wes[0].runs[0].run_id });

@@ -1,28 +1,38 @@
 /**
- * End to end through bin/fedimpute: submit to several services, watch until settled, and check what the
- * store and the emulators saw (DESIGN §3, §4, §6).
+ * End to end in this process (runX with a test Context against the emulators): submit to several services,
+ * watch until settled, and check what the store and the emulators saw (DESIGN §3, §4, §6).
  */
-import { afterEach, describe, expect, test } from 'vitest';
-import { startFederation, type Federation } from '../helpers/federation.js';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runJobs } from '../../src/commands/jobs.js';
+import { runPoll } from '../../src/commands/poll.js';
+import { runStatus } from '../../src/commands/status.js';
+import { runSubmit } from '../../src/commands/submit.js';
+import { runWatch } from '../../src/commands/watch.js';
+import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
 import { childRows, expectConsistentEvents, parentRow, sha256 } from './support.js';
 
-let federation: Federation | undefined;
-afterEach(async () => {
-  await federation?.close();
-  federation = undefined;
+// each test has its own federation: they run side by side (the emulators' jobs take wall time)
+const opened: Federation[] = [];
+afterAll(async () => {
+  for (const federation of opened) await federation.close();
 });
+async function federationWith(options: FederationOptions): Promise<Federation> {
+  const federation = await startFederation(options);
+  opened.push(federation);
+  return federation;
+}
 
-describe('a federated run', () => {
+describe.concurrent('a federated run', () => {
   test('submit to three services (two Michigan, one WES), watch until settled: completed, passwords, job names, tags', async () => {
-    federation = await startFederation({ michigan: [{}, {}], wes: [{ flavor: 'reference' }] });
+    const federation = await federationWith({ michigan: [{}, {}], wes: [{ flavor: 'reference' }] });
     const input = await federation.vcf('study.vcf.gz');
-    const submit = await federation.run(['submit', '--services', '1,2,11', input]);
+    const submit = await federation.call(runSubmit, { files: [input], services: '1,2,11' });
     expect(submit.stderr).toContain('all 3 child jobs submitted');
     expect(submit.code).toBe(0);
     const parent = parentRow(federation.db);
     expect(submit.stdout.trim()).toBe(parent.id);
 
-    const watch = await federation.run(['watch', 'last', '--interval', '0.1']);
+    const watch = await federation.call(runWatch, { parent: 'last', interval: '0.1' });
     expect(watch.stderr).toBe('');
     expect(watch.code, watch.stderr).toBe(0);
     const lines = watch.stdout.trim().split('\n').map((line) => line.split('\t'));
@@ -64,14 +74,14 @@ describe('a federated run', () => {
   });
 });
 
-describe('the seed cases of the parent status', () => {
+describe.concurrent('the seed cases of the parent status', () => {
   test('both children fail: parent failed, "0/2 jobs completed, 2 failed, 0 running", watch and status exit 3', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     for (const emulator of federation.michigan) emulator.scriptNext({ fail: 'Error: No chunks passed the QC step. Imputation cannot be started!' });
     const input = await federation.vcf('study.vcf.gz');
-    expect((await federation.run(['submit', '--services', '1,2', input])).code).toBe(0);
+    expect((await federation.call(runSubmit, { files: [input], services: '1,2' })).code).toBe(0);
 
-    const watch = await federation.run(['watch', 'last', '--interval', '0.1']);
+    const watch = await federation.call(runWatch, { parent: 'last', interval: '0.1' });
     expect(watch.code, watch.stderr).toBe(3);
     expect(watch.stdout.match(/\tchild\t.*->failed\t/g)).toHaveLength(2);
     const parent = parentRow(federation.db);
@@ -80,73 +90,78 @@ describe('the seed cases of the parent status', () => {
       expect(child.status).toBe('failed');
       expect(child.last_error).toContain('No chunks passed the QC step');
     }
-    const status = await federation.run(['status', 'last', '--exit-status']);
+    const status = await federation.call(runStatus, { parent: 'last', exitStatus: true });
     expect(status.code).toBe(3);
     expect(status.stdout.split('\n')[0].split('\t').slice(0, 6)).toEqual(['parent', parent.id, 'study', 'failed', String(parent.progress), 'settled']);
-    expect((await federation.run(['status', 'last'])).code).toBe(0);
+    expect((await federation.call(runStatus, { parent: 'last' })).code).toBe(0);
     expectConsistentEvents(federation.db);
   });
 
   test('a VCF the servers reject (12 samples, --no-check): both children fail with the server\'s message', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     const input = await federation.vcf('few.vcf.gz', { samples: 12 });
-    expect((await federation.run(['submit', '--no-check', '--build', 'hg38', '--services', '1,2', input])).code).toBe(0);
-    const watch = await federation.run(['watch', 'last', '--interval', '0.1']);
+    expect((await federation.call(runSubmit, { files: [input], check: false, build: 'hg38', services: '1,2' })).code).toBe(0);
+    const watch = await federation.call(runWatch, { parent: 'last', interval: '0.1' });
     expect(watch.code, watch.stderr).toBe(3);
     const parent = parentRow(federation.db);
     expect(parent.message).toBe('0/2 jobs completed, 2 failed, 0 running');
     for (const child of childRows(federation.db, parent.id)) expect(child.last_error).toContain('At least 20 samples');
-    expect((await federation.run(['status', parent.id.slice(0, 6), '--exit-status'])).code).toBe(3);
+    expect((await federation.call(runStatus, { parent: parent.id.slice(0, 6), exitStatus: true })).code).toBe(3);
   });
 
   test('all completed: parent completed 100, status --exit-status 0', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     const input = await federation.vcf('study.vcf.gz');
-    expect((await federation.run(['submit', '--services', 'mich1,mich2', input])).code).toBe(0);
-    expect((await federation.run(['status', 'last', '--exit-status'])).code).toBe(8);
-    expect((await federation.run(['watch', 'last', '--interval', '0.1'])).code).toBe(0);
+    expect((await federation.call(runSubmit, { files: [input], services: 'mich1,mich2' })).code).toBe(0);
+    expect((await federation.call(runStatus, { parent: 'last', exitStatus: true })).code).toBe(8);
+    expect((await federation.call(runWatch, { parent: 'last', interval: '0.1' })).code).toBe(0);
     expect(parentRow(federation.db)).toMatchObject({ status: 'completed', progress: 100, settled: 1 });
-    expect((await federation.run(['status', 'last', '--exit-status'])).code).toBe(0);
+    expect((await federation.call(runStatus, { parent: 'last', exitStatus: true })).code).toBe(0);
   });
 
   test('one child fails while the other runs: parent failed but unsettled; watch --timeout exits 8, status --exit-status 8', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     federation.michigan[0].scriptNext({ fail: 'Error: No chunks passed the QC step. Imputation cannot be started!' });
     federation.michigan[1].scriptNext({ hang: true });
     const input = await federation.vcf('study.vcf.gz');
-    expect((await federation.run(['submit', '--services', '1,2', input])).code).toBe(0);
+    expect((await federation.call(runSubmit, { files: [input], services: '1,2' })).code).toBe(0);
+    // the emulators keep their own (wall) time: let the first child fail and the second run before watching
+    await federation.pollUntil(() => childRows(federation!.db, parentRow(federation!.db).id).map((child) => child.status).join() === 'failed,running', 'one failed, one running');
 
-    const started = Date.now();
-    const watch = await federation.run(['watch', 'last', '--interval', '0.1', '--timeout', '1s']);
+    const started = federation.clock.now().getTime();
+    const watch = await federation.call(runWatch, { parent: 'last', interval: '0.1', timeout: '1s' });
     expect(watch.code).toBe(8);
-    expect(Date.now() - started).toBeLessThan(15_000);
+    // the timeout is the watch's own clock: it gave up after 1 s of (fake) time, polling every 0.1 s
+    expect(federation.clock.now().getTime() - started).toBe(1000);
     expect(watch.stderr).toContain('still running after 1s');
     const parent = parentRow(federation.db);
     expect(parent).toMatchObject({ status: 'failed', settled: 0, message: '0/2 jobs completed, 1 failed, 1 running' });
     expect(parent.completed_at).toBeNull();
     expect(childRows(federation.db, parent.id).map((child) => child.status)).toEqual(['failed', 'running']);
-    expect((await federation.run(['status', 'last', '--exit-status'])).code).toBe(8);
+    expect((await federation.call(runStatus, { parent: 'last', exitStatus: true })).code).toBe(8);
     // poll keeps following the running child although the parent already shows failed
     await federation.michigan[1].setState(federation.michigan[1].jobs[0].id, 4);
-    const poll = await federation.run(['poll']);
+    const poll = await federation.call(runPoll, {});
     expect(poll.code).toBe(0);
     expect(poll.stdout).toContain('running->completed');
+    // the parent's status stays failed, and it says it has settled
+    expect(poll.stdout).toMatch(new RegExp(`\tparent\t${parent.id}\t\tfailed \\(settled\\)\t`));
     expect(parentRow(federation.db)).toMatchObject({ status: 'failed', settled: 1, message: '1/2 jobs completed, 1 failed, 0 running' });
-    expect((await federation.run(['status', 'last', '--exit-status'])).code).toBe(3);
+    expect((await federation.call(runStatus, { parent: 'last', exitStatus: true })).code).toBe(3);
     expectConsistentEvents(federation.db);
   });
 });
 
-describe('reading the store', () => {
+describe.concurrent('reading the store', () => {
   test('jobs tree and status rows after a run (plain and --json)', async () => {
-    federation = await startFederation({ michigan: [{}, {}] });
+    const federation = await federationWith({ michigan: [{}, {}] });
     const input = await federation.vcf('study.vcf.gz');
-    expect((await federation.run(['submit', '--services', '1,2', '--name', 'cohort-a', input])).code).toBe(0);
-    expect((await federation.run(['watch', 'last', '--interval', '0.1'])).code).toBe(0);
+    expect((await federation.call(runSubmit, { files: [input], services: '1,2', name: 'cohort-a' })).code).toBe(0);
+    expect((await federation.call(runWatch, { parent: 'last', interval: '0.1' })).code).toBe(0);
     const parent = parentRow(federation.db);
     const children = childRows(federation.db, parent.id);
 
-    const jobs = await federation.run(['jobs']);
+    const jobs = await federation.call(runJobs, {});
     expect(jobs.code).toBe(0);
     expect(jobs.stderr).toBe('');
     expect(jobs.stdout.trim().split('\n').map((line) => line.split('\t'))).toEqual([
@@ -154,7 +169,7 @@ describe('reading the store', () => {
       ...children.map((child) => ['child', child.id, parent.id, child.service_slug, '37', child.remote_job_id, 'completed', '100', child.results_expire_at]),
     ]);
 
-    const status = await federation.run(['status', parent.id.slice(0, 8)]);
+    const status = await federation.call(runStatus, { parent: parent.id.slice(0, 8) });
     expect(status.code).toBe(0);
     const rows = status.stdout.trim().split('\n').map((line) => line.split('\t'));
     expect(rows[0]).toEqual(['parent', parent.id, 'cohort-a', 'completed', '100', 'settled', parent.created_at, parent.started_at, parent.completed_at, parent.message]);
@@ -162,7 +177,7 @@ describe('reading the store', () => {
       children.map((child) => ['child', child.id, child.service_slug, '37', child.remote_job_id, 'completed', '100']),
     );
 
-    const json = JSON.parse((await federation.run(['status', 'last', '--json'])).stdout);
+    const json = JSON.parse((await federation.call(runStatus, { parent: 'last' }, { json: true })).stdout);
     expect(Object.keys(json).sort()).toEqual(
       ['children', 'completed_at', 'created_at', 'description', 'id', 'inputs', 'name', 'options', 'progress', 'settled', 'started_at', 'status', 'summary'].sort(),
     );
@@ -172,7 +187,7 @@ describe('reading the store', () => {
       expect(child).toMatchObject({ status: 'completed', panel_id: 37, submit_state: 'submitted', attempt: 1 });
       expect(child).not.toHaveProperty('result_password');
     }
-    const jobsJson = JSON.parse((await federation.run(['jobs', '--json'])).stdout);
+    const jobsJson = JSON.parse((await federation.call(runJobs, {}, { json: true })).stdout);
     expect(jobsJson.jobs).toHaveLength(1);
     expect(jobsJson.jobs[0]).toMatchObject({ id: parent.id, status: 'completed' });
   });

@@ -4,8 +4,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
+import { runPoll } from '../../src/commands/poll.js';
+import { runSubmit } from '../../src/commands/submit.js';
+import { runWatch } from '../../src/commands/watch.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
-import { childRows, expectConsistentEvents, parents, until } from './support.js';
+import { childRows, expectConsistentEvents, parents } from './support.js';
 
 let federation: Federation | undefined;
 let sampler: NodeJS.Timeout | undefined;
@@ -38,9 +41,9 @@ describe('per-user job limit', () => {
     const peak = sampleActive(federation);
     const input = await federation.vcf('study.vcf.gz');
 
-    const first = await federation.run(['submit', '--services', '1', '--name', 'first', input]);
+    const first = await federation.call(runSubmit, { files: [input], services: '1', name: 'first' });
     expect(first.code).toBe(0);
-    const second = await federation.run(['submit', '--services', '1', '--name', 'second', input]);
+    const second = await federation.call(runSubmit, { files: [input], services: '1', name: 'second' });
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('0 of 1 child jobs submitted, 1 waiting for a free slot');
     const [parentA, parentB] = parents(federation.db);
@@ -52,12 +55,12 @@ describe('per-user job limit', () => {
     expect(federation.michigan[0].jobs).toHaveLength(1);
 
     // still busy: poll leaves it waiting (and asks the server again, which refuses again)
-    const busy = await federation.run(['poll']);
+    const busy = await federation.call(runPoll, {});
     expect(busy.code).toBe(0);
     expect(childRows(federation.db, parentB.id)[0]).toMatchObject({ submit_state: 'waiting-slot', remote_job_id: null });
 
     await federation.michigan[0].setState(childA.remote_job_id!, 4);
-    const poll = await federation.run(['poll']);
+    const poll = await federation.call(runPoll, {});
     expect(poll.code).toBe(0);
     expect(poll.stderr).toBe('');
     [childB] = childRows(federation.db, parentB.id);
@@ -78,8 +81,8 @@ describe('per-user job limit', () => {
     federation = await startFederation({ michigan: [{ timing: { runningMs: 60_000 } }] });
     setParallel(federation.config, 'mich1', 1);
     const input = await federation.vcf('study.vcf.gz');
-    expect((await federation.run(['submit', '--services', '1', input])).code).toBe(0);
-    const second = await federation.run(['submit', '--services', '1', input]);
+    expect((await federation.call(runSubmit, { files: [input], services: '1' })).code).toBe(0);
+    const second = await federation.call(runSubmit, { files: [input], services: '1' });
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('0 of 1 child jobs submitted, 1 waiting for a free slot');
     expect(federation.michigan[0].requests.filter((request) => request.method === 'POST' && request.path.endsWith('/jobs/submit/imputationserver2'))).toHaveLength(1);
@@ -88,16 +91,19 @@ describe('per-user job limit', () => {
 
     // `watch` of the waiting parent alone must notice the slot freeing up (the other parent is not watched)
     await federation.michigan[0].setState(childRows(federation.db, parentA.id)[0].remote_job_id!, 4);
-    const watch = await federation.run(['watch', parentB.id, '--interval', '0.1', '--timeout', '2s']);
+    const watch = await federation.call(runWatch, { parent: parentB.id, interval: '0.1', timeout: '2s' });
     expect(watch.code).toBe(8);
-    const [childB] = childRows(federation.db, parentB.id);
-    expect(childB).toMatchObject({ submit_state: 'submitted', status: 'running' });
+    let [childB] = childRows(federation.db, parentB.id);
+    expect(childB).toMatchObject({ submit_state: 'submitted' });
     expect(childB.remote_job_id).toBeTruthy();
+    expect(federation.michigan[0].jobs).toHaveLength(2);
+    await federation.pollUntil(() => childRows(federation!.db, parentB.id)[0].status === 'running', 'the second job running');
+    [childB] = childRows(federation.db, parentB.id);
     // the other parent's child was refreshed on the way, but the watch only reports its own parent
     expect(childRows(federation.db, parentA.id)[0].status).toBe('completed');
     expect(parents(federation.db)[0]).toMatchObject({ status: 'completed', settled: 1 });
     expect(watch.stdout).not.toContain(parentA.id);
-    await until(() => federation!.michigan[0].jobs.length === 2, 1000, 'the second job');
+    expect(watch.stdout).toContain(`${childB.id}\tmich1\tqueued->queued\t0\t${childB.remote_job_id}\tsubmitted`);
     expectConsistentEvents(federation.db);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Submit validation (DESIGN §6): every problem reported at once, exit 2, nothing uploaded, store unchanged;
+ * Submit validation (DESIGN §6), runSubmit in this process: every problem reported at once, exit 2, nothing uploaded, store unchanged;
  * --dry-run changes nothing; --json keeps the seed's shape; a rejected token exits 4 naming the service.
  */
 import { afterEach, describe, expect, test } from 'vitest';
+import { runSubmit } from '../../src/commands/submit.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
 import { dumpStore } from '../helpers/store.js';
 import { childRows, parentRow } from './support.js';
@@ -25,11 +26,11 @@ describe('submit validation', () => {
     });
     const input = await federation.vcf('study.vcf.gz');
     // a first job, so "unchanged" means more than "still missing"
-    expect((await federation.run(['submit', '--services', '1', input])).code).toBe(0);
+    expect((await federation.call(runSubmit, { files: [input], services: '1' })).code).toBe(0);
     const before = dumpStore(federation.db);
     const requests = submits(federation);
 
-    const result = await federation.run(['submit', '--services', '1,2,9', '--panels', '40', 'missing.vcf.gz'], { env: { MICH2_TOKEN: undefined } });
+    const result = await federation.call(runSubmit, { files: ['missing.vcf.gz'], services: '1,2,9', panels: '40' }, { env: { MICH2_TOKEN: undefined } });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
@@ -47,7 +48,7 @@ describe('submit validation', () => {
   test('a file the pre-flight check rejects (12 samples) together with an unknown service: exit 2, no store created', async () => {
     federation = await startFederation({ michigan: [{}] });
     const input = await federation.vcf('few.vcf.gz', { samples: 12 });
-    const result = await federation.run(['submit', '--services', '1,nope', input]);
+    const result = await federation.call(runSubmit, { files: [input], services: '1,nope' });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: cannot submit \(2 problems\):\n/);
     expect(result.stderr).toContain("unknown service 'nope'");
@@ -59,7 +60,7 @@ describe('submit validation', () => {
   test('--dry-run prints the plan and changes nothing', async () => {
     federation = await startFederation({ michigan: [{}, {}] });
     const input = await federation.vcf('study.vcf.gz');
-    const result = await federation.run(['submit', '--dry-run', '--services', '1,2', '--population', 'afr', input]);
+    const result = await federation.call(runSubmit, { files: [input], dryRun: true, services: '1,2', population: 'afr' });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim().split('\n').map((line) => line.split('\t'))).toEqual([
       ['1', 'mich1', 'michigan', '37 H3Africa v6', 'hg38', 'afr', 'eagle'],
@@ -68,7 +69,7 @@ describe('submit validation', () => {
     expect(result.stderr).toContain('dry run: "study" would go to 2 services; nothing was uploaded');
     expect(dumpStore(federation.db)).toBe('(no store)');
     expect(submits(federation)).toBe(0);
-    const json = JSON.parse((await federation.run(['submit', '--dry-run', '--json', '--services', '1', input])).stdout);
+    const json = JSON.parse((await federation.call(runSubmit, { files: [input], dryRun: true, services: '1' }, { json: true })).stdout);
     expect(json).toMatchObject({ dry_run: true, parent_job_name: 'study', total_services: 1 });
     expect(dumpStore(federation.db)).toBe('(no store)');
   });
@@ -76,7 +77,7 @@ describe('submit validation', () => {
   test("--json keeps the seed's response shape", async () => {
     federation = await startFederation({ michigan: [{}, {}] });
     const input = await federation.vcf('study.vcf.gz');
-    const result = await federation.run(['submit', '--json', '--services', '1,2', '--name', 'cohort', input]);
+    const result = await federation.call(runSubmit, { files: [input], services: '1,2', name: 'cohort' }, { json: true });
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout);
     const parent = parentRow(federation.db);
@@ -99,12 +100,12 @@ describe('submit validation', () => {
   test('an expired or revoked Michigan token: exit 4 naming the service, store unchanged, nothing uploaded', async () => {
     federation = await startFederation({ michigan: [{}, {}] });
     const input = await federation.vcf('study.vcf.gz');
-    expect((await federation.run(['submit', '--services', '1', input])).code).toBe(0);
+    expect((await federation.call(runSubmit, { files: [input], services: '1' })).code).toBe(0);
     const before = dumpStore(federation.db);
     const requests = submits(federation);
 
     const expired = federation.michigan[1].issueToken('alice', { expiresAt: Date.now() - 60_000 });
-    const result = await federation.run(['submit', '--services', '1,2', input], { env: { MICH2_TOKEN: expired } });
+    const result = await federation.call(runSubmit, { files: [input], services: '1,2' }, { env: { MICH2_TOKEN: expired } });
     expect(result.code).toBe(4);
     expect(result.stderr).toMatch(/^error: .*mich2|Michigan emulator 2/);
     expect(result.stderr).not.toContain(expired);
@@ -114,7 +115,7 @@ describe('submit validation', () => {
     federation.michigan[0].revokeToken(token);
     // issuing the expired token revoked mich2's old one (one API token per user): give mich2 a fresh one
     const fresh = federation.michigan[1].issueToken('alice');
-    const revoked = await federation.run(['submit', '--services', '1,2', input], { env: { MICH2_TOKEN: fresh } });
+    const revoked = await federation.call(runSubmit, { files: [input], services: '1,2' }, { env: { MICH2_TOKEN: fresh } });
     expect(revoked.code).toBe(4);
     expect(revoked.stderr).toMatch(/mich1|Michigan emulator 1/);
     expect(revoked.stderr).not.toMatch(/mich2|Michigan emulator 2/);

@@ -1,6 +1,7 @@
 /**
- * What a person at a terminal sees, through a pseudo-terminal: submit's per-child upload lines and result
- * table, watch's live table with its footer, status's table fitted to the terminal width, download's list.
+ * The binary on a real pseudo-terminal (util-linux `script`): submit's result table, watch's live table,
+ * status fitted to the terminal width, download's list. The countdown between polls depends on how fast
+ * the jobs finish, so it is checked where time is the test's (terminal.test.ts).
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -32,7 +33,6 @@ describe.runIf(existsSync('/usr/bin/script'))('on a terminal', () => {
     const watched = await tty(['watch', 'last', '--interval', '0.2']);
     expect(watched.code, watched.stdout).toBe(0);
     const watchText = plain(watched.stdout);
-    expect(watchText).toContain('Ctrl-C stops watching, jobs keep running');
     expect(watchText).toContain('all children finished');
     expect(watchText).toMatch(/✔ completed/);
     expect(watchText).toMatch(/2\/2 jobs completed, 0 failed, 0 running/);

@@ -1,11 +1,12 @@
 /**
- * `fedimpute download` end to end: the real binary against two Michigan emulators — layout, decrypted
+ * `fedimpute download` end to end, runDownload in this process against two Michigan emulators — layout, decrypted
  * contents against the emulator's expected results, re-runs that fetch nothing, manifest.json, unzip -P.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runDownload } from '../../src/commands/download.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
 import { withDb } from '../helpers/store.js';
 import { sha256, shareRequests, submitAndWatch, tree, type Submitted } from './setup.js';
@@ -23,7 +24,7 @@ const RESULT_FILES = ['chr20.dose.vcf.gz', 'chr20.info.gz', 'qc_report.txt', 'qu
 describe('download', () => {
   test('fetches, decrypts and records every file into <out>/<parent>-<name>/<service>/', async () => {
     const out = join(fed.dir, 'results');
-    const result = await fed.run(['download', job.parentId.slice(0, 6), '--out', out]);
+    const result = await fed.call(runDownload, { parent: job.parentId.slice(0, 6), out });
     expect(result.stderr).toContain('12 files downloaded');
     expect(result.code).toBe(0);
     const folder = job.folder(out);
@@ -64,7 +65,7 @@ describe('download', () => {
 
   test('a second run downloads nothing and does not touch the download counters', async () => {
     const before = shareRequests(fed);
-    const result = await fed.run(['download', 'last', '--out', join(fed.dir, 'results'), '--json']);
+    const result = await fed.call(runDownload, { parent: 'last', out: join(fed.dir, 'results') }, { json: true });
     expect(result.code).toBe(0);
     expect(shareRequests(fed)).toBe(before);
     const report = JSON.parse(result.stdout);
@@ -82,7 +83,7 @@ describe('download', () => {
     const { rmSync } = await import('node:fs');
     rmSync(join(job.folder(out), 'mich2', 'qc_report.txt'));
     const before = shareRequests(fed);
-    const result = await fed.run(['download', 'last', '--out', out, '--child', 'mich2']);
+    const result = await fed.call(runDownload, { parent: 'last', out, child: 'mich2' });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^mich2\tqc_report.txt\t\d+\t[0-9a-f]{64}\n$/);
     expect(shareRequests(fed)).toBe(before + 1);
@@ -90,7 +91,7 @@ describe('download', () => {
 
   test.skipIf(!existsSync('/usr/bin/unzip'))('--keep-zips keeps chr_20.zip, and unzip -P opens it to the same bytes', async () => {
     const out = join(fed.dir, 'kept');
-    const result = await fed.run(['download', 'last', '--out', out, '--child', 'mich1', '--keep-zips']);
+    const result = await fed.call(runDownload, { parent: 'last', out, child: 'mich1', keepZips: true });
     expect(result.code).toBe(0);
     const folder = join(job.folder(out), 'mich1');
     const zip = join(folder, 'chr_20.zip');
@@ -100,10 +101,10 @@ describe('download', () => {
   });
 
   test('usage errors exit 2: unknown parent, unknown child', async () => {
-    const unknown = await fed.run(['download', 'ffffffff']);
+    const unknown = await fed.call(runDownload, { parent: 'ffffffff' });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("no parent job matches 'ffffffff'");
-    const child = await fed.run(['download', 'last', '--child', 'nosuch']);
+    const child = await fed.call(runDownload, { parent: 'last', child: 'nosuch' });
     expect(child.code).toBe(2);
     expect(child.stderr).toContain("has no child 'nosuch'");
   });

@@ -13,6 +13,9 @@ import { createStyle } from '../../src/output/style.js';
 import { extractFile } from '../../src/results/extract.js';
 import { DEFAULT_LIMITS } from '../../src/results/zip/limits.js';
 import type { JobRow } from '../../src/store/rows.js';
+import { runStatus } from '../../src/commands/status.js';
+import { runSubmit } from '../../src/commands/submit.js';
+import { runWatch } from '../../src/commands/watch.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
 import { jobRows } from '../helpers/store.js';
 
@@ -27,11 +30,11 @@ afterAll(async () => fed?.close());
 describe('results expiry', () => {
   test('set on completed Michigan children; under 48 h the status table warns', async () => {
     const vcf = await fed.vcf('expiry.vcf.gz');
-    const submitted = JSON.parse((await fed.run(['submit', '--services', '1,2', '--json', vcf])).stdout);
+    const submitted = JSON.parse((await fed.call(runSubmit, { files: [vcf], services: '1,2' }, { json: true })).stdout);
     const first = submitted.child_jobs.find((child: { service_id: number }) => child.service_id === 1);
     await fed.michigan[0].setState(first.remote_job_id, 8);
-    expect((await fed.run(['watch', 'last', '--interval', '0.1'])).code).toBe(0);
-    const status = JSON.parse((await fed.run(['status', 'last', '--json'])).stdout);
+    expect((await fed.call(runWatch, { parent: 'last', interval: '0.1' })).code).toBe(0);
+    const status = JSON.parse((await fed.call(runStatus, { parent: 'last' }, { json: true })).stdout);
     const children = status.children ?? status.child_jobs;
     const expiry = (serviceId: number) => Date.parse(children.find((child: { service_id: number }) => child.service_id === serviceId).results_expire_at);
     const now = Date.now();

@@ -1,11 +1,13 @@
 /**
  * Every way a download can fail gives one clear message, exit 1, and leaves no half-written file; the other
- * files and children go on. Each case has its own federation (they change the emulator or the store).
+ * files and children go on. Each case has its own federation (they change the emulator or the store), so
+ * they run side by side.
  */
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runDownload } from '../../src/commands/download.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
 import { startProxy, type Proxy } from './proxy.js';
@@ -15,16 +17,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const require = createRequire(import.meta.url);
 const Sqlite = require('better-sqlite3') as typeof import('better-sqlite3');
 
-let fed: Federation | undefined;
-let proxy: Proxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await fed?.close();
-  proxy = fed = undefined;
+const opened: { close(): Promise<void> }[] = [];
+afterAll(async () => {
+  for (const resource of opened.reverse()) await resource.close();
 });
 
 async function setup(options: FederationOptions = {}) {
-  fed = await startFederation(options);
+  const fed = await startFederation(options);
+  opened.push(fed);
   const job = await submitAndWatch(fed, '1');
   const out = join(fed.dir, 'out');
   return { fed, job, out, folder: join(job.folder(out), 'mich1') };
@@ -33,16 +33,17 @@ async function setup(options: FederationOptions = {}) {
 /** route mich1 through a proxy that can cut or slow down result transfers */
 async function throughProxy(federation: Federation): Promise<Proxy> {
   const started = await startProxy(federation.michigan[0].url);
+  opened.push(started);
   writeFileSync(federation.config, readFileSync(federation.config, 'utf8').replace(federation.michigan[0].url, started.url));
   return started;
 }
 
 const leftovers = (folder: string) => (existsSync(folder) ? tree(folder).filter((file) => file.endsWith('.part')) : []);
 
-describe('download failures', () => {
+describe.concurrent('download failures', () => {
   test('exhausted download counter: a clear error naming the file, no request spent', async () => {
     const { fed, out, folder } = await setup({ michigan: [{ downloadLimit: 0 }] });
-    const result = await fed.run(['download', 'last', '--out', out]);
+    const result = await fed.call(runDownload, { parent: 'last', out });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('error: mich1: chr_20.zip: the server allows no more downloads of this file (0 downloads left)');
     expect(result.stderr).toContain('error: mich1: qc_report.txt: the server allows no more downloads');
@@ -54,14 +55,14 @@ describe('download failures', () => {
     const { fed, job, out, folder } = await setup();
     const db = new Sqlite(fed.db);
     db.prepare('UPDATE jobs SET result_password = ? WHERE id = ?').run('WrongPassword0000000', job.children.mich1.id);
-    const result = await fed.run(['download', 'last', '--out', out]);
+    const result = await fed.call(runDownload, { parent: 'last', out });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('error: mich1: cannot decrypt chr_20.zip: wrong password (the password stored for this job does not open it); the downloaded zip is kept at');
     expect(tree(folder)).toEqual(['chr_20.zip', 'qc_report.txt', 'quality-control.html', 'statistics/chunks-excluded.txt', 'statistics/snps-excluded.txt']);
     db.prepare('UPDATE jobs SET result_password = ? WHERE id = ?').run(job.children.mich1.password, job.children.mich1.id);
     db.close();
     const before = shareRequests(fed);
-    const again = await fed.run(['download', 'last', '--out', out]);
+    const again = await fed.call(runDownload, { parent: 'last', out });
     expect(again.code).toBe(0);
     expect(shareRequests(fed)).toBe(before);
     const expected = await fed.michigan[0].expectedResults(job.children.mich1.remote);
@@ -72,7 +73,7 @@ describe('download failures', () => {
   test('an output that vanished on the server (404) fails alone', async () => {
     const { fed, job, out, folder } = await setup();
     fed.michigan[0].deleteOutputFile(job.children.mich1.remote, 'qc_report.txt');
-    const result = await fed.run(['download', 'last', '--out', out]);
+    const result = await fed.call(runDownload, { parent: 'last', out });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('error: mich1: qc_report.txt is no longer on the server (HTTP 404)');
     expect(result.stderr).toContain('1 failed');
@@ -81,24 +82,24 @@ describe('download failures', () => {
 
   test('a transfer reset mid-body (chunked, no Content-Length) leaves nothing; the next run completes', async () => {
     const { fed, out, folder } = await setup({ michigan: [{ syntheticResultBytes: 4 << 20 }] });
-    proxy = await throughProxy(fed);
+    const proxy = await throughProxy(fed);
     proxy.options.cutAfter = 1 << 20;
-    const result = await fed.run(['download', 'last', '--out', out, '--concurrency', '1']);
+    const result = await fed.call(runDownload, { parent: 'last', out, concurrency: 1 });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/error: mich1: transfer of chr_20\.zip broke off after [\d.]+ (KB|MB).*nothing was kept, run download again/);
     expect(leftovers(folder)).toEqual([]);
     expect(existsSync(join(folder, 'chr_20.zip'))).toBe(false);
     proxy.options.cutAfter = undefined;
-    const again = await fed.run(['download', 'last', '--out', out]);
+    const again = await fed.call(runDownload, { parent: 'last', out });
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^mich1\tchr20.dose.vcf.gz\t/m);
   });
 
   test('fewer bytes than Content-Length is a truncated transfer', async () => {
     const { fed, out, folder } = await setup({ michigan: [{ syntheticResultBytes: 2 << 20, chunked: false }] });
-    proxy = await throughProxy(fed);
+    const proxy = await throughProxy(fed);
     proxy.options.cutAfter = 300_000;
-    const result = await fed.run(['download', 'last', '--out', out, '--child', 'mich1']);
+    const result = await fed.call(runDownload, { parent: 'last', out, child: 'mich1' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/transfer of chr_20\.zip broke off after [\d.]+ KB of [\d.]+ MB/);
     expect(leftovers(folder)).toEqual([]);
@@ -110,7 +111,7 @@ describe('download failures', () => {
     const { fed, out, folder } = await setup();
     mkdirSync(folder, { recursive: true });
     symlinkSync('/dev/full', join(folder, '.chr_20.zip.part'));
-    const result = await fed.run(['download', 'last', '--out', out]);
+    const result = await fed.call(runDownload, { parent: 'last', out });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`error: mich1: no space left on device while writing ${join(folder, 'chr_20.zip')}; free some space and run \`fedimpute download\` again`);
     expect(leftovers(folder)).toEqual([]);
@@ -119,11 +120,10 @@ describe('download failures', () => {
 
   test('a download killed mid-transfer leaves only a .part that the next run replaces', async () => {
     const { fed, out, folder } = await setup({ michigan: [{ syntheticResultBytes: 4 << 20 }] });
-    proxy = await throughProxy(fed);
+    const proxy = await throughProxy(fed);
     proxy.options.bytesPerSecond = 1 << 20;
-    const child = spawnCli(['download', 'last', '--out', out], {
-      cwd: fed.dir, env: { FEDIMPUTE_CONFIG: fed.config, FEDIMPUTE_DB: fed.db, ...fed.env },
-    });
+    // a process of its own: only a process can be killed mid-transfer
+    const child = spawnCli(['download', 'last', '--out', out], { cwd: fed.dir, env: fed.spawnEnv() });
     const part = join(folder, '.chr_20.zip.part');
     for (let waited = 0; !(existsSync(part) && readFileSync(part).length > 100_000); waited += 20) {
       if (waited > 20_000) throw new Error('the transfer never started');
@@ -133,7 +133,7 @@ describe('download failures', () => {
     await new Promise((resolve) => child.once('exit', resolve));
     expect(leftovers(folder)).toContain('.chr_20.zip.part');
     proxy.options.bytesPerSecond = undefined;
-    const again = await fed.run(['download', 'last', '--out', out]);
+    const again = await fed.call(runDownload, { parent: 'last', out });
     expect(again.code).toBe(0);
     expect(leftovers(folder)).toEqual([]);
     expect(tree(folder)).toContain('chr20.dose.vcf.gz');
@@ -142,7 +142,7 @@ describe('download failures', () => {
   test('a retired job (results deleted by the server) is refused', async () => {
     const { fed, job, out } = await setup();
     await fed.michigan[0].setState(job.children.mich1.remote, 7);
-    const result = await fed.run(['download', 'last', '--out', out]);
+    const result = await fed.call(runDownload, { parent: 'last', out });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/error: mich1: mich1 deleted the results of job job-[\d-]+ .*\(retention period over, remote state 7\); they can no longer be downloaded/);
     expect(shareRequests(fed)).toBe(0);
@@ -150,7 +150,7 @@ describe('download failures', () => {
 
   test('a completed job whose files are not published yet is a note, not a failure', async () => {
     const { fed, out } = await setup({ michigan: [{ timing: { filesDelayMs: 60_000 } }] });
-    const result = await fed.run(['download', 'last', '--out', out]);
+    const result = await fed.call(runDownload, { parent: 'last', out });
     expect(result.stderr).toContain('mich1: results not published yet; try again in a minute');
     expect(result.code).toBe(0);
   });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFederation, type Federation } from '../helpers/federation.js';
 import { withDb } from '../helpers/store.js';
 import { corruptCrc, hasTool, rawZip, renameEntry, resultGzip, zipWith } from './archives.js';
-import { download } from './inprocess.js';
+import { runDownload } from '../../src/commands/download.js';
 import { submitAndWatch, tree, type Submitted } from './setup.js';
 
 let fed: Federation;
@@ -30,7 +30,7 @@ let runs = 0;
 async function serve(zip: Uint8Array, options: Record<string, unknown> = {}) {
   await fed.michigan[0].replaceOutputFile(remote, 'chr_20.zip', zip);
   const out = join(fed.dir, `out-${runs++}`);
-  const result = await download(fed, { out, child: 'mich1', ...options });
+  const result = await fed.call(runDownload, { parent: 'last', out, child: 'mich1', ...options });
   return { ...result, folder: join(job.folder(out), 'mich1') };
 }
 
@@ -66,7 +66,7 @@ describe('integrity', () => {
     const result = await serve(corruptCrc(zip, level0));
     expectCorrupt(result, 'CRC mismatch');
     await fed.michigan[0].replaceOutputFile(remote, 'chr_20.zip', zip);
-    const again = await download(fed, { out: join(result.folder, '..', '..'), child: 'mich1' });
+    const again = await fed.call(runDownload, { parent: 'last', out: join(result.folder, '..', '..'), child: 'mich1' });
     expect(again.code).toBe(0);
     expect(readFileSync(join(result.folder, 'chr20.dose.vcf.gz')).equals(level0)).toBe(true);
   });

@@ -1,8 +1,10 @@
-/** Shared steps of the download tests: a parent submitted through the binary and watched to the end. */
+/** Shared steps of the download tests: a parent submitted and watched to the end (in this process). */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
+import { runSubmit } from '../../src/commands/submit.js';
+import { runWatch } from '../../src/commands/watch.js';
 import type { Federation } from '../helpers/federation.js';
 import { jobRows } from '../helpers/store.js';
 
@@ -14,11 +16,11 @@ export interface Submitted {
 
 export async function submitAndWatch(fed: Federation, services: string, name = 'study'): Promise<Submitted> {
   const vcf = await fed.vcf(`${name}.vcf.gz`);
-  const submitted = await fed.run(['submit', '--services', services, '--name', name, '--json', vcf]);
+  const submitted = await fed.call(runSubmit, { files: [vcf], services, name }, { json: true });
   expect(submitted.stderr).not.toMatch(/error/);
   expect(submitted.code).toBe(0);
   const parentId = JSON.parse(submitted.stdout).parent_job_id as string;
-  const watched = await fed.run(['watch', parentId, '--interval', '0.1']);
+  const watched = await fed.call(runWatch, { parent: parentId, interval: '0.1' });
   expect(watched.code).toBe(0);
   const children: Submitted['children'] = {};
   for (const row of jobRows(fed.db).filter((job) => job.parent_job_id === parentId))

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { runDownload } from '../../src/commands/download.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
 import { jobRows } from '../helpers/store.js';
 import { sha256, submitAndWatch, tree } from './setup.js';
@@ -37,7 +38,7 @@ async function run(wes: { token?: string; outputs?: 'http' | 'file' }) {
   const job = await submitAndWatch(fed, '1,11');
   const runId = String(jobRows(fed.db).find((row) => row.service_slug === 'wes1')!.remote_job_id);
   const out = join(fed.dir, 'out');
-  const result = await fed.run(['download', 'last', '--out', out]);
+  const result = await fed.call(runDownload, { parent: 'last', out });
   return { fed, job, out, runId, result, folder: join(job.folder(out), 'wes1') };
 }
 
@@ -58,7 +59,7 @@ describe('download from WES', () => {
     expect(tree(join(job.folder(out), 'mich1'))).toContain('chr20.dose.vcf.gz');
     const manifest = JSON.parse(readFileSync(join(job.folder(out), 'manifest.json'), 'utf8'));
     expect(manifest.children.map((child: { service: { slug: string } }) => child.service.slug)).toEqual(['mich1', 'wes1']);
-    const again = await fed.run(['download', 'last', '--out', out, '--json']);
+    const again = await fed.call(runDownload, { parent: 'last', out }, { json: true });
     expect(JSON.parse(again.stdout).files.every((file: { status: string }) => file.status === 'skipped')).toBe(true);
   });
 

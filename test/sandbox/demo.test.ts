@@ -1,17 +1,25 @@
 /**
- * `fedimpute demo` through the binary, not on a TTY: the whole job against the in-process sandbox, results
- * decrypted on disk in <keep>/<parent short id>-fedimpute-demo/<service slug>/.
+ * `fedimpute demo` (runDemo in this process, not on a TTY, fake time): the whole job against the in-process
+ * sandbox, results decrypted on disk in <keep>/<parent short id>-fedimpute-demo/<service slug>/.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runDemo } from '../../src/commands/demo.js';
+import { loadWorld, worldFile } from '../../src/sandbox/world/cache.js';
+import { DEFAULT_WORLD } from '../../src/sandbox/world/spec.js';
+import { tempDir } from '../helpers/cli.js';
+import { session } from '../helpers/harness.js';
 import { jobRows } from '../helpers/store.js';
 
 const temps: { cleanup: () => void }[] = [];
-afterEach(() => {
+afterAll(() => {
   for (const temp of temps.splice(0)) temp.cleanup();
 });
+// the world is simulated once for the file (the demo caches it; each test gets a copy of the cache)
+const cache = tempDir('fedimpute-demo-cache-');
+beforeAll(() => loadWorld(DEFAULT_WORLD, cache.path), 60_000);
+afterAll(() => cache.cleanup());
 
 function files(dir: string): string[] {
   const found: string[] = [];
@@ -25,19 +33,27 @@ function files(dir: string): string[] {
 
 const gzipMagic = Buffer.from([0x1f, 0x8b]);
 
-describe('fedimpute demo', () => {
+// a sandbox job takes its seconds of wall time whatever the test's clock says: the two demos run side by side
+describe.concurrent('fedimpute demo', () => {
   test('runs check, submit, watch and download against the sandbox; decrypted results stay in ./fedimpute-demo', async () => {
     const temp = tempDir('fedimpute-demo-test-');
     temps.push(temp);
-    const result = await runCli(['demo'], { cwd: temp.path, env: { FEDIMPUTE_RETRY_BASE_MS: '20' } });
+    const keep = join(temp.path, 'fedimpute-demo');
+    // the default cache place, <keep>/.fedimpute-sandbox, seeded so that the test does not simulate again
+    cpSync(cache.path, join(keep, '.fedimpute-sandbox'), { recursive: true });
+    const result = await session({ cwd: temp.path }).call(runDemo, {});
     expect(result.stderr).not.toMatch(/error|warning/);
     expect(result.code).toBe(0);
-    for (const step of ['sandbox', 'input', 'check', 'submit', 'watch', 'download', 'results']) {
+    for (const step of ['sandbox', 'input', 'check', 'submit', 'watch', 'download', 'results', 'accuracy']) {
       expect(result.stderr).toContain(`── ${step} `);
     }
-    const keep = join(temp.path, 'fedimpute-demo');
     expect(existsSync(join(keep, 'input', 'chr20.vcf.gz'))).toBe(true);
-    const parents = readdirSync(keep).filter((name) => name !== 'input');
+    expect(existsSync(join(keep, 'input', 'truth.vcf.gz'))).toBe(true);
+    expect(existsSync(worldFile(join(keep, '.fedimpute-sandbox'), DEFAULT_WORLD))).toBe(true);
+    // the last table: a row per service with its panel's population, mean r² per MAF bin and its variants
+    expect(result.stdout).toMatch(/^sandbox-michigan\tpopulation A(\t(0\.\d{3}|1\.000|-)){5}\t\d+\/\d+$/m);
+    expect(result.stdout).toMatch(/^sandbox-wes\tpopulation B(\t(0\.\d{3}|1\.000|-)){5}\t\d+\/\d+$/m);
+    const parents = readdirSync(keep).filter((name) => name !== 'input' && !name.startsWith('.'));
     expect(parents).toHaveLength(1);
     expect(parents[0]).toMatch(/^[0-9a-f]{8}-fedimpute-demo$/);
     const parentFolder = join(keep, parents[0]);
@@ -61,9 +77,25 @@ describe('fedimpute demo', () => {
     temps.push(temp);
     const db = join(temp.path, 'jobs.db');
     const keep = join(temp.path, 'out');
-    const result = await runCli(['demo', '--db', db, '--keep', keep, '--json'], { cwd: temp.path, env: { FEDIMPUTE_RETRY_BASE_MS: '20' } });
+    const result = await session({ cwd: temp.path, env: { FEDIMPUTE_SANDBOX_CACHE: cache.path } }).call(runDemo, { keep }, { db, json: true });
     expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout) as { parent_job_id: string; results_dir: string; files: { service: string; path: string; bytes: number }[] };
+    const summary = JSON.parse(result.stdout) as {
+      parent_job_id: string; results_dir: string; files: { service: string; path: string; bytes: number }[];
+      accuracy: { service: string; panel: string; bins: { maf: string; variants: number; imputed: number; mean_r2: number }[] }[];
+    };
+    // FEDIMPUTE_SANDBOX_CACHE names the cache: nothing cached in --keep
+    expect(readdirSync(keep).some((name) => name.startsWith('.'))).toBe(false);
+    expect(summary.accuracy.map((entry) => [entry.service, entry.panel])).toEqual([['sandbox-michigan', 'population A'], ['sandbox-wes', 'population B']]);
+    for (const entry of summary.accuracy) {
+      expect(entry.bins.map((bin) => bin.maf)).toEqual(['<0.5%', '0.5-1%', '1-5%', '5-20%', '>20%']);
+      const common = entry.bins.at(-1)!;
+      expect(common.imputed).toBeGreaterThan(100);
+      expect(common.mean_r2).toBeGreaterThan(0.3);
+      expect(common.mean_r2).toBeLessThan(1);
+    }
+    // the study is mostly of A's ancestry: A's panel imputes it better than B's
+    const [michigan, wes] = summary.accuracy.map((entry) => entry.bins.at(-1)!.mean_r2);
+    expect(michigan).toBeGreaterThan(wes);
     expect(summary.results_dir).toBe(join(keep, `${summary.parent_job_id.slice(0, 8)}-fedimpute-demo`));
     const doses = summary.files.filter((file) => file.path.endsWith('/chr20.dose.vcf.gz'));
     expect(doses.map((file) => file.service)).toEqual(['sandbox-michigan', 'sandbox-wes']);

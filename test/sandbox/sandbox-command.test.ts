@@ -1,14 +1,24 @@
 /**
- * `fedimpute sandbox` as a user or a pipeline runs it: a second process, driven from outside with the
- * registry it writes, then stopped by a signal. Exit 130 after Ctrl-C (SIGINT, DESIGN §4), 0 after SIGTERM.
+ * `fedimpute sandbox` as a user or a pipeline runs it: a second process (the binary), driven from outside
+ * with the registry it writes (here: the commands in this process), then stopped by a signal. Exit 130
+ * after Ctrl-C (SIGINT, DESIGN §4), 0 after SIGTERM. The tests run side by side: the sandbox's jobs take
+ * seconds of wall time.
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runDownload } from '../../src/commands/download.js';
+import { runServicesCheck } from '../../src/commands/services-check.js';
+import { runSubmit } from '../../src/commands/submit.js';
+import { runWatch } from '../../src/commands/watch.js';
+import { loadWorld } from '../../src/sandbox/world/cache.js';
+import { DEFAULT_WORLD } from '../../src/sandbox/world/spec.js';
 import { generateVcf } from '../../src/vcf/generate.js';
-import { runCli, spawnCli, tempDir } from '../helpers/cli.js';
+import { spawnCli, tempDir } from '../helpers/cli.js';
+import { session } from '../helpers/harness.js';
 
 interface Running {
   child: ChildProcess;
@@ -19,8 +29,12 @@ interface Running {
 
 const started: Running[] = [];
 const temps: { cleanup: () => void }[] = [];
+// one simulated world for the file, named by FEDIMPUTE_SANDBOX_CACHE (each sandbox would otherwise simulate its own)
+const cache = tempDir('fedimpute-sandbox-cache-');
+beforeAll(() => loadWorld(DEFAULT_WORLD, cache.path), 60_000);
+afterAll(() => cache.cleanup());
 
-afterEach(async () => {
+afterAll(async () => {
   for (const running of started.splice(0)) {
     if (running.child.exitCode === null && running.child.signalCode === null) {
       running.child.kill('SIGKILL');
@@ -31,7 +45,7 @@ afterEach(async () => {
 });
 
 function start(args: string[], cwd: string): Running {
-  const child = spawnCli(args, { cwd, env: { FEDIMPUTE_RETRY_BASE_MS: '20' } });
+  const child = spawnCli(args, { cwd, env: { FEDIMPUTE_RETRY_BASE_MS: '20', FEDIMPUTE_SANDBOX_CACHE: cache.path } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
@@ -92,7 +106,7 @@ function findFiles(dir: string, name: string): string[] {
   return found;
 }
 
-describe('fedimpute sandbox', () => {
+describe.concurrent('fedimpute sandbox', () => {
   test('serves both protocols for submit, watch and download from another process; Ctrl-C stops it cleanly', async () => {
     const temp = tempDir('fedimpute-sandbox-');
     temps.push(temp);
@@ -114,33 +128,40 @@ describe('fedimpute sandbox', () => {
     }
     const urls = [...text.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1]));
     expect(urls).toHaveLength(2);
+    // the simulated study and its truth, named in the banner, and the submit line to use them
+    const study = join(dir, 'study.vcf.gz');
+    expect(text).toContain(`  study     ${study} (250 samples admixed from A and B`);
+    expect(text).toContain(`  truth     ${join(dir, 'truth.vcf.gz')} (every true genotype`);
+    expect(text).toContain(`  fedimpute submit --services 1,2 --build hg38 ${study}`);
 
-    const env = { FEDIMPUTE_CONFIG: registry, FEDIMPUTE_DB: join(temp.path, 'store.db'), FEDIMPUTE_RETRY_BASE_MS: '20' };
-    await generateVcf(join(temp.path, 'chr20.vcf.gz'), { samples: 30, chromosomes: ['20'], recordsPerChromosome: 300, chrPrefix: true, phased: true });
+    const { call } = session({ cwd: temp.path, env: { FEDIMPUTE_CONFIG: registry, FEDIMPUTE_DB: join(temp.path, 'store.db') } });
 
-    const services = await runCli(['services', 'check'], { cwd: temp.path, env });
+    const services = await call(runServicesCheck, { ids: [] });
     expect(services.stderr).toBe('');
     expect(services.code).toBe(0);
 
-    const submit = await runCli(['submit', '--services', '1,2', '--build', 'hg38', 'chr20.vcf.gz'], { cwd: temp.path, env });
+    const submit = await call(runSubmit, { files: [study], services: '1,2', build: 'hg38' });
     expect(submit.stderr).toContain('all 2 child jobs submitted');
     expect(submit.code).toBe(0);
     const parent = submit.stdout.trim();
     expect(parent).toMatch(/^[0-9a-f-]{36}$/);
 
-    const watch = await runCli(['watch', parent, '--interval', '1s', '--timeout', '60s'], { cwd: temp.path, env });
+    // the sandbox's jobs take seconds of wall time; the watch's own clock is the test's (no real waiting)
+    const watch = await call(runWatch, { parent, interval: '1s', timeout: '1h' });
     expect(watch.code).toBe(0);
     expect(watch.stdout).toMatch(/sandbox-michigan\t\w+->completed/);
     expect(watch.stdout).toMatch(/sandbox-wes\t\w+->completed/);
 
-    const download = await runCli(['download', parent, '--out', 'results'], { cwd: temp.path, env });
+    const download = await call(runDownload, { parent, out: 'results' });
     expect(download.code).toBe(0);
     const results = join(temp.path, 'results');
     for (const slug of ['sandbox-michigan', 'sandbox-wes']) {
       const [folder] = readdirSync(results).filter((name) => name.startsWith(parent.slice(0, 8)));
-      const doses = findFiles(join(results, folder, slug), 'chr20.dose.vcf.gz');
+      const doses = findFiles(join(results, folder, slug), slug === 'sandbox-wes' ? 'study.dose.vcf.gz' : 'chr20.dose.vcf.gz');
       expect(doses, slug).toHaveLength(1);
-      expect(readFileSync(doses[0]).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+      // imputed for real: most records are sites the study did not type
+      const records = gunzipSync(readFileSync(doses[0])).toString().split('\n').filter((line) => line && !line.startsWith('#'));
+      expect(records.filter((line) => /;IMP(UTED)?\t/.test(line) && !line.includes('TYPED')).length, slug).toBeGreaterThan(records.length / 2);
     }
 
     sandbox.child.kill('SIGINT');
@@ -148,7 +169,8 @@ describe('fedimpute sandbox', () => {
     expect(exit).toEqual({ code: 130, signal: null });
     expect(sandbox.stderr()).toBe('stopping the sandbox…\nsandbox stopped\n');
     for (const port of urls) expect(await isOpen(port)).toBe(false);
-    expect(readdirSync(dir)).toEqual([]);
+    // the registry, tokens and workflow go; the study and its truth stay (results are scored against them)
+    expect(readdirSync(dir).sort()).toEqual(['study.vcf.gz', 'truth.vcf.gz']);
   });
 
   test('--json prints one ready line for scripts; --port N gives Michigan N and WES N+1; SIGTERM exits 0', async () => {
@@ -158,7 +180,8 @@ describe('fedimpute sandbox', () => {
     const sandbox = start(['sandbox', '--json', '--port', String(port), '--speed', 'realistic'], temp.path);
     const line = (await waitFor(sandbox, /\n/)).split('\n')[0];
     const ready = JSON.parse(line);
-    expect(Object.keys(ready)).toEqual(['michigan_url', 'wes_url', 'registry', 'token_files']);
+    expect(Object.keys(ready)).toEqual(['michigan_url', 'wes_url', 'registry', 'token_files', 'study', 'truth']);
+    expect(ready.study).toBe(join(temp.path, 'study.vcf.gz'));
     expect(ready.michigan_url).toBe(`http://127.0.0.1:${port}`);
     expect(ready.wes_url).toBe(`http://127.0.0.1:${port + 1}`);
     expect(ready.registry).toBe(join(temp.path, 'sandbox.services.yaml'));
@@ -168,15 +191,15 @@ describe('fedimpute sandbox', () => {
     });
 
     // a second sandbox on the same ports: one clear line, exit 2, and the first one is untouched
-    const busy = await runCli(['sandbox', '--port', String(port), '--dir', join(temp.path, 'other')], { cwd: temp.path });
+    const busy = await session({ cwd: temp.path, env: { FEDIMPUTE_SANDBOX_CACHE: cache.path } }).cli(['sandbox', '--port', String(port), '--dir', join(temp.path, 'other')]);
     expect(busy.code).toBe(2);
     expect(busy.stderr.split('\n')[0]).toBe(`error: cannot listen on 127.0.0.1:${port}: the port is in use`);
     expect(existsSync(ready.registry)).toBe(true);
 
     // realistic speed: a job waits in the queue (a minute) with its position
-    const env = { FEDIMPUTE_CONFIG: ready.registry, FEDIMPUTE_DB: join(temp.path, 'store.db') };
+    const { call } = session({ cwd: temp.path, env: { FEDIMPUTE_CONFIG: ready.registry, FEDIMPUTE_DB: join(temp.path, 'store.db') } });
     await generateVcf(join(temp.path, 'chr20.vcf.gz'), { samples: 30, chromosomes: ['20'], recordsPerChromosome: 50, chrPrefix: true, phased: true });
-    const submit = await runCli(['submit', '--services', '1', '--build', 'hg38', 'chr20.vcf.gz'], { cwd: temp.path, env });
+    const submit = await call(runSubmit, { files: ['chr20.vcf.gz'], services: '1', build: 'hg38' });
     expect(submit.code).toBe(0);
     const token = readFileSync(ready.token_files['sandbox-michigan'], 'utf8').trim();
     const jobs = (await (await fetch(`${ready.michigan_url}/api/v2/jobs`, { headers: { 'X-Auth-Token': token } })).json()) as {
@@ -224,7 +247,7 @@ describe('fedimpute sandbox', () => {
       [['--faults', '2'], "error: --faults must be a rate from 0 to 1 (e.g. 0.1), got '2'"],
       [['--port', 'x'], "error: --port must be a whole number from 1 to 65534 (or 0 for free ports), got 'x'"],
     ] as const) {
-      const result = await runCli(['sandbox', ...args], { cwd: temp.path });
+      const result = await session({ cwd: temp.path }).cli(['sandbox', ...args]);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toBe(`${message}\n`);
       expect(result.stdout).toBe('');

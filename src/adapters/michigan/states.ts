@@ -3,7 +3,7 @@
  * -1 (DEAD: the server restarted while the job waited or ran) is not terminal and maps to null so the child
  * keeps its previous status; `restart` may revive it. 7 and 10 are terminal with the results gone.
  */
-import type { ChildStatus } from '../types.js';
+import type { ChildStatus } from '../../domain/status.js';
 
 interface StateInfo {
   status: ChildStatus | null;

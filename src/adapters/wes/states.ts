@@ -2,7 +2,7 @@
  * WES run states → fedimpute child statuses, one exhaustive table (protocols/wes.md "States").
  * PREEMPTED exists from WES 1.1.0 on; UNKNOWN maps to null: keep the previous status and warn.
  */
-import type { ChildStatus } from '../types.js';
+import type { ChildStatus } from '../../domain/status.js';
 
 export const WES_STATES = {
   QUEUED: 'queued',

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFaultInjector } from '../faults.js';
+import { worldFor } from '../world/cache.js';
+import { TINY_WORLD } from '../world/spec.js';
 import { TokenAuthority } from './auth.js';
 import type { Context } from './context.js';
 import { JobStore } from './jobs.js';
@@ -41,6 +43,7 @@ export async function startMichiganEmulator(options: MichiganEmulatorOptions = {
       timing, panels, retentionMs: options.retentionMs ?? 7 * DAY, maxSamples: options.maxSamples ?? 50_000,
       maxRecords: options.maxValidatedRecords ?? 100_000, downloadLimit: options.downloadLimit ?? 10,
       syntheticResultBytes: options.syntheticResultBytes,
+      imputation: { world: options.world ?? worldFor(TINY_WORLD), worldPanel: options.worldPanel ?? 'A', panels, appVersion: options.appVersion ?? '2.0.12' },
     }),
     settings: {
       maxJobsPerUser: options.maxJobsPerUser ?? 2, panels, appVersion: options.appVersion ?? '2.0.12',
@@ -71,7 +74,7 @@ export async function startMichiganEmulator(options: MichiganEmulatorOptions = {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.allSettled(store.jobs.map((job) => job.results));
+      await Promise.allSettled(store.jobs.flatMap((job) => [job.imputed, job.results]));
       await rm(tmp, { recursive: true, force: true });
     },
     tokenFor: (username) => fixedTokenOf(username) ?? auth.tokenFor(username),

@@ -4,10 +4,11 @@
  * 4 success or 5 failed; after retention 8/9 (deletedOn set) then 7 (files gone). Scripts pin a state.
  */
 import { rm } from 'node:fs/promises';
+import { imputeJob, type ImputationSettings } from './imputation.js';
 import { findPanel } from './panels.js';
 import { writeChromosomeZips, writeQcFiles, type ResultSettings } from './results.js';
 import { doneSteps, runningSteps, failedSteps } from './steps.js';
-import type { EmulatorJob, EmulatorPanel, EmulatorTiming, ScriptedOutcome } from './types.js';
+import type { EmulatorJob, EmulatorPanel, EmulatorTiming, ImputedChromosome, ScriptedOutcome } from './types.js';
 import { validateInput } from './validation.js';
 
 export interface JobSettings extends ResultSettings {
@@ -16,9 +17,12 @@ export interface JobSettings extends ResultSettings {
   panels: EmulatorPanel[];
   maxSamples: number;
   maxRecords: number;
+  imputation: ImputationSettings;
 }
 
 const FINISHED = new Set([4, 5, 6]);
+/** anything but mode=imputation runs QC only */
+const imputes = (job: EmulatorJob) => job.params.mode === undefined || job.params.mode === 'imputation';
 export const ACTIVE = new Set([1, 2, 3]);
 
 export class JobStore {
@@ -71,6 +75,9 @@ export class JobStore {
     if (job.pinned !== null) return; // canceled while validating
     if (job.validated.errors.length) return this.fail(job, failedSteps(job, 'validation', job.validated.errors), now);
     if (job.script && 'fail' in job.script) return this.fail(job, failedSteps(job, 'imputation', [job.script.fail]), now);
+    // imputation starts once the input is valid: it is the long part of a real run
+    if (imputes(job)) job.imputed ??= this.startImputation(job);
+    if (job.imputationError) return this.fail(job, failedSteps(job, 'imputation', [job.imputationError]), now);
     const total = job.validated.chunks;
     if (elapsed < queuedMs + runningMs || (job.script && 'hang' in job.script)) {
       const fraction = Math.min(0.99, (elapsed - queuedMs) / runningMs);
@@ -86,9 +93,19 @@ export class JobStore {
     job.steps = doneSteps(job);
   }
 
+  private startImputation(job: EmulatorJob): Promise<ImputedChromosome[]> {
+    const imputed = imputeJob(job, this.settings.imputation);
+    imputed.catch((error: unknown) => (job.imputationError = `Error: Imputation failed: ${(error as Error).message}`));
+    return imputed;
+  }
+
   private async writeResults(job: EmulatorJob): Promise<void> {
     await writeQcFiles(job, this.settings);
-    if (job.params.mode === undefined || job.params.mode === 'imputation') await writeChromosomeZips(job, this.settings);
+    if (imputes(job)) {
+      const imputed = await (job.imputed ??= this.startImputation(job)).catch(() => undefined);
+      if (!imputed) return; // the next refresh fails the job with the reason
+      await writeChromosomeZips(job, this.settings, imputed);
+    }
     job.resultsReady = true;
   }
 

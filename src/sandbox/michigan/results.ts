@@ -1,16 +1,16 @@
 /**
  * Result files of a finished job, written to disk streaming: per chromosome an encrypted chr_<N>.zip (real
- * ZipCrypto or AES-256, made with zip.js) holding the dose/info(/empiricalDose) files, plus the QC report and
- * statistics that even failed jobs publish. The decrypted contents are recorded for tests (expectedResults).
+ * ZipCrypto or AES-256, made with zip.js) holding the imputed dose/info(/empiricalDose) files (imputation.ts),
+ * plus the QC report and statistics that even failed jobs publish. The decrypted contents are recorded for
+ * tests (expectedResults).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { createGunzip, createGzip } from 'node:zlib';
-import type { EmulatorJob, ExpectedFile, OutputFile } from './types.js';
+import { bgzfBlocksSync } from '../../vcf/bgzf-write.js';
+import type { EmulatorJob, ExpectedFile, ImputedChromosome, OutputFile } from './types.js';
 
 const KEEP_CONTENT = 16 << 20;
 
@@ -78,62 +78,44 @@ function recorder(job: EmulatorJob, key: string): PassThrough {
   return tap;
 }
 
-/** Input records turned into minimac-style dosage records (deterministic), optionally padded. */
-async function* doseLines(path: string, kind: 'dose' | 'info' | 'empirical', padTo: number): AsyncGenerator<string> {
-  const lines = createInterface({ input: createReadStream(path).pipe(createGunzip()), crlfDelay: Infinity });
+/**
+ * A file's bytes, then (for benchmarks that want big downloads) stored BGZF blocks of filler records up to
+ * about `padTo` bytes: gunzip reads on through the first file's EOF block, the content is never parsed.
+ */
+async function* padded(path: string, padTo: number): AsyncGenerator<Buffer> {
   let written = 0;
-  const emit = (text: string) => {
-    written += text.length;
-    return text;
-  };
-  if (kind === 'info') yield emit('SNP\tREF(0)\tALT(1)\tALT_Frq\tMAF\tAvgCall\tRsq\tGenotyped\n');
-  for await (const line of lines) {
-    if (line.startsWith('##') || !line) continue;
-    const fields = line.split('\t');
-    if (line.startsWith('#CHROM')) {
-      if (kind === 'info') continue;
-      yield emit(`##fileformat=VCFv4.1\n##source=Minimac4 (fedimpute sandbox)\n##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n` +
-        `##FORMAT=<ID=DS,Number=1,Type=Float,Description="Estimated Alternate Allele Dosage">\n${fields.join('\t')}\n`);
-      continue;
-    }
-    const genotypes = fields.slice(9).map((sample) => sample.split(':')[0]);
-    const dosages = genotypes.map((gt) => (gt.match(/1/g)?.length ?? 0).toFixed(3));
-    const frequency = dosages.reduce((sum, value) => sum + Number(value), 0) / (2 * Math.max(1, genotypes.length));
-    const id = `${fields[0]}:${fields[1]}:${fields[3]}:${fields[4]}`;
-    if (kind === 'info') yield emit(`${id}\t${fields[3]}\t${fields[4]}\t${frequency.toFixed(5)}\t${Math.min(frequency, 1 - frequency).toFixed(5)}\t1.00000\t1.00000\tGenotyped\n`);
-    else yield emit(`${fields[0]}\t${fields[1]}\t${id}\t${fields[3]}\t${fields[4]}\t.\tPASS\tAF=${frequency.toFixed(5)};R2=1.00000;TYPED\tGT:DS\t${genotypes.map((gt, index) => `${gt}:${dosages[index]}`).join('\t')}\n`);
+  for await (const chunk of createReadStream(path)) {
+    written += (chunk as Buffer).length;
+    yield chunk as Buffer;
   }
-  if (padTo > written) {
-    const block = 'X\t1\t.\tA\tC\t.\tPASS\tIMPUTED\tGT:DS\t0|0:0.000\n'.repeat(16384);
-    while (written < padTo) yield emit(block);
-  }
+  if (written >= padTo) return;
+  const filler = bgzfBlocksSync(Buffer.from('X\t1\t.\tA\tC\t.\tPASS\tIMPUTED\tGT:DS\t0|0:0.000\n'.repeat(16384)), 0);
+  for (; written < padTo; written += filler.length) yield filler;
 }
 
-async function addEntry(zip: import('@zip.js/zip.js').ZipWriter<unknown>, job: EmulatorJob, zipName: string, entry: string,
-  lines: AsyncGenerator<string>, stored: boolean, options: object): Promise<void> {
-  const gzip = createGzip({ level: stored ? 0 : 6 });
+async function addFile(zip: import('@zip.js/zip.js').ZipWriter<unknown>, job: EmulatorJob, zipName: string, entry: string,
+  path: string, padTo: number, options: object): Promise<void> {
   const tap = recorder(job, `${zipName}/${entry}`);
-  const source = Readable.from(lines).pipe(gzip).pipe(tap);
-  await zip.add(entry, Readable.toWeb(source) as unknown as ReadableStream<Uint8Array>, { ...options, level: stored ? 0 : 6 });
+  Readable.from(padded(path, padTo)).pipe(tap);
+  // 7z deflates the (already BGZF-compressed) files again; padded benchmark files are stored to stay big
+  await zip.add(entry, Readable.toWeb(tap) as unknown as ReadableStream<Uint8Array>, { ...options, level: padTo > 0 ? 0 : 6 });
 }
 
-export async function writeChromosomeZips(job: EmulatorJob, settings: ResultSettings): Promise<void> {
+/** chr_<N>.zip per imputed chromosome: dose, info and (meta) empiricalDose, encrypted with the job's password */
+export async function writeChromosomeZips(job: EmulatorJob, settings: ResultSettings, imputed: ImputedChromosome[]): Promise<void> {
   const { ZipWriter, configure } = await import('@zip.js/zip.js');
   configure({ useWebWorkers: false });
   const aes = 'aesEncryption' in job.params;
   const password = job.password || randomBytes(12).toString('base64url');
-  const pad = settings.syntheticResultBytes ?? 0;
   const options = { password, zipCrypto: !aes, encryptionStrength: 3 as const };
-  for (const [index, file] of job.files.entries()) {
-    const chromosome = (job.validated?.chromosomes[index] ?? String(index + 1)).replace(/^chr/, '');
+  for (const { chromosome, files } of imputed) {
     const zipName = `chr_${chromosome}.zip`;
     const path = join(job.dir, 'outputs', zipName);
     await mkdir(dirname(path), { recursive: true });
     const zip = new ZipWriter(Writable.toWeb(createWriteStream(path)) as WritableStream<Uint8Array>);
-    await addEntry(zip, job, zipName, `chr${chromosome}.dose.vcf.gz`, doseLines(file.path, 'dose', pad), pad > 0, options);
-    await addEntry(zip, job, zipName, `chr${chromosome}.info.gz`, doseLines(file.path, 'info', 0), false, options);
-    if ('meta' in job.params)
-      await addEntry(zip, job, zipName, `chr${chromosome}.empiricalDose.vcf.gz`, doseLines(file.path, 'empirical', 0), false, options);
+    await addFile(zip, job, zipName, `chr${chromosome}.dose.vcf.gz`, files.dose, settings.syntheticResultBytes ?? 0, options);
+    await addFile(zip, job, zipName, `chr${chromosome}.info.gz`, files.info, 0, options);
+    if (files.empirical) await addFile(zip, job, zipName, `chr${chromosome}.empiricalDose.vcf.gz`, files.empirical, 0, options);
     await zip.close();
     await addOutput(job, zipName, 'output', settings);
   }

@@ -1,5 +1,8 @@
 /** Options, handle and in-memory job model of the Michigan (Cloudgene 3 + imputationserver2) emulator. */
 import type { FaultConfig } from '../faults.js';
+import type { MinimacFiles } from '../imputation/minimac-output.js';
+import type { PanelName } from '../world/panel.js';
+import type { World } from '../world/world.js';
 
 export interface EmulatorPanel {
   /** refpanel key, e.g. apps@1000g-phase-3-v5@2.0.0 */
@@ -57,6 +60,10 @@ export interface MichiganEmulatorOptions {
   /** records read per file by the deferred validation */
   maxValidatedRecords?: number;
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** the simulated world jobs are really imputed against (default: a tiny one, simulated once per process) */
+  world?: World;
+  /** which of the world's panels every reference panel of this server is (default A) */
+  worldPanel?: PanelName;
 }
 
 export type ScriptedOutcome = { fail: string } | { hang: true };
@@ -113,6 +120,10 @@ export interface EmulatorJob {
   script?: ScriptedOutcome;
   validation?: Promise<ValidationResult>;
   validated?: ValidationResult;
+  /** each uploaded file imputed (Minimac4's files), started once validation passed */
+  imputed?: Promise<ImputedChromosome[]>;
+  /** why imputation failed, when it did (the job then fails) */
+  imputationError?: string;
   results?: Promise<void>;
   resultsReady: boolean;
   steps: Step[];
@@ -120,6 +131,12 @@ export interface EmulatorJob {
   /** expected decrypted contents, by "zip/entry" or file name */
   expected: Map<string, ExpectedFile>;
   dir: string;
+}
+
+export interface ImputedChromosome {
+  /** bare name, e.g. 20 */
+  chromosome: string;
+  files: MinimacFiles;
 }
 
 export interface ExpectedFile {

@@ -10,8 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFaultInjector } from '../faults.js';
+import { worldFor } from '../world/cache.js';
+import { TINY_WORLD } from '../world/spec.js';
 import type { Settings } from './flavor.js';
-import { buildOutputs, deleteOutputFile, stateOf, TERMINAL_STATES, type Run } from './runs.js';
+import { deleteOutputFile, stateOf, TERMINAL_STATES, type Run } from './runs.js';
 import { createHandler, type EmulatorContext } from './server.js';
 import type { RunInfo, WesEmulator, WesEmulatorOptions } from './types.js';
 
@@ -48,6 +50,8 @@ export async function startWesEmulator(options: WesEmulatorOptions = {}): Promis
     faults: createFaultInjector(options.faults),
     scripts: [],
     runsDir: join(workDir, 'runs'),
+    workflow: { world: options.world ?? worldFor(TINY_WORLD), worldPanel: options.worldPanel ?? 'B' },
+    started: new Set(),
     baseUrl: () => url,
   };
   const handler = createHandler(context);
@@ -108,13 +112,15 @@ export async function startWesEmulator(options: WesEmulatorOptions = {}): Promis
     expectedOutputs(runId) {
       const run = get(runId);
       if (stateOf(run, context.timing, Date.now()) !== 'COMPLETE') throw new Error(`WES emulator: run ${runId} is not COMPLETE`);
-      return new Map(run.outputs ?? buildOutputs(run));
+      return new Map(run.outputs);
     },
     deleteOutput(runId, name) {
       deleteOutputFile(get(runId), name);
     },
     async close() {
       await stop(server);
+      for (const run of context.started) run.stopWorkflow?.();
+      await Promise.allSettled([...context.started].map((run) => run.workflow));
       rmSync(workDir, { recursive: true, force: true });
     },
   };

@@ -1,12 +1,12 @@
 /** The RunLog document (GET /runs/{id}) as each flavor writes it. */
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { EmulatorContext } from './server.js';
+import type { EmulatorContext } from './context.js';
 import {
   endTime,
   failureMessage,
-  materialise,
   OUTPUT_KEYS,
+  outputPaths,
   sha1,
   startTime,
   tasksOf,
@@ -65,7 +65,7 @@ export function runLog(context: EmulatorContext, run: Run, state: EmulatorState,
 }
 
 function outputObjects(context: EmulatorContext, run: Run): Record<string, unknown> {
-  const paths = materialise(run);
+  const paths = outputPaths(run);
   const result: Record<string, unknown> = {};
   [...paths.entries()].forEach(([name, path], index) => {
     const content = run.outputs!.get(name)!;

@@ -1,12 +1,11 @@
 /**
- * The emulator's runs: state is computed lazily from wall time (no timers), outputs are materialised on
- * first sight of COMPLETE with contents derived only from the run's inputs (the same inputs give the same
- * bytes, so tests can compare downloads with expectedOutputs()).
+ * The emulator's runs: state is computed lazily from wall time (no timers). The workflow (workflow.ts)
+ * starts when the run is created; a run whose time is up stays RUNNING until its outputs exist, as a real
+ * workflow takes as long as it takes.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AttachmentInfo, EmulatorState, RunRequestInfo, ScriptedOutcome, WesTiming } from './types.js';
 
 export const TERMINAL_STATES: ReadonlySet<EmulatorState> = new Set([
@@ -30,7 +29,11 @@ export interface Run {
   forced?: { state: EmulatorState; at: number; message?: string };
   statusCalls: number;
   dir: string;
+  /** the workflow (workflow.ts) while it runs, its outputs by relative name and when it finished */
+  workflow?: Promise<void>;
+  stopWorkflow?: () => void;
   outputs?: Map<string, Buffer>;
+  finishedAt?: number;
   deleted: Set<string>;
 }
 
@@ -52,7 +55,8 @@ export function stateOf(run: Run, timing: WesTiming, now: number): EmulatorState
   if (elapsed < timing.queuedMs + timing.initializingMs) return 'INITIALIZING';
   if (elapsed < timing.queuedMs + timing.initializingMs + timing.runningMs) return 'RUNNING';
   if (run.outcome.kind === 'hang') return 'RUNNING';
-  return run.outcome.kind === 'end' ? run.outcome.state : 'COMPLETE';
+  if (run.outcome.kind === 'end') return run.outcome.state;
+  return run.outputs ? 'COMPLETE' : 'RUNNING';
 }
 
 export function failureMessage(run: Run, state: EmulatorState): string | undefined {
@@ -69,7 +73,7 @@ export function startTime(run: Run, timing: WesTiming, state: EmulatorState): st
 
 export function endTime(run: Run, timing: WesTiming, state: EmulatorState): string | undefined {
   if (!TERMINAL_STATES.has(state)) return undefined;
-  const planned = run.createdAt + timing.queuedMs + timing.initializingMs + timing.runningMs;
+  const planned = Math.max(run.createdAt + timing.queuedMs + timing.initializingMs + timing.runningMs, run.finishedAt ?? 0);
   return new Date(run.forced ? Math.min(run.forced.at, planned) : planned).toISOString();
 }
 
@@ -119,47 +123,14 @@ function firstVcfString(value: unknown): string | undefined {
   return undefined;
 }
 
-/** The output files of a COMPLETE run, keyed by relative name; deterministic from the inputs. */
-export function buildOutputs(run: Run): Map<string, Buffer> {
-  const sample = sampleName(run);
-  const fingerprint = createHash('sha1')
-    .update(JSON.stringify(run.request.workflow_params))
-    .update(run.attachments.map((file) => `${file.name}:${file.size}`).join(','))
-    .digest('hex');
-  const vcf =
-    '##fileformat=VCFv4.2\n' +
-    `##source=fedimpute-wes-emulator ${fingerprint}\n` +
-    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n' +
-    '##FORMAT=<ID=DS,Number=1,Type=Float,Description="Dosage">\n' +
-    `#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t${sample}\n` +
-    '20\t60343\t20:60343:G:A\tG\tA\t.\tPASS\tR2=0.91\tGT:DS\t0|0:0.012\n' +
-    '20\t60419\t20:60419:A:G\tA\tG\t.\tPASS\tR2=0.87\tGT:DS\t0|1:1.004\n';
-  const info = 'SNP\tREF(0)\tALT(1)\tALT_Frq\tMAF\tAvgCall\tRsq\n20:60343:G:A\tG\tA\t0.01\t0.01\t0.99\t0.91\n';
-  const log = `imputation of ${sample} finished\ninputs ${fingerprint}\n`;
-  return new Map([
-    [`imputed/${sample}.dose.vcf.gz`, gzipSync(vcf, { level: 6 })],
-    [`imputed/${sample}.info.gz`, gzipSync(info, { level: 6 })],
-    ['logs/run.log', Buffer.from(log)],
-  ]);
-}
-
 export const OUTPUT_KEYS = ['imputed_dose', 'imputed_info', 'log'] as const;
 
-/** Writes the outputs once; returns name → absolute path. */
-export function materialise(run: Run): Map<string, string> {
-  if (!run.outputs) {
-    run.outputs = buildOutputs(run);
-    for (const [name, content] of run.outputs) {
-      const path = join(run.dir, 'outputs', name);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, content);
-    }
-  }
-  return new Map([...run.outputs.keys()].map((name) => [name, join(run.dir, 'outputs', name)]));
+/** name → absolute path of the outputs (none until the workflow finished) */
+export function outputPaths(run: Run): Map<string, string> {
+  return new Map([...(run.outputs?.keys() ?? [])].map((name) => [name, join(run.dir, 'outputs', name)]));
 }
 
 export function deleteOutputFile(run: Run, name: string): void {
-  materialise(run);
   run.deleted.add(name);
   rmSync(join(run.dir, 'outputs', name), { force: true });
 }

@@ -1,29 +1,15 @@
 /** Request routing of the WES emulator: API routes under the prefix, output files and logs outside it. */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultInjector } from '../faults.js';
-import { errorBody, serviceInfo, type Settings } from './flavor.js';
+import type { EmulatorContext } from './context.js';
+import { errorBody, serviceInfo } from './flavor.js';
 import { logText, runLog } from './runlog.js';
-import { materialise, outcomeOf, stateOf, tasksOf, TERMINAL_STATES, type Run } from './runs.js';
+import { outcomeOf, outputPaths, stateOf, tasksOf, TERMINAL_STATES, type Run } from './runs.js';
 import { receiveSubmission } from './submit.js';
-import type { EmulatorState, RecordedRequest, ScriptedOutcome, WesTiming } from './types.js';
+import type { EmulatorState, RecordedRequest } from './types.js';
+import { runWorkflow } from './workflow.js';
 
-export interface EmulatorContext {
-  settings: Settings;
-  timing: WesTiming;
-  apiPrefix: string;
-  token?: string;
-  outputs: 'http' | 'file';
-  pageSize: number;
-  maxPageSize: number;
-  statusWarmupMs: number;
-  runs: Map<string, Run>;
-  requests: RecordedRequest[];
-  faults: FaultInjector;
-  scripts: ScriptedOutcome[];
-  runsDir: string;
-  baseUrl(): string;
-}
+export type { EmulatorContext };
 
 type Reply = (status: number, body: unknown, type?: string) => void;
 
@@ -95,6 +81,7 @@ async function dispatch(
       deleted: new Set(),
     };
     context.runs.set(run.id, run);
+    if (run.outcome.kind === 'complete') startWorkflow(context, run);
     return reply(200, { run_id: run.id });
   }
   const match = /^\/runs\/([^/]+)(\/status|\/cancel|\/tasks)?$/.exec(route);
@@ -120,6 +107,35 @@ async function dispatch(
   }
   if (action === '/cancel' && method === 'POST') return cancel(context, run, state, reply);
   return fail(404, `no route for ${method} ${url.pathname}`);
+}
+
+/**
+ * The workflow starts when the run leaves INITIALIZING (a timer, so that it runs whether or not anybody
+ * polls) and fails the run when it fails. `run.stopWorkflow` lets close() skip workflows not started yet.
+ */
+function startWorkflow(context: EmulatorContext, run: Run): void {
+  let stopped = false;
+  let begin: () => void = () => undefined;
+  const due = new Promise<void>((resolve) => (begin = resolve));
+  const timer = setTimeout(begin, context.timing.queuedMs + context.timing.initializingMs);
+  run.stopWorkflow = () => {
+    stopped = true;
+    clearTimeout(timer);
+    begin();
+  };
+  run.workflow = due
+    .then(() => (stopped ? undefined : runWorkflow(run, context.workflow)))
+    .then(
+      (outputs) => {
+        if (outputs) run.outputs = outputs;
+        run.finishedAt = Date.now();
+      },
+      (error: unknown) => {
+        run.outcome = { kind: 'end', state: 'EXECUTOR_ERROR', message: (error as Error).message };
+        run.finishedAt = Date.now();
+      },
+    );
+  context.started.add(run);
 }
 
 function cancel(context: EmulatorContext, run: Run, state: EmulatorState, reply: Reply): void {
@@ -180,7 +196,7 @@ function serveFile(
     return reply(200, logText(run, context.timing, stateOf(run, context.timing, Date.now())), 'text/plain');
   }
   if (stateOf(run, context.timing, Date.now()) !== 'COMPLETE') return fail(404, `run ${id} has no outputs`);
-  const path = materialise(run).get(name);
+  const path = outputPaths(run).get(name);
   if (!path || run.deleted.has(name)) return fail(404, `output ${name} not found`);
   reply(200, readFileSync(path), 'application/octet-stream');
 }

@@ -1,5 +1,7 @@
 /** Options, handle and inspection types of the in-memory WES emulator. */
 import type { FaultConfig } from '../faults.js';
+import type { PanelName } from '../world/panel.js';
+import type { World } from '../world/world.js';
 
 export type WesFlavor = 'spec' | 'reference' | 'starter-kit';
 export type WesVersion = '1.0.0' | '1.1.0';
@@ -54,6 +56,10 @@ export interface WesEmulatorOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** starter kit: how long /status answers 400 after submit (default 100 ms; always the first call) */
   statusWarmupMs?: number;
+  /** the simulated world runs are really imputed against (default: a tiny one, simulated once per process) */
+  world?: World;
+  /** which of the world's panels the workflow imputes with (default B) */
+  worldPanel?: PanelName;
 }
 
 export type ScriptedOutcome =

@@ -1,9 +1,38 @@
 /**
- * Claims on result files, so that two `download` runs of one parent never fetch the same file twice:
- * a Michigan server counts every GET against the file's few downloads. Same lease rules as submission:
+ * Result files: what was downloaded (`downloads`, with size and sha256) and who is downloading what
+ * (`download_claims`), so that two `download` runs of one parent never fetch the same file twice: a
+ * Michigan server counts every GET against the file's few downloads. Same lease rules as submission:
  * a claim of a dead local process or an expired one can be taken over.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import type { DownloadRow } from './rows.js';
+import { scrubbed } from './scrub.js';
+import type { Statements } from './statements.js';
+
+export class Downloads {
+  constructor(
+    private readonly statements: Statements,
+    private readonly now: () => string,
+  ) {}
+
+  list(jobId: string): DownloadRow[] {
+    return this.statements.get('SELECT * FROM downloads WHERE job_id = ? ORDER BY name').all(jobId) as DownloadRow[];
+  }
+
+  record(row: Omit<DownloadRow, 'completed_at'>): void {
+    this.statements
+      .get(
+        `INSERT OR REPLACE INTO downloads (job_id, name, path, size, sha256, completed_at)
+         VALUES (@job_id, @name, @path, @size, @sha256, @completed_at)`,
+      )
+      .run(scrubbed({ ...row, completed_at: this.now() }));
+  }
+
+  /** a file that turned out unusable (a corrupt zip): the next download fetches it again */
+  forget(jobId: string, name: string): void {
+    this.statements.get('DELETE FROM downloads WHERE job_id = ? AND name = ?').run(jobId, name);
+  }
+}
 
 export class DownloadClaims {
   private readonly take: BetterSqlite3.Statement<[string, string, string, string, string, string]>;
@@ -13,7 +42,7 @@ export class DownloadClaims {
 
   constructor(
     private readonly db: BetterSqlite3.Database,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date,
   ) {
     this.take = db.prepare(
       `INSERT INTO download_claims (job_id, name, owner, until) VALUES (?, ?, ?, ?)

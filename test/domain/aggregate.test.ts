@@ -1,6 +1,6 @@
 /** DESIGN §4: the parent's status, progress, summary and settled flag from its children. */
 import { describe, expect, it } from 'vitest';
-import type { ChildStatus } from '../../src/adapters/types.js';
+import type { ChildStatus } from '../../src/domain/status.js';
 import { aggregate } from '../../src/domain/aggregate.js';
 
 const child = (status: ChildStatus, progress = 0) => ({ status, progress });

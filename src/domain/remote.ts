@@ -1,0 +1,56 @@
+/**
+ * What a service reports about a job, turned into a change of the child. Adapters have already mapped
+ * the server's state word to a status (null: it does not map, keep the previous one).
+ */
+import type { ChildPatch } from './job.js';
+import type { ChildStatus } from './status.js';
+
+/** the part of an adapter's RemoteJobState that decides the child's state */
+export interface RemoteReport {
+  status: ChildStatus | null;
+  rawState: string;
+  progress?: number;
+  queuePosition?: number;
+  step?: string;
+  message?: string;
+  hint?: string;
+  resultsExpireAt?: string;
+  /** results are gone for good (Michigan 7, 10, or a job the server no longer knows) */
+  retired?: boolean;
+}
+
+/** does the report say anything the child does not show yet (worth a detail request)? */
+export function reportDiffers(
+  child: { status: ChildStatus; remote_state: string | null; queue_position: number | null },
+  report: RemoteReport,
+): boolean {
+  return (
+    report.rawState !== child.remote_state ||
+    (report.status !== null && report.status !== child.status) ||
+    (report.queuePosition ?? null) !== child.queue_position
+  );
+}
+
+export function patchFromReport(remote: RemoteReport, child: { status: ChildStatus; last_error: string | null }): ChildPatch {
+  // A retired or deleted job maps to 'completed' so that a child that did complete keeps its status. A child
+  // we never saw complete must not become 'completed' (parent 100 %, watch exit 0, nothing to download):
+  // its results are gone whatever happened, so it failed.
+  const report: RemoteReport =
+    remote.retired && remote.status === 'completed' && child.status !== 'completed'
+      ? { ...remote, status: 'failed', progress: undefined, hint: `${remote.hint ?? 'the server deleted the job'} before it was seen to finish` }
+      : remote;
+  const patch: ChildPatch = { remote_state: report.rawState };
+  if (report.status !== null) patch.status = report.status;
+  if (report.progress !== undefined) patch.progress = report.progress;
+  patch.queue_position = report.queuePosition ?? null;
+  if (report.step !== undefined) patch.step = report.step;
+  const message = report.hint ? `${report.message ?? ''}${report.message ? ' — ' : ''}${report.hint}` : report.message;
+  // a new state without a message of its own must not keep the old one ("submitted" on a finished run)
+  if (message !== undefined) patch.message = message;
+  else if (report.status !== null && report.status !== child.status) patch.message = null;
+  if (report.status === 'failed') patch.last_error = message ?? child.last_error ?? `the service reports state ${report.rawState}`;
+  if (report.resultsExpireAt) patch.results_expire_at = report.resultsExpireAt;
+  // completed means 100 %, whatever the last progress report said
+  if (report.status === 'completed') patch.progress = 100;
+  return patch;
+}

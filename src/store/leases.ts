@@ -1,0 +1,63 @@
+/**
+ * Who may submit a child, and how many of a service's per-user slots our children hold. A lease is taken
+ * in a transaction: pending / waiting-slot / unconfirmed children are free, a 'submitting' one only when
+ * its owner is gone (lease expired or process dead).
+ */
+import { TERMINAL } from '../domain/status.js';
+import type { Jobs } from './jobs.js';
+import type { JobRow, SubmitState } from './rows.js';
+import type { Statements } from './statements.js';
+
+export class Leases {
+  constructor(
+    private readonly statements: Statements,
+    private readonly jobs: Jobs,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** Take the right to submit a child. Returns whether it was taken and the state it had. */
+  claim(id: string, owner: string, leaseMs: number, ownerAlive: (owner: string) => boolean): { claimed: boolean; previous: SubmitState | null } {
+    return this.statements.db
+      .transaction(() => {
+        const row = this.jobs.get(id);
+        if (!row || row.remote_job_id || TERMINAL.has(row.status)) return { claimed: false, previous: row?.submit_state ?? null };
+        const previous = row.submit_state;
+        const now = this.clock();
+        const free = previous === 'pending' || previous === 'waiting-slot' || previous === 'unconfirmed' || previous === null;
+        const abandoned =
+          previous === 'submitting' && (!row.lease_owner || !ownerAlive(row.lease_owner) || (row.lease_until ?? '') < now.toISOString());
+        if (!free && !abandoned) return { claimed: false, previous };
+        this.statements
+          .get(`UPDATE jobs SET submit_state = 'submitting', lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?`)
+          .run(owner, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString(), id);
+        return { claimed: true, previous: abandoned ? 'unconfirmed' : previous };
+      })
+      .immediate();
+  }
+
+  renew(id: string, owner: string, leaseMs: number): void {
+    const until = new Date(this.clock().getTime() + leaseMs).toISOString();
+    this.statements.get(`UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND submit_state = 'submitting'`).run(until, id, owner);
+  }
+
+  /** children of ours holding a slot on a service: accepted remotely and not finished, or being uploaded */
+  activeRemoteJobs(serviceId: number, exceptId: string): number {
+    const row = this.statements
+      .get(
+        `SELECT COUNT(*) AS count FROM jobs WHERE service_id = ? AND id != ? AND parent_job_id IS NOT NULL
+           AND status IN ('queued', 'running') AND (remote_job_id IS NOT NULL OR submit_state = 'submitting')`,
+      )
+      .get(serviceId, exceptId) as { count: number };
+    return row.count;
+  }
+
+  /** the unfinished children (of any parent) that hold one of this service's slots, with their remote ids */
+  slotHolders(serviceId: number): JobRow[] {
+    return this.statements
+      .get(
+        `SELECT * FROM jobs WHERE service_id = ? AND parent_job_id IS NOT NULL AND status IN ('queued', 'running')
+           AND remote_job_id IS NOT NULL ORDER BY created_at, rowid`,
+      )
+      .all(serviceId) as JobRow[];
+  }
+}
