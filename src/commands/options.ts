@@ -6,7 +6,6 @@
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { parseSize } from '../domain/size.js';
 
 /** option values as a parser produced them, keyed by camel-cased long name */
 export type RawOptions = Readonly<Record<string, unknown>>;
@@ -64,7 +63,14 @@ export function positiveNumber(flagName: string) {
   };
 }
 
-/** the argParser of --max-size: "500M", "20G", "1T" or bytes */
+const BYTE_UNITS: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+
+/** the argParser of --max-size: "500M", "20G", "1.5T" or bytes; binary units, as `formatBytes` prints them */
 export function byteSize(flagName: string) {
-  return (value: string): number => parseSize(value, flagName);
+  return (value: string): number => {
+    const match = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(i?B)?$/i.exec(value.trim());
+    const bytes = match ? Math.floor(Number(match[1]) * BYTE_UNITS[match[2].toUpperCase()]) : 0;
+    if (bytes <= 0) throw new UsageError(`${flagName} must be a size such as 500M, 20G or 1T, got '${value}'`);
+    return bytes;
+  };
 }

@@ -4,44 +4,16 @@
  * finished file. A failing file does not stop the others; it becomes one message.
  */
 import { chmod, mkdir, rm, stat } from 'node:fs/promises';
-import type { HttpClient } from '../adapters/http.js';
 import type { RemoteOutput } from '../adapters/types.js';
-import type { DownloadRow, JobRow } from '../store/rows.js';
-import type { Store } from '../store/store.js';
+import type { DownloadRow } from '../store/rows.js';
 import { LEASE_MS, currentOwner, ownerAlive } from '../lifecycle/owner.js';
 import { fetchToFile } from './fetch.js';
 import { destination, safeRelative } from './layout.js';
 import { openLocalOutput, type LocalSource } from './local.js';
-import type { Progress } from './progress.js';
 import { cleanLine, visible } from '../sanitize.js';
+import type { ChildJob } from './job.js';
 import type { FileResult } from './types.js';
-import type { ZipLimits } from './zip/limits.js';
 import { FileFailure, ioFailure, PartFile, type FileDigest } from './write.js';
-
-export interface ChildJob {
-  store: Store;
-  child: JobRow;
-  slug: string;
-  folder: string;
-  http: HttpClient;
-  /** Michigan: one GET per file, never retried */
-  countedDownloads: boolean;
-  keepZips: boolean;
-  limits: ZipLimits;
-  /** claim an output file for `source` (a listed output or a zip); returns what already writes there */
-  claimOutput(name: string, source: string): string | undefined;
-  /** credentials for an output URL (WES: the service token, only on the service's own origin) */
-  headersFor?: (url: string) => Record<string, string> | undefined;
-  /** folders file:// outputs may be copied from (WES outputs.local_roots) */
-  localRoots: readonly string[];
-  progress: Progress;
-  signal: AbortSignal;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** runs one file at a time per slot (p-limit) */
-  limit: <T>(task: () => Promise<T>) => Promise<T>;
-  /** within a file slot, zips take one of fewer slots: each streams through a decryptor, zlib and two writers */
-  zipLimit: <T>(task: () => Promise<T>) => Promise<T>;
-}
 
 export async function downloadOutputs(job: ChildJob, outputs: RemoteOutput[]): Promise<FileResult[]> {
   // results hold genotype data: the folder is private even when an earlier version made it 0755

@@ -13,7 +13,7 @@ import { NeedsCentralDirectory, ZipError } from './zip/errors.js';
 import type { EntryHeader } from './zip/format.js';
 import type { ZipLimits } from './zip/limits.js';
 import { readArchive, type ArchiveOptions, type Budget, type EntrySink, type ReadEntry } from './zip/reader.js';
-import { CHUNK } from './zip/inflate.js';
+import { CHUNK } from './zip/chunks.js';
 import { ByteSource } from './zip/source.js';
 
 export interface ExtractedEntry extends FileDigest {

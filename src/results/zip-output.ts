@@ -5,7 +5,7 @@
  * into it, and a wrong password, a full disk or a refused archive is dealt with without fetching again.
  */
 import type { RemoteOutput } from '../adapters/types.js';
-import type { ChildJob } from './child.js';
+import type { ChildJob } from './job.js';
 import { ZipExtraction, extractFile, type ExtractOptions, type ExtractedEntry } from './extract.js';
 import { openTransfer } from './fetch.js';
 import { FileFailure, PartFile, type FileDigest } from './write.js';

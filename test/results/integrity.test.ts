@@ -115,6 +115,17 @@ describe('bounds', () => {
     refused(await serve(rawZip([{ name: 'chr20.dose.vcf.gz', content: dose }]), { maxSize: 10_000 }), 'extracting chr20.dose.vcf.gz passes the limit of 10000 bytes per archive (--max-size)');
   });
 
+  test('the limits through the command line: --max-size 9K refuses, a size it cannot read is a usage error (exit 2)', async () => {
+    await fed.michigan[0].replaceOutputFile(remote, 'chr_20.zip', rawZip([{ name: 'chr20.dose.vcf.gz', content: dose }]));
+    const out = join(fed.dir, `out-${runs++}`);
+    const refusedRun = await fed.cli(['download', 'last', '--child', 'mich1', '--out', out, '--max-size', '9K']);
+    expect(refusedRun.stderr).toContain('chr_20.zip: extracting chr20.dose.vcf.gz passes the limit of 9216 bytes per archive (--max-size)');
+    expect(refusedRun.code).toBe(1);
+    const unreadable = await fed.cli(['download', 'last', '--max-size', 'lots']);
+    expect(unreadable.stderr).toContain("error: --max-size must be a size such as 500M, 20G or 1T, got 'lots'");
+    expect(unreadable.code).toBe(2);
+  });
+
   test('more entries than --max-entries', async () => {
     const entries = Array.from({ length: 5 }, (_, index) => ({ name: `part${index}.txt`, content: Buffer.from('x') }));
     refused(await serve(rawZip(entries), { maxEntries: 3 }), 'it has more than 3 entries (the limit is --max-entries)');

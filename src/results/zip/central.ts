@@ -9,7 +9,7 @@ import { open } from 'node:fs/promises';
 import { ZipError, ZipFormatError } from './errors.js';
 import { CENTRAL_HEADER, END_RECORD, LOCAL_HEADER, SIGNATURE, centralEntry, centralLengths, localEntry, localLengths, u16, u32, u64, type CentralHeader } from './format.js';
 import { matchCentral, readOne, type ArchiveOptions, type Budget, type ReadEntry } from './reader.js';
-import { CHUNK } from './inflate.js';
+import { CHUNK } from './chunks.js';
 import { ByteSource } from './source.js';
 
 const MAX_COMMENT = 0xffff;

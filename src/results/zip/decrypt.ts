@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { CRC_TABLE } from './crc32.js';
-import { AHEAD } from './inflate.js';
+import { AHEAD } from './chunks.js';
 import { zipCryptoDecrypt, type ZipCryptoDecoder } from './zipcrypto.js';
 
 export interface Decryptor {

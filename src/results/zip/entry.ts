@@ -8,7 +8,8 @@ import { crc32 } from './crc32.js';
 import { NeedsCentralDirectory, ZipError, ZipFormatError } from './errors.js';
 import { FLAG, MAX_DESCRIPTOR, METHOD, descriptor, type EntryHeader } from './format.js';
 import { localDecryptor, zipCryptoDecryptor, type Decryptor } from './decrypt.js';
-import { AHEAD, CHUNK, inflateEntry } from './inflate.js';
+import { AHEAD, CHUNK } from './chunks.js';
+import { inflateEntry } from './inflate.js';
 import type { ByteSource } from './source.js';
 import { ZIPCRYPTO_HEADER, ZipCryptoDecoder } from './zipcrypto.js';
 

@@ -6,13 +6,11 @@
  */
 import { createInflateRaw } from 'node:zlib';
 import type { AesDecoder } from './aes.js';
+import { AHEAD, CHUNK } from './chunks.js';
 import type { Decryptor } from './decrypt.js';
 import { ZipError } from './errors.js';
 import type { ByteSource } from './source.js';
 
-export const CHUNK = 256 << 10;
-/** chunks being decrypted ahead of zlib */
-export const AHEAD = 4;
 
 interface InflateInput {
   source: ByteSource;
