@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runPoll } from '../../src/commands/poll.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { EnvironmentError } from '../../src/errors.js';
 import { BIN, cleanEnv, type CliResult } from '../helpers/cli.js';
@@ -134,7 +135,7 @@ describe('store and registry faults, for every command', () => {
     const writer = new Sqlite(fed.db);
     expect(writer.prepare("UPDATE jobs SET lease_owner = ? WHERE lease_owner = ? AND submit_state = 'submitting'").run(ended, owner).changes).toBe(1);
     writer.close();
-    const polled = await fed.spawn(['poll']);
+    const polled = await fed.call(runPoll, {});
     expect(polled.code).toBe(0);
     expect(jobRows(fed.db).filter((row) => row.remote_job_id === remote)).toHaveLength(1);
     expect(emulator.jobs.length).toBe(before + 1);

@@ -37,7 +37,8 @@ describe('odd chunk sizes', () => {
     ['AES-256, deflated, descriptors', { encryptionStrength: 3, level: 1 }],
   ])('%s', async (_label, options) => {
     const zip = await zipJs(options);
-    for (const size of [4093, 65_549]) {
+    // an odd size that divides nothing: every record straddles a boundary somewhere
+    for (const size of [4093]) {
       const folder = join(temp.path, `out-${runs++}`);
       const zipPath = join(temp.path, `zip-${runs}.zip`);
       writeFileSync(zipPath, zip);
