@@ -129,8 +129,9 @@ async function downloadMissing(context: Context, store: Store, parent: JobRow, c
   }
   if (missing.length === 0) return;
   context.info(`downloading the results of ${missing.map((child) => child.service_slug).join(', ')} first`);
-  const { downloadParent } = await import('../results/run.js');
-  const report = await downloadParent(context, store, { parent, children: missing, outDir: outDir ?? '.', keepZips: false, concurrency: 4 });
+  const [{ downloadParent }, { DEFAULT_LIMITS }] = await Promise.all([import('../results/run.js'), import('../results/zip/limits.js')]);
+  // download's defaults: a result set too odd for them is one to fetch with `download` and its --max-* options
+  const report = await downloadParent(context, store, { parent, children: missing, outDir: outDir ?? '.', keepZips: false, concurrency: 4, limits: DEFAULT_LIMITS });
   for (const error of report.errors) context.warn(`${error.service_slug}: ${error.message}`);
 }
 
