@@ -6,7 +6,7 @@
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import type { DownloadReport } from '../results/types.js';
-import { count, flag, positiveInteger, text, type RawOptions, type Registration } from './options.js';
+import { byteSize, count, flag, positiveInteger, positiveNumber, text, type RawOptions, type Registration } from './options.js';
 
 export interface DownloadOptions {
   /** parent id, unique prefix (≥4) or `last` */
@@ -18,10 +18,19 @@ export interface DownloadOptions {
   keepZips?: boolean;
   /** files at once (default 4) */
   concurrency?: number;
+  /** a zip may extract to at most this many times its size (default 10) */
+  maxRatio?: number;
+  /** a zip may extract to at most this many bytes (default 1 TiB) */
+  maxSize?: number;
+  /** a zip may hold at most this many entries (default 1000) */
+  maxEntries?: number;
 }
 
 export function downloadOptions(raw: RawOptions, [parent]: string[]): DownloadOptions {
-  return { parent, child: text(raw, 'child'), out: text(raw, 'out'), keepZips: flag(raw, 'keepZips'), concurrency: count(raw, 'concurrency') };
+  return {
+    parent, child: text(raw, 'child'), out: text(raw, 'out'), keepZips: flag(raw, 'keepZips'), concurrency: count(raw, 'concurrency'),
+    maxRatio: count(raw, 'maxRatio'), maxSize: count(raw, 'maxSize'), maxEntries: count(raw, 'maxEntries'),
+  };
 }
 
 export const registerDownload: Registration = (program, register) => {
@@ -33,15 +42,19 @@ export const registerDownload: Registration = (program, register) => {
     .option('--out <dir>', 'where to put the parent\'s folder (default: the current directory)')
     .option('--keep-zips', 'keep the Michigan chr_N.zip files after extracting them')
     .addOption(program.createOption('--concurrency <n>', 'files at once').default(4).argParser(positiveInteger('--concurrency')))
+    .addOption(program.createOption('--max-ratio <n>', 'refuse a zip that extracts to more than n times its size (default 10)').argParser(positiveNumber('--max-ratio')))
+    .addOption(program.createOption('--max-size <size>', 'refuse a zip that extracts to more than this, e.g. 500G (default 1T)').argParser(byteSize('--max-size')))
+    .addOption(program.createOption('--max-entries <n>', 'refuse a zip with more entries than this (default 1000)').argParser(positiveInteger('--max-entries')))
     .action(register(downloadOptions, async () => runDownload));
 };
 
 export async function runDownload(options: DownloadOptions, context: Context): Promise<number> {
-  const [store, { resolveChild, resolveParent }, { downloadParent }, { OUTSIDE_ROOTS }] = await Promise.all([
+  const [store, { resolveChild, resolveParent }, { downloadParent }, { OUTSIDE_ROOTS }, { DEFAULT_LIMITS }] = await Promise.all([
     context.store(),
     import('../lifecycle/resolve.js'),
     import('../results/run.js'),
     import('../results/local.js'),
+    import('../results/zip/limits.js'),
   ]);
   const parent = resolveParent(store, options.parent);
   const children = options.child ? [resolveChild(store, parent, options.child)] : store.children(parent.id);
@@ -51,6 +64,11 @@ export async function runDownload(options: DownloadOptions, context: Context): P
     outDir: options.out ?? '.',
     keepZips: Boolean(options.keepZips),
     concurrency: options.concurrency ?? 4,
+    limits: {
+      maxRatio: options.maxRatio ?? DEFAULT_LIMITS.maxRatio,
+      maxBytes: options.maxSize ?? DEFAULT_LIMITS.maxBytes,
+      maxEntries: options.maxEntries ?? DEFAULT_LIMITS.maxEntries,
+    },
   });
   // a server naming files outside local_roots is worth a warning whatever the output mode
   for (const file of report.files) if (file.status === 'listed' && file.note?.startsWith(OUTSIDE_ROOTS)) context.warn(`${file.service_slug}: ${file.name} ${file.note}`);
