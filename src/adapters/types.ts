@@ -185,6 +185,8 @@ export interface AdapterOptions {
   token?: string;
   /** verbose request log sink (secrets already redacted) */
   log?: (line: string) => void;
+  /** the command's clock (token expiry); latencies are measured on the wall clock */
+  now?: () => Date;
   /** test hook: override timeouts/retries */
   http?: Partial<import('./http.js').HttpOptions>;
 }

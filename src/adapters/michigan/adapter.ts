@@ -128,7 +128,7 @@ export function createMichiganAdapter(service: MichiganService, options: Adapter
   return {
     service,
     capabilities: michiganCapabilities(service),
-    check: () => checkService(service, options.token, http),
+    check: () => checkService(service, options.token, http, options.now),
     panels: async () => listPanels(await readJson(service.name, 'the app form', await call('GET', '/server/apps/imputationserver2', 'the app form'), AppFormSchema)),
     submit,
     status,
