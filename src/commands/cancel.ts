@@ -83,7 +83,7 @@ async function cancelOne(context: Context, store: Store, service: () => Service,
 async function cancelChild(context: Context, store: Store, service: () => Service, child: JobRow): Promise<Outcome> {
   const now = context.now().toISOString();
   if (!child.remote_job_id) {
-    const { currentOwner, ownerAlive } = await import('../lifecycle/owner.js');
+    const [{ currentOwner, ownerAlive, LEASE_MS }, { resendAfter }] = await Promise.all([import('../lifecycle/owner.js'), import('../domain/resubmit.js')]);
     const live = child.submit_state === 'submitting' && child.lease_owner && child.lease_owner !== currentOwner() && ownerAlive(child.lease_owner);
     if (live) {
       store.updateChild(child.id, { cancel_requested_at: now, message: 'cancel requested while uploading' });
@@ -92,6 +92,12 @@ async function cancelChild(context: Context, store: Store, service: () => Servic
     // An interrupted submission may have created the job after all (the POST's answer was lost, or the
     // process died after it): find it first, or it runs on unseen, holding one of the user's slots.
     const found = await findInterrupted(context, service, child);
+    const hold = found ? null : resendAfter(child, LEASE_MS);
+    if (hold && hold > now) {
+      // a process died mid-upload moments ago: the service may still make a job of it, which poll then cancels
+      store.updateChild(child.id, { cancel_requested_at: now, message: 'cancel requested; the interrupted upload may still arrive' });
+      return { child, result: 'requested', message: `cancel requested; the interrupted upload may still arrive on ${child.service_slug}: poll cancels the job if it does, else marks the child canceled after ${hold}` };
+    }
     if (!found) {
       store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, message: 'canceled before it was submitted' }, { reason: 'canceled locally' });
       return { child, result: 'canceled', message: 'canceled before it was submitted' };
