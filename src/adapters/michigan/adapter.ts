@@ -29,6 +29,7 @@ export function createMichiganAdapter(service: MichiganService, options: Adapter
   const http = createHttpClient(service.name, settings, options.log);
   const api = `${service.base_url}/api/v2`;
   const auth: Record<string, string> = options.token ? { 'X-Auth-Token': options.token } : {};
+  const capabilities = michiganCapabilities(service);
 
   function authError(status: number): AuthError {
     const where =
@@ -127,7 +128,7 @@ export function createMichiganAdapter(service: MichiganService, options: Adapter
 
   return {
     service,
-    capabilities: michiganCapabilities(service),
+    capabilities,
     check: () => checkService(service, options.token, http, options.now),
     panels: async () => listPanels(await readJson(service.name, 'the app form', await call('GET', '/server/apps/imputationserver2', 'the app form'), AppFormSchema)),
     submit,
@@ -142,8 +143,7 @@ export function createMichiganAdapter(service: MichiganService, options: Adapter
       const found = await job(remoteId, true);
       return found ? outputsOf(found, service.base_url) : [];
     },
-    // result links carry their own capability (a hash): no token, and one GET each (the server counts them)
-    download: createDownload(service.name, settings, options.log, { counted: true }),
+    download: createDownload({ name: service.name, base_url: service.base_url, capabilities, credentials: auth, settings, log: options.log }),
     cancel,
   };
 }

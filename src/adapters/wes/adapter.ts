@@ -13,7 +13,7 @@
 import { RemoteError } from '../../errors.js';
 import type { WesService } from '../../registry/types.js';
 import { redact, registerSecret } from '../../secrets.js';
-import { createDownload, sameOrigin } from '../download.js';
+import { createDownload } from '../download.js';
 import { multipartBody } from '../multipart.js';
 import { errorMessage, readJson, redirectedAway } from '../responses.js';
 import type { AdapterOptions, CancelOutcome, ImputationAdapter, RemoteJobState, RemoteOutput, SubmitOutcome, SubmitRequest } from '../types.js';
@@ -36,6 +36,7 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
   registerSecret(options.token);
   const name = service.name;
   const client = createWesClient(service, options);
+  const capabilities = wesCapabilities(service);
   const warn = (text: string) => options.log?.(`${name}: ${text}`);
   /** learned from a list: the server lists runs in flight, so a run missing from it is unknown to it */
   let listsInFlight = false;
@@ -145,7 +146,7 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
 
   return {
     service,
-    capabilities: wesCapabilities(service),
+    capabilities,
     check: () => checkService({ service, token: options.token, http: client.http, root: client.root, auth: client.auth, serviceInfo: client.serviceInfo }),
     panels: async () => listWorkflows(await client.serviceInfo()),
     submit,
@@ -154,8 +155,7 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
     details,
     findByChild,
     outputs,
-    // outputs the WES server serves itself may need its token; it never goes to another origin
-    download: createDownload(name, client.settings, options.log, { counted: false, credentialsFor: sameOrigin(service.base_url, client.auth) }),
+    download: createDownload({ name, base_url: service.base_url, capabilities, credentials: client.auth, settings: client.settings, log: options.log }),
     cancel,
   };
 }
