@@ -82,7 +82,7 @@ function noDuplicates(db: string, label: string): Record<string, unknown>[] {
 
 const env = (db: string) => ({ FEDIMPUTE_CONFIG: registry.config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '10', ...registry.env });
 
-describe('SIGKILL during submit, then one poll', () => {
+describe('SIGKILL during submit, then a poll at that instant', () => {
   it(`survives ${KILLS} kills spread over the whole submit`, async () => {
     expect(statSync(vcf).size).toBeGreaterThan(20_000_000);
     // how long an undisturbed submit takes: the kill window is [0, 1.2 × that]
@@ -112,14 +112,17 @@ describe('SIGKILL during submit, then one poll', () => {
       const instant = await polling.call(runPoll, {});
       const label = `kill ${kill} at ${delay} ms: poll exit ${instant.code} ${instant.stderr}`;
       expect(instant.code, label).toBe(0);
-      noDuplicates(db, label);
-      // once the servers have taken in what they will (loopback: moments) and the grace is over, the next poll sends them
-      await until(() => michigan.every((emulator) => emulator.requests.every((request) => request.status !== 0)), 10_000, 'the servers to settle');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      clock.advance(UPLOAD_GRACE_MS);
-      const poll = await polling.call(runPoll, {});
-      expect(poll.stderr, label).not.toMatch(/^\s{4}at /m);
-      expect(poll.stderr, label).not.toContain('database is locked');
+      expect(instant.stderr, label).not.toMatch(/^\s{4}at /m);
+      expect(instant.stderr, label).not.toContain('database is locked');
+      // children waiting out the grace: once the servers have taken in what they will (loopback: moments) and the
+      // grace is over, the next poll sends them again
+      if (noDuplicates(db, label).some((row) => !row.remote_job_id)) {
+        await until(() => michigan.every((emulator) => emulator.requests.every((request) => request.status !== 0)), 10_000, 'the servers to settle');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        clock.advance(UPLOAD_GRACE_MS);
+        const poll = await polling.call(runPoll, {});
+        expect(poll.code, `${label}; then ${poll.stderr}`).toBe(0);
+      }
       const repaired = noDuplicates(db, label);
       for (const row of repaired) expect(row.remote_job_id, `${label}: ${row.service_slug} ${row.submit_state} ${row.message}`).toBeTruthy();
       survived++;
