@@ -115,7 +115,7 @@ export interface RemotePanel {
 
 /**
  * What a protocol can and cannot do, as data: callers ask these instead of testing the service's type
- * (the one place that maps a service to them is adapters/capabilities.ts; no network, no heavy imports).
+ * (capabilitiesOf in adapters/capabilities.ts gives them for a service without building its adapter).
  */
 export interface AdapterCapabilities {
   /** the protocol's name as users know it ('Michigan API', 'GA4GH WES') */
