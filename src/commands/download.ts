@@ -77,6 +77,7 @@ export async function runDownload(options: DownloadOptions, context: Context): P
     context.json(document);
   } else await summarize(context, report, OUTSIDE_ROOTS);
   if (report.errors.some((error) => error.auth)) return EXIT.auth;
+  if (report.errors.some((error) => error.registry)) return EXIT.usage;
   return report.errors.length > 0 ? EXIT.runtime : EXIT.ok;
 }
 

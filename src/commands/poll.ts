@@ -30,6 +30,7 @@ export async function runPoll(_options: PollOptions, context: Context): Promise<
   else for (const change of result.changes) context.out(changeLine(change));
   for (const problem of result.problems) context.warn(`${problem.service}: ${problem.message}`);
   for (const stuck of result.stuck) context.warn(stuckLine(stuck));
-  // transient trouble is retried by the next run; a rejected token needs the user
-  return result.problems.some((problem) => problem.auth) ? EXIT.auth : EXIT.ok;
+  // transient trouble is retried by the next run; a rejected token or a service gone from the registry needs the user
+  if (result.problems.some((problem) => problem.auth)) return EXIT.auth;
+  return result.problems.some((problem) => problem.registry) ? EXIT.usage : EXIT.ok;
 }

@@ -43,7 +43,12 @@ export function serviceJson(service: Service, env: NodeJS.ProcessEnv, { describe
 }
 
 export async function runServices(_options: ServicesOptions, context: Context): Promise<number> {
-  const [registry, tokens, { renderTable }] = await Promise.all([context.registry(), import('../registry/tokens.js'), import('../output/table.js')]);
+  const [registry, tokens, { renderTable }, { capabilitiesOf }] = await Promise.all([
+    context.registry(),
+    import('../registry/tokens.js'),
+    import('../output/table.js'),
+    import('../adapters/capabilities.js'),
+  ]);
   const services = registry.services.map((service) => serviceJson(service, context.env, tokens));
   if (context.globals.json) {
     context.json({ registry: registry.file, services });
@@ -72,10 +77,10 @@ export async function runServices(_options: ServicesOptions, context: Context): 
     context.out(renderTable([], rows, false));
     return 0;
   }
-  const rows = services.map((service) => [
+  const rows = services.map((service, index) => [
     style.bold(String(service.id)),
     `${style.bold(service.slug)}\n${style.dim(service.name)}`,
-    `${service.type === 'michigan' ? 'Michigan API' : 'GA4GH WES'}\n${style.dim(service.base_url)}`,
+    `${capabilitiesOf(registry.services[index]).protocol}\n${style.dim(service.base_url)}`,
     service.panels
       .map((panel) => `${panel.id === service.default_panel ? style.green('★') : ' '} ${panel.id} ${panel.name} ${style.dim(`(${panel.build})`)}`)
       .join('\n'),

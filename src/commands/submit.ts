@@ -2,6 +2,7 @@
  * `fedimpute submit --services 1,4 [--panels 37,39] <vcf...>`: validate every child, record the parent
  * and its children, then upload to every service at once (p-limit), streaming from disk.
  */
+import { capabilitiesOf } from '../adapters/capabilities.js';
 import type { Context } from '../context.js';
 import type { InputRecord } from '../domain/inputs.js';
 import type { SubmitOptions } from '../domain/submission.js';
@@ -105,7 +106,7 @@ export async function runSubmit(options: SubmitCommandOptions, context: Context)
     panel_name: plan.panelName,
     input_files: JSON.stringify(inputs),
     options: JSON.stringify({ ...submission.options, meta: plan.meta }),
-    result_password: plan.service.type === 'michigan' ? generatePassword() : null,
+    result_password: capabilitiesOf(plan.service).resultPassword ? generatePassword() : null,
     submit_state: 'pending' as const,
   }));
   // recorded before any upload: a crash from here on is repaired by the next `poll`

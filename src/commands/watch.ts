@@ -72,15 +72,16 @@ export async function runWatch(options: WatchOptions, context: Context): Promise
     if (!live) {
       // changes of other parents' slot holders, refreshed on the way, are poll's business, not this watch's
       for (const change of result.changes) if (change.parent_id === parentId) emit(context, view, change);
-      for (const problem of seen.problems) context.warn(`${problem.service}: ${problem.message}${problem.auth ? '' : ' (will retry)'}`);
+      for (const problem of seen.problems) context.warn(`${problem.service}: ${problem.message}${problem.auth || problem.registry ? '' : ' (will retry)'}`);
       // a stuck child is said once per watch, not once per cycle
       for (const stuck of seen.stuck) if (!flagged.has(stuck.child_id) && flagged.add(stuck.child_id)) context.warn(view.stuckLine(stuck));
     }
-    // a rejected token does not heal by waiting: stop like poll does, the jobs keep running
-    if (seen.problems.some((problem) => problem.auth)) {
+    // a rejected token or a service gone from the registry does not heal by waiting: stop like poll does, the jobs keep running
+    const blocked = seen.problems.some((problem) => problem.auth) ? EXIT.auth : seen.problems.some((problem) => problem.registry) ? EXIT.usage : undefined;
+    if (blocked !== undefined) {
       draw(screen, seen, undefined);
       live?.done();
-      return EXIT.auth;
+      return blocked;
     }
     const parent = store.get(parentId)!;
     if (parent.settled) {
@@ -138,7 +139,7 @@ function draw({ context, store, live, parentId, view }: Screen, seen: Seen, next
   const now = context.now();
   const { style } = context;
   const lines = [view.parentBlock(parent, style, now), view.childTable(store.children(parentId), style, now, true, context.stdout.columns)];
-  for (const problem of seen.problems) lines.push(style.yellow(`⚠ ${problem.service}: ${problem.message}${problem.auth ? '' : ' (will retry)'}`));
+  for (const problem of seen.problems) lines.push(style.yellow(`⚠ ${problem.service}: ${problem.message}${problem.auth || problem.registry ? '' : ' (will retry)'}`));
   for (const stuck of seen.stuck) lines.push(style.yellow(`⚠ ${view.stuckLine(stuck)}`));
   lines.push(
     style.dim(

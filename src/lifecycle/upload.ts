@@ -15,7 +15,7 @@ export interface UploadOutcome {
 }
 
 export async function uploadChildren(context: Context, store: Store, parentId: string, concurrency: number): Promise<UploadOutcome> {
-  const [{ default: pLimit }, registry] = await Promise.all([import('p-limit'), context.registry()]);
+  const [{ default: pLimit }, registry, { serviceOfJob }] = await Promise.all([import('p-limit'), context.registry(), import('../registry/lookup.js')]);
   const limit = pLimit(Math.max(1, concurrency));
   const children = store.children(parentId).filter((child) => !child.remote_job_id && child.status === 'queued');
   const progress = new Map<string, { sent: number; total: number; state: string }>();
@@ -24,7 +24,7 @@ export async function uploadChildren(context: Context, store: Store, parentId: s
   await Promise.all(
     children.map((child) =>
       limit(async () => {
-        const service = registry.services.find((candidate) => candidate.id === child.service_id)!;
+        const service = serviceOfJob(registry, child);
         progress.set(child.id, { sent: 0, total: 0, state: 'uploading' });
         try {
           const adapter = await context.adapter(service);

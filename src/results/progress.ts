@@ -23,9 +23,11 @@ export class Progress {
   private area?: LiveArea;
   private timer?: NodeJS.Timeout;
   private bytes = 0;
-  private readonly started = Date.now();
+  private readonly started: number;
 
-  private constructor(private readonly context: Context) {}
+  private constructor(private readonly context: Context) {
+    this.started = context.now().getTime();
+  }
 
   static async create(context: Context): Promise<Progress> {
     const progress = new Progress(context);
@@ -41,7 +43,7 @@ export class Progress {
   update(key: string, label: string, phase: Transfer['phase'], done: number, total?: number): void {
     const transfer = this.transfers.get(key);
     if (!transfer || transfer.phase !== phase) {
-      this.transfers.set(key, { label, phase, done, total, started: Date.now() });
+      this.transfers.set(key, { label, phase, done, total, started: this.context.now().getTime() });
       if (phase === 'download') this.bytes += done;
       return;
     }
@@ -70,7 +72,7 @@ export class Progress {
     if (!this.area) return;
     const lines = this.finished.slice(-8);
     for (const transfer of this.transfers.values()) {
-      const seconds = Math.max(0.001, (Date.now() - transfer.started) / 1000);
+      const seconds = Math.max(0.001, (this.context.now().getTime() - transfer.started) / 1000);
       const percent = transfer.total ? (transfer.done / transfer.total) * 100 : 0;
       const size = `${formatBytes(transfer.done)}${transfer.total ? ` / ${formatBytes(transfer.total)}` : ''}`;
       if (transfer.phase === 'wait') {
@@ -80,7 +82,7 @@ export class Progress {
       const verb = transfer.phase === 'extract' ? 'decrypting' : 'downloading';
       lines.push(`${progressBar(percent, 20)} ${transfer.label}  ${verb} ${size}  ${formatBytes(transfer.done / seconds)}/s`);
     }
-    const elapsed = Math.max(0.001, (Date.now() - this.started) / 1000);
+    const elapsed = Math.max(0.001, (this.context.now().getTime() - this.started) / 1000);
     lines.push(`overall: ${formatBytes(this.bytes)} in ${elapsed.toFixed(1)}s  ${formatBytes(this.bytes / elapsed)}/s  (${this.finished.length} files done)`);
     this.area.update(lines.join('\n'));
   }
