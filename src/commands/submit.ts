@@ -36,6 +36,8 @@ export function submitOptions(raw: RawOptions, files: string[]): SubmitCommandOp
     population: text(raw, 'population'),
     r2Filter: text(raw, 'r2Filter'),
     mode: text(raw, 'mode'),
+    // --meta arrives as true, --no-meta as false, neither as undefined (each service's `meta:`)
+    meta: typeof raw.meta === 'boolean' ? raw.meta : undefined,
     concurrency: count(raw, 'concurrency'),
     // --no-check arrives as check: false
     check: raw.check !== false,
@@ -60,6 +62,8 @@ export const registerSubmit: Registration = (program, register) => {
     .option('--population <id>', 'population for QC against the panel (e.g. afr, eur, mixed, off)')
     .option('--r2-filter <value>', 'drop imputed variants below this r2: 0, 0.001, 0.1, 0.2, 0.3')
     .option('--mode <mode>', 'imputation (default) or qc-only')
+    .option('--meta', 'ask for leave-one-out dosages, so `combine` can meta-impute (default: each service\'s `meta:`)')
+    .option('--no-meta', 'do not ask for them, whatever the registry says')
     .addOption(program.createOption('--concurrency <n>', 'uploads at once').default(4).argParser(positiveInteger('--concurrency')))
     .option('--no-check', 'skip the local pre-flight check of the input')
     .option('--prepare', 'split per chromosome and rename for --build first (VCF or PLINK .bed input)')
@@ -82,6 +86,7 @@ export async function runSubmit(options: SubmitCommandOptions, context: Context)
   const submission = await validateSubmission(context, registry, options, paths);
   await checkServices(context, submission.plans.map((plan) => plan.service));
   const name = options.name ?? defaultName(files[0] && basename(files[0]));
+  warnMetaPhasing(context, submission.plans, submission.options);
   if (options.dryRun) return printPlan(context, name, submission.plans, submission.options, submission.inputs);
 
   // hashed on worker threads while the uploads run; recorded with the job as soon as known
@@ -100,7 +105,7 @@ export async function runSubmit(options: SubmitCommandOptions, context: Context)
     reference_panel_id: plan.panelId,
     panel_name: plan.panelName,
     input_files: JSON.stringify(inputs),
-    options: JSON.stringify(submission.options),
+    options: JSON.stringify({ ...submission.options, meta: plan.meta }),
     result_password: capabilitiesOf(plan.service).resultPassword ? generatePassword() : null,
     submit_state: 'pending' as const,
   }));
@@ -139,6 +144,12 @@ async function prepareInputs(context: Context, options: SubmitCommandOptions, fi
   return prepared;
 }
 
+/** meta-imputation weighs haplotypes against each other: services that phase the study themselves phase it apart */
+function warnMetaPhasing(context: Context, plans: ChildPlan[], options: SubmitOptions): void {
+  if (options.phasing === 'no_phasing' || plans.filter((plan) => plan.meta).length < 2) return;
+  context.warn('meta-imputation needs every service to impute the same haplotypes, but each service phases the input itself: phase the study first and submit it with --no-phasing, or combine will fall back to best-r2');
+}
+
 /** the job's name when --name is not given: the first file's, without its extension */
 function defaultName(file: string | undefined): string {
   return file ? file.replace(/\.vcf\.gz$|\.vcf$|\.bed$/, '') : 'fedimpute';
@@ -152,7 +163,7 @@ async function printPlan(context: Context, name: string, plans: ChildPlan[], opt
       total_services: plans.length,
       options,
       inputs: inputs.map((input) => ({ path: input.path, size: input.size })),
-      child_jobs: plans.map((plan) => ({ service_id: plan.service.id, service_name: plan.service.name, panel_id: plan.panelId, panel_name: plan.panelName })),
+      child_jobs: plans.map((plan) => ({ service_id: plan.service.id, service_name: plan.service.name, panel_id: plan.panelId, panel_name: plan.panelName, meta: plan.meta })),
     });
     return EXIT.ok;
   }

@@ -1,0 +1,61 @@
+/**
+ * `fedimpute compare <parent> [--html report.html]`: per service (and the combined set, after `combine`)
+ * the variants imputed and the mean estimated R² by MAF bin, the overlap of their variant sets, and how well
+ * they agree on shared variants. A table, `--json`, and a self-contained HTML report with plots.
+ */
+import type { Context } from '../context.js';
+import { EXIT } from '../errors.js';
+import type { renderTable as render } from '../output/table.js';
+import type { CompareReport } from '../compare/run.js';
+import { text, type RawOptions, type Registration } from './options.js';
+
+export interface CompareOptions {
+  /** parent id, unique prefix (≥4) or `last` */
+  parent: string;
+  /** also write a self-contained HTML report here */
+  html?: string;
+}
+
+export function compareOptions(raw: RawOptions, [parent]: string[]): CompareOptions {
+  return { parent, html: text(raw, 'html') };
+}
+
+export const registerCompare: Registration = (program, register) => {
+  program
+    .command('compare')
+    .description('per service: variants and estimated R² by MAF, overlap, agreement on shared variants (and the combined set)')
+    .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
+    .option('--html <file>', 'also write a self-contained HTML report with plots')
+    .action(register(compareOptions, async () => runCompare));
+};
+
+export async function runCompare(options: CompareOptions, context: Context): Promise<number> {
+  const { compareParent } = await import('../compare/run.js');
+  const report = await compareParent(context, options.parent);
+  if (options.html) {
+    const [{ renderHtml }, { chmod, writeFile }, { resolve }] = await Promise.all([import('../compare/html.js'), import('node:fs/promises'), import('node:path')]);
+    const path = resolve(context.cwd, options.html);
+    await writeFile(path, renderHtml(report, context.now()), { mode: 0o600 });
+    await chmod(path, 0o600);
+    context.info(`report: ${path}`);
+  }
+  if (context.globals.json) context.json(report);
+  else print(context, report, (await import('../output/table.js')).renderTable);
+  return EXIT.ok;
+}
+
+function print(context: Context, report: CompareReport, renderTable: typeof render): void {
+  const value = (number: number | null) => (number === null ? '-' : number.toFixed(3));
+  const rows = [...report.sources, ...(report.combined ? [report.combined] : [])].map((row) => [
+    row.label,
+    row.variants.toLocaleString('en-US'),
+    value(row.mean_r2),
+    ...row.r2_by_maf.map(value),
+  ]);
+  const bins = report.maf_bins.map((bin) => ({ header: `R² ${bin}`, align: 'right' as const }));
+  context.out(renderTable([{ header: 'SOURCE' }, { header: 'VARIANTS', align: 'right' }, { header: 'MEAN R²', align: 'right' }, ...bins], rows, context.tty, context.style.enabled));
+  const overlap = Object.entries(report.overlap).map(([pattern, count]) => [pattern, count.toLocaleString('en-US')]);
+  context.out(renderTable([{ header: 'CARRIED BY' }, { header: 'VARIANTS', align: 'right' }], overlap, context.tty, context.style.enabled));
+  const agreement = report.agreement.map((pair) => [`${pair.a} · ${pair.b}`, pair.shared.toLocaleString('en-US'), value(pair.mean_dosage_r2)]);
+  context.out(renderTable([{ header: 'PAIR' }, { header: 'SHARED', align: 'right' }, { header: 'DOSAGE r²', align: 'right' }], agreement, context.tty, context.style.enabled));
+}
