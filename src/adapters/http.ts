@@ -12,7 +12,7 @@
  */
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { Agent, request as undiciRequest, type Dispatcher } from './undici.js';
 import { RemoteError } from '../errors.js';
 import { redact } from '../secrets.js';
 import { Deadline, pacedStream, readCapped, type Pace } from './http-body.js';
