@@ -5,10 +5,10 @@
  * imputation is against the study's known truth (the services impute with panels of different populations,
  * the study is admixed: neither is good everywhere).
  *
- * Where things go: the input, its truth and the decrypted results stay in --keep (default ./fedimpute-demo,
- * so a first run leaves something to look at), the simulated world is cached in <keep>/.fedimpute-sandbox;
- * the store is temporary unless --db is given; the sandbox's registry and tokens live in a temp folder
- * removed at the end (they die with the sandbox anyway).
+ * Where things go: everything lives in a temporary folder removed at the end, unless --keep DIR is given:
+ * then the input, its truth and the decrypted results stay in DIR. The simulated world is cached in
+ * <keep>/.fedimpute-sandbox with --keep, else in $XDG_CACHE_HOME/fedimpute/sandbox (a second demo starts at
+ * once); the store is temporary unless --db is given. A demo never writes into the current folder uninvited.
  */
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,10 +17,10 @@ import type { Context, OutputStream } from '../context.js';
 import { EXIT, ExitStatus } from '../errors.js';
 import type { ServiceAccuracy } from '../sandbox/report.js';
 import type { Sandbox } from '../sandbox/index.js';
-import { text, type RawOptions, type Registration } from './options.js';
+import { examples, text, type RawOptions, type Registration } from './options.js';
 
 export interface DemoOptions {
-  /** where the input, its truth and the decrypted results stay (default ./fedimpute-demo) */
+  /** where the input, its truth and the decrypted results stay (default: a temporary folder, removed) */
   keep?: string;
 }
 
@@ -29,12 +29,17 @@ export function demoOptions(raw: RawOptions): DemoOptions {
 }
 
 export const registerDemo: Registration = (program, register) => {
-  program
+  const command = program
     .command('demo')
     .description('the whole job against a local sandbox: check, submit, watch, download, then accuracy against the truth (no accounts, no network)')
-    .option('--keep <dir>', 'where the input, its truth and the decrypted results stay (default: ./fedimpute-demo)')
-    .addHelpText('after', '\nThe job store is temporary unless the global --db FILE is given; --json prints one summary document.')
-    .action(register(demoOptions, async () => runDemo));
+    .option('--keep <dir>', 'keep the input, its truth and the decrypted results in this folder (default: a temporary folder, removed at the end)')
+    .addHelpText('after', '\nThe job store is temporary unless the global --db FILE is given; --json prints one summary document.');
+  examples(command, [
+    ['fedimpute demo', 'the whole flow in a temporary folder; nothing is left behind but the cached world'],
+    ['fedimpute demo --keep fedimpute-demo', 'keep the study, its truth and the decrypted results in ./fedimpute-demo'],
+    ['fedimpute demo --keep /tmp/d --db /tmp/d/jobs.db', 'keep the job store too, to look at it with status and jobs'],
+  ]);
+  command.action(register(demoOptions, async () => runDemo));
 };
 
 const INPUT_NAME = 'chr20.vcf.gz';
@@ -54,14 +59,15 @@ export interface DemoFile {
 type Step = (context: Context) => Promise<number>;
 
 export async function runDemo(options: DemoOptions, context: Context): Promise<number> {
-  const keep = context.resolvePath(options.keep ?? 'fedimpute-demo');
   const work = await mkdtemp(join(tmpdir(), 'fedimpute-demo-'));
+  const keep = options.keep ? context.resolvePath(options.keep) : join(work, 'demo');
   let sandbox: Sandbox | undefined;
   let inner: Context | undefined;
   try {
     const { startSandbox, CACHE_FOLDER } = await import('../sandbox/index.js');
     const cache = context.env.FEDIMPUTE_SANDBOX_CACHE;
-    sandbox = await startSandbox({ dir: work, speed: 'fast', cacheDir: cache ? context.resolvePath(cache) : join(keep, CACHE_FOLDER) });
+    const userCache = join(context.env.XDG_CACHE_HOME || join(context.env.HOME ?? tmpdir(), '.cache'), 'fedimpute', 'sandbox');
+    sandbox = await startSandbox({ dir: work, speed: 'fast', cacheDir: cache ? context.resolvePath(cache) : options.keep ? join(keep, CACHE_FOLDER) : userCache });
     heading(context, 'sandbox', `Michigan API at ${sandbox.michiganUrl} (population A's panel), GA4GH WES at ${sandbox.wesUrl} (population B's)`);
     inner = await innerContext(context, sandbox.registry, context.globals.db ?? join(work, 'demo.db'));
 
@@ -84,7 +90,7 @@ export async function runDemo(options: DemoOptions, context: Context): Promise<n
     const { folder, files } = await resultFiles(keep, parentId);
     const { scoreServices } = await import('../sandbox/report.js');
     const scores = await scoreServices(files.filter((file) => file.name.endsWith('.dose.vcf.gz')), { truth, typed: input }, sandbox.worldPanels);
-    await printSummary(context, parentId, folder, files, scores);
+    await printSummary(context, parentId, folder, files, scores, Boolean(options.keep));
     return EXIT.ok;
   } finally {
     inner?.close();
@@ -181,7 +187,7 @@ async function walk(dir: string): Promise<string[]> {
   return found;
 }
 
-async function printSummary(context: Context, parentId: string, folder: string, files: DemoFile[], scores: ServiceAccuracy[]): Promise<void> {
+async function printSummary(context: Context, parentId: string, folder: string, files: DemoFile[], scores: ServiceAccuracy[], kept: boolean): Promise<void> {
   const [{ formatBytes }, { renderTable }] = await Promise.all([import('../output/format.js'), import('../output/table.js')]);
   if (context.globals.json) {
     context.json({
@@ -194,12 +200,14 @@ async function printSummary(context: Context, parentId: string, folder: string, 
     });
     return;
   }
-  heading(context, 'results', `${files.length} files from ${new Set(files.map((file) => file.service)).size} services, in ${folder}`);
+  heading(context, 'results', `${files.length} files from ${new Set(files.map((file) => file.service)).size} services${kept ? `, in ${folder}` : ''}`);
   const rows = files.map((file) => [file.service, file.name, context.tty ? formatBytes(file.bytes) : String(file.bytes)]);
-  context.out(renderTable([{ header: 'SERVICE' }, { header: 'FILE' }, { header: 'SIZE' }], rows, context.tty, context.style.enabled));
+  const table = { tty: context.tty, style: context.style, width: context.width };
+  context.out(renderTable([{ header: 'SERVICE', shrink: 'never' }, { header: 'FILE', shrink: 'middle' }, { header: 'SIZE', shrink: 'never', align: 'right' }], rows, table));
   heading(context, 'accuracy', 'mean r² between imputed dosage and the true genotypes, by minor allele frequency (variants not on the chip)');
   context.out(accuracyTable(context, scores, renderTable));
-  context.info(context.errorStyle.green(`✔ demo complete: decrypted results in ${folder}`));
+  const done = context.errorStyle.green(`${context.errorStyle.symbols.completed} demo complete`);
+  context.info(kept ? `${done}: decrypted results in ${folder}` : `${done}; the results were in a temporary folder, now removed (fedimpute demo --keep DIR keeps them)`);
 }
 
 /** a row per service: mean r² per MAF bin, then how many of the truth's variants its results contain */
@@ -210,6 +218,11 @@ function accuracyTable(context: Context, scores: ServiceAccuracy[], renderTable:
     const imputed = score.bins.reduce((sum, bin) => sum + bin.imputed, 0);
     return [score.service, score.panel, ...score.bins.map((bin) => (bin.imputed > 0 ? bin.meanR2.toFixed(3) : '-')), `${imputed}/${variants}`];
   });
-  const columns = [{ header: 'SERVICE' }, { header: 'PANEL' }, ...bins.map((bin) => ({ header: `MAF ${bin.label}`, align: 'right' as const })), { header: 'VARIANTS', align: 'right' as const }];
-  return renderTable(columns, rows, context.tty, context.style.enabled);
+  const columns = [
+    { header: 'SERVICE', shrink: 'never' as const },
+    { header: 'PANEL', shrink: 'end' as const, optional: true },
+    ...bins.map((bin) => ({ header: `MAF ${bin.label}`, align: 'right' as const, shrink: 'never' as const })),
+    { header: 'VARIANTS', align: 'right' as const, shrink: 'never' as const },
+  ];
+  return renderTable(columns, rows, { tty: context.tty, style: context.style, width: context.width });
 }

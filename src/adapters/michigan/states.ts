@@ -1,19 +1,22 @@
 /**
  * Cloudgene job states → fedimpute child statuses, one exhaustive table (protocols/michigan.md "States").
- * -1 (DEAD: the server restarted while the job waited or ran) is not terminal and maps to null so the child
- * keeps its previous status; `restart` may revive it. 7 and 10 are terminal with the results gone.
+ * -1 (DEAD: the server restarted while the job waited or ran) is not terminal: it maps to null (the child
+ * keeps its status) and `lost` (nothing happens by waiting; the user retries or cancels it, and an
+ * administrator's restart would bring it back). 7 and 10 are terminal with the results gone.
  */
 import type { ChildStatus } from '../../domain/status.js';
+import { michiganProgress } from './progress.js';
 
 interface StateInfo {
   status: ChildStatus | null;
   terminal: boolean;
   retired?: boolean;
+  lost?: boolean;
   hint?: string;
 }
 
 export const MICHIGAN_STATES = {
-  '-1': { status: null, terminal: false, hint: 'the server restarted while this job waited or ran; `restart` may revive it' },
+  '-1': { status: null, terminal: false, lost: true, hint: 'the server restarted while this job waited or ran, and dropped it' },
   1: { status: 'queued', terminal: false },
   2: { status: 'running', terminal: false },
   3: { status: 'running', terminal: false }, // exporting
@@ -56,11 +59,10 @@ export function mapJob(job: JobLike, plainText: (html: string) => string): impor
   const messages = all.map((message) => plainText(message.message)).filter(Boolean);
   const errors = all.filter((message) => message.type === 1).map((message) => plainText(message.message));
   const progressMessage = [...all].reverse().find((message) => PROGRESS.test(message.message));
-  const match = progressMessage ? PROGRESS.exec(plainText(progressMessage.message)) : null;
   let progress: number | undefined;
   if (info.status === 'completed') progress = 100;
   else if (job.state === 1) progress = 0;
-  else if (match && Number(match[2]) > 0) progress = Math.min(100, Math.round((Number(match[1]) / Number(match[2])) * 100));
+  else progress = michiganProgress(job.state, all.map((message) => ({ step: message.step, text: plainText(message.message) })));
   const running = [...all].reverse().find((message) => message.type === 3);
   const endTime = job.endTime && job.endTime > 0 ? job.endTime : undefined;
   return {
@@ -76,6 +78,7 @@ export function mapJob(job: JobLike, plainText: (html: string) => string): impor
     endedAt: iso(endTime),
     resultsExpireAt: job.deletedOn && job.deletedOn > 0 ? iso(job.deletedOn) : endTime ? iso(endTime + RETENTION_MS) : undefined,
     retired: info.retired,
+    lost: 'lost' in info ? info.lost : undefined,
     messages,
   };
 }

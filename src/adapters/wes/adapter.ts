@@ -3,9 +3,9 @@
  * protocol and the quirks of real servers (protocols/wes.md):
  * - reference server (workflow-service): the list key is `workflows`; an unknown run id is RUNNING forever
  *   on /status. A run missing from a list that does show runs in flight, that /status calls non-terminal
- *   and that GET /runs/{id} 404s, is reported failed ("lost"): the server has forgotten it (restart with a
- *   fresh work dir) and would otherwise be polled forever. Starter-kit lists (finished runs only) are
- *   not trusted for absence, so its in-flight runs cost one /status each and nothing more.
+ *   and that GET /runs/{id} 404s, is reported lost: the server has forgotten it (restart with a fresh
+ *   work dir), and the user retries or cancels it rather than wait forever. Starter-kit lists (finished runs
+ *   only) are not trusted for absence, so its in-flight runs cost one /status each and nothing more.
  * - starter kit: /status is a transient 400 right after submit → status null (keep the previous one).
  * - POST /runs is never retried once a response was received (the HTTP layer never retries POST).
  */
@@ -89,9 +89,11 @@ export function createWesAdapter(service: WesService, options: AdapterOptions): 
     return { remoteId, status: mapped.status, rawState: raw ? cleanLine(raw) : 'UNKNOWN' };
   };
 
+  // not a failure the service reported: the run is gone, and the user decides (retry or cancel)
   const lost = (remoteId: string, why: string): RemoteJobState => ({
     remoteId,
-    status: 'failed',
+    status: null,
+    lost: true,
     rawState: 'NOT_FOUND',
     message: `${name} no longer knows run ${remoteId} (${why})`,
   });
