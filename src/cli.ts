@@ -87,14 +87,6 @@ function baseProgram(io: { stdout: OutputStream; stderr: OutputStream }): Comman
     );
 }
 
-/** every command registered (help, completion scripts): their actions never run */
-export async function fullProgram(io: { stdout: OutputStream; stderr: OutputStream }): Promise<Command> {
-  const program = baseProgram(io);
-  const register: Register = () => async () => undefined;
-  for (const load of Object.values(COMMANDS)) (await load())(program, register);
-  return program;
-}
-
 export async function runCli(argv: string[], makeContext: MakeContext, io: { stdout: OutputStream; stderr: OutputStream }): Promise<number> {
   const program = baseProgram(io);
   let exitCode: number = EXIT.ok;
@@ -108,7 +100,8 @@ export async function runCli(argv: string[], makeContext: MakeContext, io: { std
     exitCode = await (await load())(options, context);
   };
   const named = commandOf(argv);
-  const registrations = await Promise.all((named ? [COMMANDS[named]] : Object.values(COMMANDS)).map((load) => load()));
+  // `completion` writes its script from every registration, so it gets them all
+  const registrations = await Promise.all((named && named !== 'completion' ? [COMMANDS[named]] : Object.values(COMMANDS)).map((load) => load()));
   for (const registration of registrations) registration(program, register);
 
   try {

@@ -2,16 +2,15 @@
  * `fedimpute completion bash|zsh|fish`: a completion script for the shell (commands, options, their fixed
  * values, service slugs from the registry and parent ids from the store, the last two asked at TAB time).
  */
+import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { examples, type RawOptions, type Registration } from './options.js';
 
 export interface CompletionOptions {
   shell: string;
-}
-
-export function completionOptions(_raw: RawOptions, [shell]: string[]): CompletionOptions {
-  return { shell };
+  /** the program with every command registered (cli.ts registers them all for `completion`) */
+  program: Command;
 }
 
 export const registerCompletion: Registration = (program, register) => {
@@ -24,15 +23,13 @@ export const registerCompletion: Registration = (program, register) => {
     ['echo \'eval "$(fedimpute completion zsh)"\' >> ~/.zshrc', 'zsh'],
     ['fedimpute completion fish > ~/.config/fish/completions/fedimpute.fish', 'fish'],
   ]);
-  command.action(register(completionOptions, async () => runCompletion));
+  command.action(register((_raw: RawOptions, [shell]: string[]): CompletionOptions => ({ shell, program }), async () => runCompletion));
 };
 
 export async function runCompletion(options: CompletionOptions, context: Context): Promise<number> {
   const { SHELLS, completionScript } = await import('../completion/script.js');
   const shell = SHELLS.find((candidate) => candidate === options.shell);
   if (!shell) throw new UsageError(`no completion for shell '${options.shell}'`, { hint: `use one of ${SHELLS.join(', ')}, e.g. fedimpute completion bash` });
-  const { fullProgram } = await import('../cli.js');
-  const program = await fullProgram({ stdout: context.stdout, stderr: context.stderr });
-  context.stdout.write(completionScript(shell, program));
+  context.stdout.write(completionScript(shell, options.program));
   return EXIT.ok;
 }

@@ -92,7 +92,7 @@ export async function runServices(_options: ServicesOptions, context: Context): 
     style.bold(service.slug),
     service.type === 'michigan' ? 'Michigan' : 'WES',
     service.panels
-      .map((panel) => `${panel.id === service.default_panel ? style.green(star) : ' '} ${panel.id} ${panel.name} ${style.dim(`(${panel.build})`)}`)
+      .map((panel) => `${panel.id === service.default_panel ? style.green(star) : ' '} ${panel.id} ${panel.name}${panel.name.includes(panel.build) ? '' : ` ${style.dim(`(${panel.build})`)}`}`)
       .join('\n'),
     service.token.source === 'none' ? style.dim('none') : `${service.token.set ? style.green('set') : style.yellow('not set')} ${style.dim(service.token.source)}`,
     style.dim(service.base_url),
@@ -104,10 +104,10 @@ export async function runServices(_options: ServicesOptions, context: Context): 
         { header: 'ID', shrink: 'never' },
         { header: 'SERVICE', shrink: 'never' },
         { header: 'PROTOCOL', shrink: 'never' },
-        { header: `PANELS (${star} default)`, shrink: 'end', priority: 2, min: 16 },
-        { header: 'TOKEN', shrink: 'end', priority: 1, min: 7 },
-        { header: 'URL', shrink: 'end', priority: 0, min: 12, optional: true },
-        { header: 'NAME', shrink: 'end', priority: 0, min: 10, optional: true },
+        { header: `PANELS (${star} default)`, shrink: 'end', priority: 3, min: 16 },
+        { header: 'TOKEN', shrink: 'end', priority: 2, min: 7 },
+        { header: 'URL', shrink: 'end', priority: 1, min: 16, optional: true },
+        { header: 'NAME', shrink: 'end', priority: 0, min: 12, optional: true },
       ],
       rows,
       { tty: true, style, width: context.width },

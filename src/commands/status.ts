@@ -69,11 +69,15 @@ export async function runStatus(options: StatusOptions, context: Context): Promi
     const { style, width } = context;
     context.out(parentBlock(parent, children, style, context.now(), { width, asOf }));
     context.out(childTable(children, style, context.now(), true, width));
-    for (const line of [...childNotes(children, style, width), ...nextLines(parent, children, style)]) context.out(line);
+    for (const line of [...childNotes(children, style, width), ...nextLines(parent, children, style, width)]) context.out(line);
   } else {
     const [{ childTable }, { tsvRow }] = await Promise.all([import('../output/status.js'), import('../sanitize.js')]);
     context.out(tsvRow(['parent', parent.id, parent.name ?? '', parent.status, String(parent.progress), parent.settled ? 'settled' : 'unsettled', parent.created_at, parent.started_at ?? '', parent.completed_at ?? '', parent.message ?? '', asOf ?? '']));
     if (children.length > 0) context.out(childTable(children, context.style, context.now(), false).replace(/^/gm, 'child\t'));
+    if (!context.globals.json) {
+      const { nextLines } = await import('../output/status.js');
+      for (const line of nextLines(parent, children, context.errorStyle, context.errorWidth)) context.info(line);
+    }
   }
   return options.exitStatus ? settledExitCode(parent, children) : EXIT.ok;
 }

@@ -73,9 +73,9 @@ export async function runWatch(options: WatchOptions, context: Context): Promise
   let seen: Seen = { problems: [], stuck: [], lost: [] };
   const flagged = new Set<string>();
   const finish = (code: number, footer: string) => {
-    draw(screen, seen, footer);
+    draw(screen, seen, footer, true);
     live?.done();
-    if (!live && !context.globals.json) for (const line of view.nextLines(store.get(parentId)!, store.children(parentId), context.style)) context.info(line);
+    if (!live && !context.globals.json) for (const line of view.nextLines(store.get(parentId)!, store.children(parentId), context.errorStyle, context.errorWidth)) context.info(line);
     return code;
   };
 
@@ -110,7 +110,7 @@ export async function runWatch(options: WatchOptions, context: Context): Promise
     if (timeoutMs !== undefined) wait = Math.min(wait, Math.max(0, timeoutMs - elapsed));
     await countdown(screen, seen, wait);
   }
-  draw(screen, seen, 'stopped watching; the jobs keep running');
+  draw(screen, seen, 'stopped watching; the jobs keep running', true);
   live?.done();
   context.info('stopped watching; the jobs keep running');
   return EXIT.interrupted;
@@ -146,7 +146,7 @@ async function countdown(screen: Screen, seen: Seen, wait: number): Promise<void
 }
 
 /** one frame of the live table; synchronous, so that the last frame is drawn before the area is closed */
-function draw({ context, store, live, parentId, view }: Screen, seen: Seen, footer: string): void {
+function draw({ context, store, live, parentId, view }: Screen, seen: Seen, footer: string, final = false): void {
   if (!live) return;
   const parent = store.get(parentId)!;
   const children = store.children(parentId);
@@ -161,6 +161,6 @@ function draw({ context, store, live, parentId, view }: Screen, seen: Seen, foot
   for (const problem of seen.problems) warn(`${problem.service}: ${problem.message}${problem.auth ? '' : ' (will retry)'}`);
   for (const stuck of seen.stuck) warn(view.stuckLine(stuck));
   lines.push(style.dim(footer));
-  if (footer.startsWith('next poll') === false) lines.push(...view.nextLines(parent, children, style));
+  if (final) lines.push(...view.nextLines(parent, children, style, width));
   live.update(lines.join('\n'));
 }

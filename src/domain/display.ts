@@ -57,21 +57,26 @@ export function waitsForUser(children: readonly Child[]): boolean {
   return children.some(isLost) && children.every((child) => TERMINAL.has(child.status) || isLost(child));
 }
 
+export interface NextStep {
+  /** pasteable */
+  command: string;
+  why: string;
+}
+
 /**
  * The commands to run next, pasteable: results to fetch, children to retry or give up, a parent to follow.
  * `parent` is the short id the user typed or saw.
  */
-export function nextSteps(parent: string, children: readonly (Child & { id: string; service_slug: string | null })[]): string[] {
-  const steps: string[] = [];
-  const lost = children.filter(isLost);
-  for (const child of lost) {
+export function nextSteps(parent: string, children: readonly (Child & { id: string; service_slug: string | null })[]): NextStep[] {
+  const steps: NextStep[] = [];
+  if (children.some((child) => !TERMINAL.has(child.status) && !isLost(child))) steps.push({ command: `fedimpute watch ${parent}`, why: 'follow it until every child has finished' });
+  for (const child of children.filter(isLost)) {
     // a service slug reads best, but two children on one service (two panels) need the child's id
     const unique = child.service_slug && children.filter((other) => other.service_slug === child.service_slug).length === 1;
     const which = ` --child ${unique ? child.service_slug : child.id.slice(0, 8)}`;
-    steps.push(`fedimpute retry ${parent}${which}`, `fedimpute cancel ${parent}${which}`);
+    steps.push({ command: `fedimpute retry ${parent}${which}`, why: 'the service lost it: submit it again' }, { command: `fedimpute cancel ${parent}${which}`, why: 'or give it up' });
   }
-  if (children.some((child) => child.status === 'completed')) steps.push(`fedimpute download ${parent}`);
-  if (children.some((child) => child.status === 'failed' || child.status === 'canceled')) steps.push(`fedimpute retry ${parent}`);
-  if (children.some((child) => !TERMINAL.has(child.status) && !isLost(child))) steps.unshift(`fedimpute watch ${parent}`);
+  if (children.some((child) => child.status === 'completed')) steps.push({ command: `fedimpute download ${parent}`, why: 'bring the results home' });
+  if (children.some((child) => child.status === 'failed' || child.status === 'canceled')) steps.push({ command: `fedimpute retry ${parent}`, why: 'submit the failed or canceled children again' });
   return steps;
 }

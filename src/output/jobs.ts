@@ -84,7 +84,7 @@ export function expiryNote(child: JobRow, style: Style, now: Date): string {
   const left = Date.parse(child.results_expire_at) - now.getTime();
   if (left <= 0) return style.red('results deleted by the server');
   const text = `results deleted ${relativeTime(child.results_expire_at, now)}`;
-  return left < 48 * HOUR ? style.yellow(`${style.symbols.warning} ${text}`) : style.dim(text);
+  return left < 48 * HOUR ? style.yellow(`${style.symbols.warning} ${text}`) : text;
 }
 
 /** a child's progress: an optional bar and the percentage (a running child is never 100 %) */
@@ -95,11 +95,11 @@ export function progressCells(job: { status: JobRow['status']; progress: number 
 
 const TREE_COLUMNS: Column[] = [
   { header: 'JOB', shrink: 'never' },
-  { header: 'NAME / PANEL', shrink: 'end', priority: 1, min: 10 },
+  { header: 'NAME / PANEL', shrink: 'end', priority: 0, min: 10 },
   { header: 'STATUS', shrink: 'never' },
-  { header: '', shrink: 'never', optional: true, priority: 0 },
+  { header: '', shrink: 'never', optional: true, priority: -1 },
   { header: '%', shrink: 'never', align: 'right' },
-  { header: 'NOTE', shrink: 'end', priority: 0, min: 12, optional: true },
+  { header: 'NOTE', shrink: 'end', priority: 1, min: 12, optional: true },
 ];
 
 /** `jobs` on a terminal: each parent, its children under it as a tree, fitted to the width */

@@ -8,7 +8,7 @@ import { childDetail, expiryNote, progressCells } from './jobs.js';
 import { formatDuration, relativeTime, shortId, statusLabel } from './format.js';
 import type { Style } from './style.js';
 import { fitLine, renderTable, type Column } from './table.js';
-import { truncateEnd, wrapText } from './width.js';
+import { stripEscapes, truncateEnd, wrapText } from './width.js';
 
 export interface BlockOptions {
   width: number;
@@ -36,19 +36,20 @@ export function parentBlock(parent: JobRow, children: JobRow[], style: Style, no
     parent.completed_at ? `finished ${relativeTime(parent.completed_at, now)}` : '',
     !parent.settled && options.asOf ? `as of ${relativeTime(options.asOf, now)}` : '',
   ].filter(Boolean);
-  return `${head}\n${style.dim(truncateEnd(facts.join(dot), options.width, style.symbols.ellipsis))}`;
+  return [head, ...wrapText(facts.join(dot), options.width, '  ').map((line) => style.dim(line))].join('\n');
 }
 
 const CHILD_COLUMNS: Column[] = [
   { header: 'SERVICE', shrink: 'never' },
-  { header: 'PANEL', shrink: 'end', priority: 1, min: 6, optional: true },
+  { header: 'PANEL', shrink: 'end', priority: 0, min: 6, optional: true },
   { header: 'REMOTE JOB', shrink: 'never' },
   { header: 'STATUS', shrink: 'never' },
-  { header: '', shrink: 'never', optional: true, priority: 0 },
+  { header: '', shrink: 'never', optional: true, priority: -1 },
   { header: '%', shrink: 'never', align: 'right' },
   { header: 'ELAPSED', shrink: 'never', align: 'right', optional: true, priority: 1 },
-  { header: 'NOTE', shrink: 'end', priority: 0, min: 10, optional: true },
+  { header: 'NOTE', shrink: 'end', priority: 2, min: 16, optional: true },
 ];
+const NOTE = CHILD_COLUMNS.length - 1;
 
 /** the children as a table: fitted to a terminal, or tab-separated raw values for scripts */
 export function childTable(children: JobRow[], style: Style, now: Date, tty: boolean, width = 80): string {
@@ -84,7 +85,17 @@ export function childTable(children: JobRow[], style: Style, now: Date, tty: boo
     ];
   });
   if (!tty) return renderTable([], rows, { tty: false });
-  return renderTable(CHILD_COLUMNS, rows, { tty: true, style, width });
+  let noteDropped = false;
+  const table = renderTable(CHILD_COLUMNS, rows, { tty: true, style, width, dropped: (indexes) => (noteDropped = indexes.includes(NOTE)) });
+  if (!noteDropped) return table;
+  // too narrow for the notes beside the children: under the table, one per child (failures and lost jobs
+  // have their own lines, childNotes)
+  const notes = children.flatMap((child, index) => {
+    const note = rows[index][NOTE];
+    if (!note || child.status === 'failed' || isLost(child)) return [];
+    return wrapText(`${child.service_slug}: ${stripEscapes(note)}`, width - 2, '  ').map((line, at) => style.dim(at === 0 ? `${style.symbols.dot} ${line}` : line));
+  });
+  return [table, ...notes].join('\n');
 }
 
 /**
@@ -104,10 +115,10 @@ export function childNotes(children: JobRow[], style: Style, width: number): str
   return lines;
 }
 
-/** "next: fedimpute download 3f2a9c1d" lines, or none */
-export function nextLines(parent: JobRow, children: JobRow[], style: Style): string[] {
+/** "next: fedimpute download 3f2a9c1d" and the other commands that apply, one per line, or none */
+export function nextLines(parent: JobRow, children: JobRow[], style: Style, width = 80): string[] {
   const steps = nextSteps(shortId(parent.id), children);
-  return steps.length === 0 ? [] : [style.dim(`next: ${steps.join('  or  ')}`)];
+  return steps.map((step, index) => style.dim(truncateEnd(`${index === 0 ? 'next:' : '     '} ${step.command}  # ${step.why}`, width, style.symbols.ellipsis)));
 }
 
 /** the warning for a child stuck in one state longer than its service's max_run_seconds */

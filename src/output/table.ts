@@ -33,6 +33,8 @@ export interface TableOptions {
   gap?: number;
   /** a prefix for every line (counted in the width) */
   indent?: string;
+  /** told which columns were left out to fit (their values can then be shown another way) */
+  dropped?: (indexes: number[]) => void;
 }
 
 const GAP = 2;
@@ -47,6 +49,7 @@ export function renderTable(columns: readonly Column[], rows: readonly (readonly
   const width = Math.max(20, (options.width ?? 80) - displayWidth(indent));
   const layout = fit(columns, rows, width, gap, showHeader);
   const shown = columns.map((_, index) => index).filter((index) => layout[index] > 0);
+  options.dropped?.(columns.map((_, index) => index).filter((index) => layout[index] === 0 && columns[index].optional));
   const lines: string[] = [];
   if (showHeader) {
     const cells = shown.map((index) => pad(truncateEnd(columns[index].header, layout[index], ellipsis), layout[index], columns[index].align));
@@ -73,44 +76,47 @@ function bold(style: Style | undefined, text: string): string {
 }
 
 /**
- * Column widths within `width`: natural widths first; then shrinking columns give way, lowest priority
- * and widest first, down to their minimum; then optional columns go (lowest priority first, width 0);
- * then shrinking columns go below their minimum. Columns that never shrink keep their width whatever.
+ * Column widths within `width`, the least important columns giving way first. Natural widths first, no
+ * shrinking column wider than 45 % of the width when they do not fit; then, priority by priority from the lowest: the level's shrinking columns give way (the widest first) down to
+ * their minimum, then its optional columns go (width 0). Last resorts: a header wider than its column's
+ * values is cut, then shrinking columns go below their minimum. Columns that never shrink keep their values
+ * whole whatever the width: a table of ids too wide for the terminal is wider than the terminal.
  */
 export function fit(columns: readonly Column[], rows: readonly (readonly string[])[], width: number, gap = GAP, header = true): number[] {
   const content = columns.map((_, index) => Math.max(0, ...rows.map((row) => blockWidth(row[index] ?? ''))));
-  const widths = columns.map((column, index) => {
-    const headerWidth = header ? displayWidth(column.header) : 0;
-    // a column that never shrinks may still cut its header ("POSITION" over "3")
-    return column.shrink === 'never' ? Math.max(content[index], Math.min(headerWidth, Math.max(content[index], 3))) : Math.max(content[index], headerWidth);
-  });
-  // a column with nothing in it (and no header) takes no room
-  const present = (index: number) => widths[index] > 0;
-  const total = () => widths.reduce((sum, value, index) => sum + value + (present(index) ? gap : 0), 0) - gap;
-  const order = columns
-    .map((column, index) => ({ column, index }))
-    .sort((a, b) => (a.column.priority ?? 0) - (b.column.priority ?? 0) || a.index - b.index);
-  const shrinkable = order.filter(({ column }) => column.shrink !== 'never');
-  const minimum = (index: number) => Math.min(widths[index], columns[index].min ?? 8);
-  // 1. shrinking columns give way down to their minimum, the widest of the lowest priority first
-  for (const priority of [...new Set(shrinkable.map(({ column }) => column.priority ?? 0))]) {
-    const group = shrinkable.filter(({ column }) => (column.priority ?? 0) === priority).map(({ index }) => index);
-    const floor = new Map(group.map((index) => [index, minimum(index)]));
-    while (total() > width) {
+  const headers = columns.map((column) => (header ? displayWidth(column.header) : 0));
+  const widths = columns.map((_, index) => Math.max(content[index], headers[index]));
+  // a column with nothing in it (and no header) takes no room, nor a gap
+  const total = () => {
+    const shown = widths.filter((value) => value > 0);
+    return shown.reduce((sum, value) => sum + value, 0) + gap * Math.max(0, shown.length - 1);
+  };
+  const fits = () => total() <= width;
+  const shrinking = (index: number) => columns[index].shrink !== 'never';
+  const minimum = (index: number) => Math.min(widths[index], Math.max(columns[index].min ?? 8, Math.min(headers[index], 3)));
+  const levels = [...new Set(columns.map((column) => column.priority ?? 0))].sort((a, b) => a - b);
+  // one long note must not take the room of every other column: none is wider than 45 % of the width
+  const share = Math.floor(width * 0.45);
+  if (!fits()) for (const index of columns.keys()) if (shrinking(index) && widths[index] > share) widths[index] = Math.max(share, minimum(index));
+  for (const level of levels) {
+    if (fits()) return widths;
+    const group = columns.map((_, index) => index).filter((index) => (columns[index].priority ?? 0) === level);
+    const floor = new Map(group.map((index) => [index, shrinking(index) ? minimum(index) : widths[index]]));
+    while (!fits()) {
       const widest = group.filter((index) => widths[index] > floor.get(index)!).sort((a, b) => widths[b] - widths[a])[0];
       if (widest === undefined) break;
       widths[widest]--;
     }
-    if (total() <= width) return widths;
+    for (const index of group) if (!fits() && columns[index].optional) widths[index] = 0;
   }
-  // 2. optional columns go
-  for (const { column, index } of order) {
-    if (total() <= width) return widths;
-    if (column.optional) widths[index] = 0;
+  // headers wider than their values give way, then shrinking columns below their minimum
+  for (const index of columns.map((_, index) => index)) {
+    while (!fits() && widths[index] > Math.max(content[index], 3) && widths[index] > 0) widths[index]--;
   }
-  // 3. shrinking columns below their minimum (one column each at least)
-  for (const { index } of shrinkable) {
-    while (total() > width && widths[index] > 1) widths[index]--;
+  for (const level of levels) {
+    for (const index of columns.map((_, index) => index).filter((index) => shrinking(index) && (columns[index].priority ?? 0) === level)) {
+      while (!fits() && widths[index] > 1) widths[index]--;
+    }
   }
   return widths;
 }

@@ -146,7 +146,7 @@ const MIGRATION_5 = `ALTER TABLE job_events ADD COLUMN reason TEXT;
  * shows is ("as of 3 min ago"). A table of its own: a check writes nothing to `jobs`, whose triggers
  * would rewrite the parent's `jobs --json` document on every poll.
  */
-const MIGRATION_6 = `CREATE TABLE job_checks (job_id TEXT PRIMARY KEY, checked_at TEXT NOT NULL) WITHOUT ROWID;`;
+const MIGRATION_6 = `CREATE TABLE job_checks (job_id TEXT PRIMARY KEY, checked_at TEXT NOT NULL);`;
 
 export const MIGRATIONS: readonly string[] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5, MIGRATION_6];
 

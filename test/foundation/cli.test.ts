@@ -7,8 +7,7 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/db.js';
-import { Store } from '../../src/store/store.js';
+import { filledStore } from '../helpers/filled.js';
 import { cleanEnv, ROOT, runCli, runTty as runTtyWith, tempDir, type CliResult } from '../helpers/cli.js';
 import { session } from '../helpers/harness.js';
 
@@ -25,35 +24,6 @@ const cli = (args: string[], options: { env?: Record<string, string> } = {}): Pr
 
 /** run the binary under a pseudo-terminal (shared helper), here with env only */
 const runTty = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runTtyWith(args, { env });
-
-/** a store with one parent of 3 children (completed, running, failed) and one queued parent */
-function filledStore(path: string): { running: string; queued: string } {
-  let clock = Date.parse('2025-05-01T08:00:00Z');
-  const store = new Store(openDatabase(path), () => new Date((clock += 60_000)));
-  const running = '5eed0001-aaaa-4bbb-8ccc-000000000001';
-  const queued = '5eed0002-aaaa-4bbb-8ccc-000000000002';
-  const child = (parent: string, serviceId: number, slug: string, panel: number) => ({
-    id: `${parent.slice(0, 8)}-c${serviceId}`,
-    name: null,
-    service_id: serviceId,
-    service_slug: slug,
-    service_name: `${slug} service`,
-    reference_panel_id: panel,
-    panel_name: `panel ${panel}`,
-    submit_state: 'submitted' as const,
-  });
-  store.jobs.insertParent({ id: running, name: 'chr20-study', input_files: '[{"path":"/d/chr20.vcf.gz","name":"chr20.vcf.gz","size":42,"sha256":"ff"}]', options: '{"build":"hg38"}' }, [
-    child(running, 1, 'h3africa', 37),
-    child(running, 2, 'michigan', 21),
-    child(running, 4, 'ilifu', 39),
-  ]);
-  store.updateChild(`${running.slice(0, 8)}-c1`, { status: 'completed', progress: 100, remote_job_id: 'job-20250501-1' });
-  store.updateChild(`${running.slice(0, 8)}-c2`, { status: 'running', progress: 40, remote_job_id: 'job-20250501-2', step: 'Imputation (3/22)' });
-  store.updateChild(`${running.slice(0, 8)}-c4`, { status: 'failed', remote_job_id: 'run-4', last_error: 'workflow failed' });
-  store.jobs.insertParent({ id: queued, name: 'second' }, [child(queued, 1, 'h3africa', 37)]);
-  store.close();
-  return { running, queued };
-}
 
 describe('basics', () => {
   it('--help and --version exit 0', async () => {
