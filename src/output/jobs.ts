@@ -95,7 +95,7 @@ export function progressCells(job: { status: JobRow['status']; progress: number 
 
 const TREE_COLUMNS: Column[] = [
   { header: 'JOB', shrink: 'never' },
-  { header: 'NAME / PANEL', shrink: 'end', priority: 0, min: 10 },
+  { header: 'NAME', shrink: 'end', priority: 0, min: 10 },
   { header: 'STATUS', shrink: 'never' },
   { header: '', shrink: 'never', optional: true, priority: -1 },
   { header: '%', shrink: 'never', align: 'right' },

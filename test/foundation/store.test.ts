@@ -50,7 +50,7 @@ describe('opening', () => {
   it('creates a fresh store: tables, user_version, WAL, mode 0600', () => {
     const { path, store } = openStore();
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['download_claims', 'downloads', 'job_attempts', 'job_docs', 'job_events', 'jobs', 'sqlite_sequence']);
+    expect(tables).toEqual(['download_claims', 'downloads', 'job_attempts', 'job_checks', 'job_docs', 'job_events', 'jobs', 'sqlite_sequence']);
     expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -131,7 +131,7 @@ describe('Store', () => {
     const { path, store } = openStore();
     store.jobs.insertParent(...parentWith(P));
     const parent = store.get(P)!;
-    expect(parent).toMatchObject({ parent_job_id: null, status: 'queued', progress: 0, settled: 0, message: '0/3 jobs completed, 0 failed, 0 running' });
+    expect(parent).toMatchObject({ parent_job_id: null, status: 'queued', progress: 0, settled: 0, message: '0/3 jobs completed, 0 failed, 0 running, 3 queued' });
     expect(store.children(P).map((row) => [row.service_id, row.status, row.parent_job_id])).toEqual([
       [1, 'queued', P],
       [2, 'queued', P],
