@@ -87,8 +87,8 @@ async function summarize(context: Context, report: DownloadReport & { manifest: 
   if (context.tty) {
     const { renderTable } = await import('../output/table.js');
     const { style } = context;
-    const rows = downloaded.map((file) => [style.green(style.symbols.completed), `${file.service_slug}/${file.name}`, formatBytes(file.size ?? 0)]);
-    const columns = [{ header: '', shrink: 'never' as const }, { header: '', shrink: 'middle' as const, min: 12 }, { header: '', shrink: 'never' as const, align: 'right' as const }];
+    const rows = downloaded.map((file) => [`${style.green(style.symbols.completed)} ${file.service_slug}/${file.name}`, formatBytes(file.size ?? 0)]);
+    const columns = [{ header: '', shrink: 'middle' as const, min: 12 }, { header: '', shrink: 'never' as const, align: 'right' as const }];
     if (rows.length) context.out(renderTable(columns, rows, { tty: true, style, width: context.width, header: false }));
   }
   // a child still running is named once, by pendingExit

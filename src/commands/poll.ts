@@ -47,8 +47,8 @@ export async function runPoll(_options: PollOptions, context: Context): Promise<
     if (problem.auth) context.error(line);
     else context.warn(`${line} (the next poll tries again)`);
   }
-  for (const stuck of result.stuck) context.warn(`${view.stuckLine(stuck)} [${named(stuck.parent_id)}]`);
-  for (const lost of result.lost) context.warn(`${view.lostLine(lost)} [${named(lost.parent_id)}]`);
+  for (const stuck of result.stuck) context.warn(view.stuckLine(stuck, names.get(stuck.parent_id)));
+  for (const lost of result.lost) context.warn(view.lostLine(lost, names.get(lost.parent_id)));
   if (result.changes.length === 0 && result.problems.length === 0) context.info(`nothing changed (${parents.length} unfinished job${parents.length === 1 ? '' : 's'})`);
   return pollExitCode(result);
 }

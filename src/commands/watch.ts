@@ -89,8 +89,8 @@ export async function runWatch(options: WatchOptions, context: Context): Promise
       for (const change of result.changes) if (change.parent_id === parentId) emit(context, view, change, name);
       for (const problem of seen.problems) (problem.auth ? context.error : context.warn).call(context, problemLine(problem, name));
       // a stuck or lost child is said once per watch, not once per cycle
-      for (const stuck of seen.stuck) if (!flagged.has(stuck.child_id) && flagged.add(stuck.child_id)) context.warn(view.stuckLine(stuck));
-      for (const lost of seen.lost) if (!flagged.has(`lost:${lost.child_id}`) && flagged.add(`lost:${lost.child_id}`)) context.warn(view.lostLine(lost));
+      for (const stuck of seen.stuck) if (!flagged.has(stuck.child_id) && flagged.add(stuck.child_id)) context.warn(view.stuckLine(stuck, name));
+      for (const lost of seen.lost) if (!flagged.has(`lost:${lost.child_id}`) && flagged.add(`lost:${lost.child_id}`)) context.warn(view.lostLine(lost, name));
     }
     // a rejected token does not heal by waiting: stop like poll does, the jobs keep running
     if (seen.problems.some((problem) => problem.auth)) return finish(EXIT.auth, 'stopped: a service rejected the token; the jobs keep running');
