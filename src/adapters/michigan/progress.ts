@@ -27,7 +27,8 @@ export interface StepMessage {
  */
 export function michiganProgress(state: number, messages: readonly StepMessage[]): number | undefined {
   if (state !== 2 && state !== 3) return undefined;
-  if (state === 3) return Math.max(95, lastShare(messages)?.to ?? 95);
+  // exporting (state 3): the results are being written; the end is near but not there
+  if (state === 3) return 95;
   const last = messages.at(-1);
   const share = last ? STEPS.find((candidate) => candidate.name.test(last.step)) : undefined;
   if (!share) return 1;
@@ -36,9 +37,4 @@ export function michiganProgress(state: number, messages: readonly StepMessage[]
   if (!match || Number(match[2]) <= 0) return share.from;
   const done = Math.min(1, Number(match[1]) / Number(match[2]));
   return Math.min(share.to - 1, Math.round(share.from + done * (share.to - 1 - share.from)));
-}
-
-function lastShare(messages: readonly StepMessage[]) {
-  const last = messages.at(-1);
-  return last ? STEPS.find((candidate) => candidate.name.test(last.step)) : undefined;
 }
