@@ -80,7 +80,12 @@ function pendingExit(context: Context, parentId: string, children: JobRow[]): nu
 }
 
 async function summarize(context: Context, report: DownloadReport & { manifest: string }, outsideRoots: string): Promise<void> {
-  const [{ formatBytes }, { redact }] = await Promise.all([import('../output/format.js'), import('../secrets.js')]);
+  const [{ formatBytes }, { redact }, { relative }, { wrapText }] = await Promise.all([
+    import('../output/format.js'),
+    import('../secrets.js'),
+    import('node:path'),
+    import('../output/width.js'),
+  ]);
   const count = (status: string) => report.files.filter((file) => file.status === status);
   const downloaded = count('downloaded');
   const skipped = count('skipped');
@@ -98,6 +103,9 @@ async function summarize(context: Context, report: DownloadReport & { manifest: 
   const parts = [`${downloaded.length} file${downloaded.length === 1 ? '' : 's'} downloaded (${formatBytes(bytes)})`];
   if (skipped.length) parts.push(`${skipped.length} already here`);
   if (report.errors.length) parts.push(`${report.errors.length} failed`);
-  context.info(`${parts.join(', ')}; manifest: ${report.manifest}`);
+  // on a terminal: the manifest's path from the current folder, the line wrapped to the width
+  const manifest = context.stderrTty ? relative(context.cwd, report.manifest) || report.manifest : report.manifest;
+  const summary = `${parts.join(', ')}; manifest: ${manifest}`;
+  context.info(context.stderrTty ? wrapText(summary, context.errorWidth, '  ').join('\n') : summary);
   for (const error of report.errors) context.stderr.write(`${context.errorStyle.red('error:')} ${redact(`${error.service_slug}: ${error.message}`)}\n`);
 }
