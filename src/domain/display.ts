@@ -57,6 +57,12 @@ export function waitsForUser(children: readonly Child[]): boolean {
   return children.some(isLost) && children.every((child) => TERMINAL.has(child.status) || isLost(child));
 }
 
+/** how `--child` names a child: its service slug reads best, but two children on one service (two panels) need the child's id */
+export function childReference(child: { id: string; service_slug: string | null }, siblings: readonly { service_slug: string | null }[]): string {
+  const unique = child.service_slug && siblings.filter((other) => other.service_slug === child.service_slug).length === 1;
+  return unique ? child.service_slug! : child.id.slice(0, 8);
+}
+
 export interface NextStep {
   /** pasteable */
   command: string;
@@ -71,9 +77,7 @@ export function nextSteps(parent: string, children: readonly (Child & { id: stri
   const steps: NextStep[] = [];
   if (children.some((child) => !TERMINAL.has(child.status) && !isLost(child))) steps.push({ command: `fedimpute watch ${parent}`, why: 'follow it until every child has finished' });
   for (const child of children.filter(isLost)) {
-    // a service slug reads best, but two children on one service (two panels) need the child's id
-    const unique = child.service_slug && children.filter((other) => other.service_slug === child.service_slug).length === 1;
-    const which = ` --child ${unique ? child.service_slug : child.id.slice(0, 8)}`;
+    const which = ` --child ${childReference(child, children)}`;
     steps.push({ command: `fedimpute retry ${parent}${which}`, why: 'the service lost it: submit it again' }, { command: `fedimpute cancel ${parent}${which}`, why: 'or give it up' });
   }
   if (children.some((child) => child.status === 'completed')) steps.push({ command: `fedimpute download ${parent}`, why: 'bring the results home' });

@@ -9,6 +9,7 @@ import { AuthError, ConfigError, RemoteError } from '../errors.js';
 import type { ImputationAdapter } from '../adapters/types.js';
 import type { Change } from '../domain/change.js';
 import { patchFromReport, reportDiffers } from '../domain/remote.js';
+import { childReference } from '../domain/display.js';
 import { elapsedProgress } from '../domain/estimate.js';
 import { isLost, TERMINAL } from '../domain/status.js';
 import { stuckFlag } from '../domain/stuck.js';
@@ -32,6 +33,8 @@ export interface ServiceProblem {
 export interface LostChild {
   service: string;
   child_id: string;
+  /** how `--child` names it (domain/display.ts childReference) */
+  child_ref: string;
   parent_id: string;
   remote_job_id: string | null;
   message: string | null;
@@ -41,6 +44,8 @@ export interface LostChild {
 export interface StuckChild {
   service: string;
   child_id: string;
+  /** how `--child` names it (domain/display.ts childReference) */
+  child_ref: string;
   parent_id: string;
   status: string;
   since: string;
@@ -107,6 +112,7 @@ function lostChildren(store: Store, children: JobRow[]): LostChild[] {
     .map((child) => ({
       service: child.service_slug ?? String(child.service_id),
       child_id: child.id,
+      child_ref: childReference(child, store.children(child.parent_job_id!)),
       parent_id: child.parent_job_id!,
       remote_job_id: child.remote_job_id,
       message: child.message,
@@ -170,6 +176,7 @@ function stuckChildren(context: Context, store: Store, services: readonly Servic
     stuck.push({
       service: child.service_slug ?? String(child.service_id),
       child_id: child.id,
+      child_ref: childReference(child, store.children(child.parent_job_id!)),
       parent_id: child.parent_job_id!,
       status: child.status,
       since: since.get(child.id)!,

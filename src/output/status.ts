@@ -122,16 +122,16 @@ export function nextLines(parent: JobRow, children: JobRow[], style: Style, widt
 }
 
 /** the warning for a child stuck in one state longer than its service's max_run_seconds */
-export function stuckLine(stuck: { service: string; child_id: string; parent_id: string; status: string; for_ms: number; limit_ms: number }, parentName?: string | null): string {
+export function stuckLine(stuck: { service: string; child_id: string; child_ref: string; parent_id: string; status: string; for_ms: number; limit_ms: number }, parentName?: string | null): string {
   const parent = shortId(stuck.parent_id);
-  return `${stuck.service}: child ${shortId(stuck.child_id)} of ${parent}${parentName ? ` (${parentName})` : ''} has been ${stuck.status} for ${formatDuration(stuck.for_ms)}, longer than the service's max_run_seconds (${formatDuration(stuck.limit_ms)}); it may be stuck: look at it on the service, or run fedimpute cancel ${parent} --child ${shortId(stuck.child_id)} and fedimpute retry ${parent} --child ${shortId(stuck.child_id)}`;
+  return `${stuck.service}: child ${shortId(stuck.child_id)} of ${parent}${parentName ? ` (${parentName})` : ''} has been ${stuck.status} for ${formatDuration(stuck.for_ms)}, longer than the service's max_run_seconds (${formatDuration(stuck.limit_ms)}); it may be stuck: look at it on the service, or run fedimpute cancel ${parent} --child ${stuck.child_ref} and fedimpute retry ${parent} --child ${stuck.child_ref}`;
 }
 
 /** the flag for a child its service lost, with the commands that settle it */
-export function lostLine(lost: { service: string; child_id: string; parent_id: string; remote_job_id: string | null }, parentName?: string | null): string {
+export function lostLine(lost: { service: string; child_id: string; child_ref: string; parent_id: string; remote_job_id: string | null }, parentName?: string | null): string {
   const parent = shortId(lost.parent_id);
-  const child = shortId(lost.child_id);
-  return `${lost.service}: the service lost job ${lost.remote_job_id ?? child} of ${parent}${parentName ? ` (${parentName})` : ''}; nothing happens by waiting: run fedimpute retry ${parent} --child ${child} to submit it again, or fedimpute cancel ${parent} --child ${child} to give it up`;
+  const child = lost.child_ref;
+  return `${lost.service}: the service lost job ${lost.remote_job_id ?? shortId(lost.child_id)} of ${parent}${parentName ? ` (${parentName})` : ''}; nothing happens by waiting: run fedimpute retry ${parent} --child ${child} to submit it again, or fedimpute cancel ${parent} --child ${child} to give it up`;
 }
 
 /**

@@ -37,7 +37,7 @@ describe('a job longer than max_run_seconds in one state', () => {
     expect(poll.code).toBe(0);
     const [child, parent] = [stuck.id.slice(0, 8), stuck.parent_job_id!.slice(0, 8)];
     expect(poll.stderr).toBe(
-      `warning: mich1: child ${child} of ${parent} (study) has been running for 2h 00m, longer than the service's max_run_seconds (1h 00m); it may be stuck: look at it on the service, or run fedimpute cancel ${parent} --child ${child} and fedimpute retry ${parent} --child ${child}\n`,
+      `warning: mich1: child ${child} of ${parent} (study) has been running for 2h 00m, longer than the service's max_run_seconds (1h 00m); it may be stuck: look at it on the service, or run fedimpute cancel ${parent} --child mich1 and fedimpute retry ${parent} --child mich1\n`,
     );
     const json = JSON.parse((await federation.call(runPoll, {}, { json: true })).stdout);
     expect(json.stuck).toEqual([
