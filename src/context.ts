@@ -166,7 +166,8 @@ export class Context {
   async database(): Promise<Database> {
     if (!this.openedDatabase) {
       const { openDatabase } = await import('./store/db.js');
-      this.openedDatabase = openDatabase(this.dbPath, undefined, (text) => this.warn(text));
+      const busyMs = Number(this.env.FEDIMPUTE_STORE_BUSY_MS);
+      this.openedDatabase = openDatabase(this.dbPath, undefined, (text) => this.warn(text), busyMs > 0 ? busyMs : undefined);
     }
     return this.openedDatabase;
   }

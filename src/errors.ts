@@ -72,6 +72,20 @@ export class RemoteError extends FedimputeError {
   }
 }
 
+/**
+ * The machine refused: a full disk, a read-only file system, a store locked by another process. Named with the
+ * path and what to do; not a bug to report (exit 1, or `exitCode` when the user's own choice is at fault).
+ */
+export class EnvironmentError extends FedimputeError {
+  constructor(
+    message: string,
+    options?: { hint?: string; cause?: unknown },
+    override readonly exitCode: ExitCode = EXIT.runtime,
+  ) {
+    super(message, options);
+  }
+}
+
 /** A command finished its work but wants a non-zero exit (watch: failures settled, timeout). */
 export class ExitStatus extends FedimputeError {
   constructor(

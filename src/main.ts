@@ -5,6 +5,7 @@
  */
 import { Context, type ContextOptions, type Globals } from './context.js';
 import { EXIT, isFedimputeError, type ExitCode } from './errors.js';
+import { fileFault, storeFault } from './faults.js';
 import type { OutputStream } from './output/style.js';
 import { redact } from './secrets.js';
 
@@ -65,6 +66,8 @@ export async function execute(argv: string[], options: ExecuteOptions): Promise<
 /** an error as the user sees it: one line, a hint, a stack only with --verbose; its exit code */
 export function report(error: unknown, verbose: boolean, stderr: OutputStream, context?: Context): ExitCode {
   const color = context?.errorStyle ?? { red: (text: string) => text, dim: (text: string) => text };
+  // the machine's refusals (a full disk, a locked store) under their real names, not as internal errors
+  if (!isFedimputeError(error)) error = (context && storeFault(error, context.dbPath)) ?? fileFault(error) ?? error;
   if (isFedimputeError(error)) {
     if (error.message) stderr.write(`${color.red('error:')} ${redact(error.message)}\n`);
     if (error.hint && error.message) stderr.write(`${color.dim(`  → ${redact(error.hint)}`)}\n`);

@@ -8,7 +8,7 @@ import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import type { DownloadReport } from '../results/types.js';
 import type { JobRow } from '../store/rows.js';
-import { count, examples, flag, positiveInteger, text, type RawOptions, type Registration } from './options.js';
+import { byteSize, count, examples, flag, positiveInteger, positiveNumber, text, type RawOptions, type Registration } from './options.js';
 
 export interface DownloadOptions {
   /** parent id, unique prefix (≥4) or `last` */
@@ -20,10 +20,19 @@ export interface DownloadOptions {
   keepZips?: boolean;
   /** files at once (default 4) */
   concurrency?: number;
+  /** a zip may extract to at most this many times its size (default 10) */
+  maxRatio?: number;
+  /** a zip may extract to at most this many bytes (default 1 TiB) */
+  maxSize?: number;
+  /** a zip may hold at most this many entries (default 1000) */
+  maxEntries?: number;
 }
 
 export function downloadOptions(raw: RawOptions, [parent]: string[]): DownloadOptions {
-  return { parent, child: text(raw, 'child'), out: text(raw, 'out'), keepZips: flag(raw, 'keepZips'), concurrency: count(raw, 'concurrency') };
+  return {
+    parent, child: text(raw, 'child'), out: text(raw, 'out'), keepZips: flag(raw, 'keepZips'), concurrency: count(raw, 'concurrency'),
+    maxRatio: count(raw, 'maxRatio'), maxSize: count(raw, 'maxSize'), maxEntries: count(raw, 'maxEntries'),
+  };
 }
 
 export const registerDownload: Registration = (program, register) => {
@@ -34,7 +43,10 @@ export const registerDownload: Registration = (program, register) => {
     .option('--child <id>', 'only this child (id prefix or service slug)')
     .option('--out <dir>', 'where to put the parent\'s folder (default: the current directory)')
     .option('--keep-zips', 'keep the Michigan chr_N.zip files after extracting them')
-    .addOption(program.createOption('--concurrency <n>', 'files at once').default(4).argParser(positiveInteger('--concurrency')));
+    .addOption(program.createOption('--concurrency <n>', 'files at once').default(4).argParser(positiveInteger('--concurrency')))
+    .addOption(program.createOption('--max-ratio <n>', 'refuse a zip that extracts to more than n times its size (default 10)').argParser(positiveNumber('--max-ratio')))
+    .addOption(program.createOption('--max-size <size>', 'refuse a zip that extracts to more than this, e.g. 500G (default 1T)').argParser(byteSize('--max-size')))
+    .addOption(program.createOption('--max-entries <n>', 'refuse a zip with more entries than this (default 1000)').argParser(positiveInteger('--max-entries')));
   examples(command, [
     ['fedimpute download last --out results/', 'everything that finished, decrypted, with manifest.json'],
     ['fedimpute download 3f2a --child h3africa --keep-zips', "one child's results, keeping the encrypted zips too"],
@@ -44,11 +56,12 @@ export const registerDownload: Registration = (program, register) => {
 };
 
 export async function runDownload(options: DownloadOptions, context: Context): Promise<number> {
-  const [store, { resolveChild, resolveParent }, { downloadParent }, { OUTSIDE_ROOTS }] = await Promise.all([
+  const [store, { resolveChild, resolveParent }, { downloadParent }, { OUTSIDE_ROOTS }, { DEFAULT_LIMITS }] = await Promise.all([
     context.store(),
     import('../lifecycle/resolve.js'),
     import('../results/run.js'),
     import('../results/local.js'),
+    import('../results/zip/limits.js'),
   ]);
   const parent = resolveParent(store, options.parent);
   const children = options.child ? [resolveChild(store, parent, options.child)] : store.children(parent.id);
@@ -58,6 +71,11 @@ export async function runDownload(options: DownloadOptions, context: Context): P
     outDir: options.out ?? '.',
     keepZips: Boolean(options.keepZips),
     concurrency: options.concurrency ?? 4,
+    limits: {
+      maxRatio: options.maxRatio ?? DEFAULT_LIMITS.maxRatio,
+      maxBytes: options.maxSize ?? DEFAULT_LIMITS.maxBytes,
+      maxEntries: options.maxEntries ?? DEFAULT_LIMITS.maxEntries,
+    },
   });
   // a server naming files outside local_roots is worth a warning whatever the output mode
   for (const file of report.files) if (file.status === 'listed' && file.note?.startsWith(OUTSIDE_ROOTS)) context.warn(`${file.service_slug}: ${file.name} ${file.note}`);

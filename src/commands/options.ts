@@ -54,6 +54,27 @@ export function positiveInteger(flagName: string) {
   };
 }
 
+/** the argParser of --max-ratio */
+export function positiveNumber(flagName: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${flagName} must be a positive number, got '${value}'`);
+    return number;
+  };
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+
+/** the argParser of --max-size: "500M", "20G", "1.5T" or bytes; binary units, as `formatBytes` prints them */
+export function byteSize(flagName: string) {
+  return (value: string): number => {
+    const match = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(i?B)?$/i.exec(value.trim());
+    const bytes = match ? Math.floor(Number(match[1]) * BYTE_UNITS[match[2].toUpperCase()]) : 0;
+    if (bytes <= 0) throw new UsageError(`${flagName} must be a size such as 500M, 20G or 1T, got '${value}'`);
+    return bytes;
+  };
+}
+
 /**
  * gh-style examples at the end of a command's --help: what each does as a comment, then the command line,
  * pasteable.

@@ -4,7 +4,8 @@
  * `submit`, `poll`/`watch` (waiting and interrupted children) and `retry`.
  */
 import { basename } from 'node:path';
-import { AuthError, RemoteError } from '../errors.js';
+import { AuthError, EnvironmentError, RemoteError } from '../errors.js';
+import { storeFault } from '../faults.js';
 import type { ImputationAdapter } from '../adapters/types.js';
 import type { InputRecord } from '../domain/inputs.js';
 import { inputsOf, optionsOf } from '../store/columns.js';
@@ -111,20 +112,40 @@ async function recordSubmitted(
   remoteId: string,
   kind: 'submitted' | 'found',
 ): Promise<ChildSubmitResult> {
-  const change = store.updateChild(child.id, {
-    remote_job_id: remoteId,
-    submit_state: 'submitted',
-    submitted_at: store.clock().toISOString(),
-    lease_owner: null,
-    last_error: null,
-    message: kind === 'found' ? 'found again on the service after an interrupted submission' : 'submitted',
-  });
+  let change;
+  try {
+    change = store.updateChild(child.id, {
+      remote_job_id: remoteId,
+      submit_state: 'submitted',
+      submitted_at: store.clock().toISOString(),
+      lease_owner: null,
+      last_error: null,
+      message: kind === 'found' ? 'found again on the service after an interrupted submission' : 'submitted',
+    });
+  } catch (error) {
+    throw unrecorded(error, store, adapter, remoteId);
+  }
   // a cancel that arrived while we were uploading: sent now, and again by each refresh until confirmed
   if (change.after.cancel_requested_at) {
     store.updateChild(child.id, { submit_state: 'cancel-pending' });
     await sendPendingCancel(store, adapter, change.after).catch(() => undefined);
   }
   return { kind, remoteId };
+}
+
+/**
+ * The service accepted the job but the store could not say so (locked, full, read-only). The child stays
+ * "submitting" under this process's lease, which ends with it: the next `poll` looks the job up by its name on
+ * the service and records it. Submitting again by hand would make a duplicate.
+ */
+function unrecorded(error: unknown, store: Store, adapter: ImputationAdapter, remoteId: string): Error {
+  const fault = storeFault(error, store.db.name);
+  if (!fault) return error as Error;
+  const service = adapter.service.slug;
+  return new EnvironmentError(
+    `${service} accepted job ${remoteId}, but the job store could not record it: ${fault.message}`,
+    { hint: `do not submit again: once the store is writable, \`fedimpute poll\` finds job ${remoteId} on ${service} and records it`, cause: error },
+  );
 }
 
 /** this service's jobs of ours that hold one of the server's per-user slots */

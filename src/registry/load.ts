@@ -56,7 +56,7 @@ export async function parseRegistry(text: string, file: string): Promise<Registr
       hint: 'fix the YAML syntax (indentation, quotes, colons)',
     });
   }
-  const parsed = registrySchema.safeParse(document.toJS() ?? {}, { reportInput: true });
+  const parsed = registrySchema.safeParse(expand(document, file) ?? {}, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`${file}: ${formatPath(issue.path)}: ${describeIssue(issue)}`, {
@@ -116,6 +116,20 @@ function checkUnique(services: Service[], file: string): void {
       throw new ConfigError(`${file}: services[${index}].default_panel: panel ${service.default_panel} is not one of this service's panels (${[...panelIds].join(', ')})`);
     }
   });
+}
+
+/** aliases expand at most MAX_ALIASES times: a few lines of anchors must not become gigabytes ("billion laughs") */
+const MAX_ALIASES = 100;
+
+function expand(document: import('yaml').Document, file: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ConfigError(`${file}: its YAML aliases (*name) expand more than ${MAX_ALIASES} times`, {
+      hint: 'write the repeated parts out, or use fewer nested anchors (&name)',
+    });
+  }
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -4,47 +4,43 @@
  * finished file. A failing file does not stop the others; it becomes one message.
  */
 import { chmod, mkdir, rm, stat } from 'node:fs/promises';
-import type { HttpClient } from '../adapters/http.js';
 import type { RemoteOutput } from '../adapters/types.js';
-import type { DownloadRow, JobRow } from '../store/rows.js';
-import type { Store } from '../store/store.js';
+import type { DownloadRow } from '../store/rows.js';
 import { LEASE_MS, currentOwner, ownerAlive } from '../lifecycle/owner.js';
-import { extractZip } from './extract.js';
 import { fetchToFile } from './fetch.js';
 import { destination, safeRelative } from './layout.js';
 import { openLocalOutput, type LocalSource } from './local.js';
-import type { Progress } from './progress.js';
 import { cleanLine, visible } from '../sanitize.js';
+import type { ChildJob } from './job.js';
 import type { FileResult } from './types.js';
 import { FileFailure, ioFailure, PartFile, type FileDigest } from './write.js';
-
-export interface ChildJob {
-  store: Store;
-  child: JobRow;
-  slug: string;
-  folder: string;
-  http: HttpClient;
-  /** Michigan: one GET per file, never retried */
-  countedDownloads: boolean;
-  keepZips: boolean;
-  /** credentials for an output URL (WES: the service token, only on the service's own origin) */
-  headersFor?: (url: string) => Record<string, string> | undefined;
-  /** folders file:// outputs may be copied from (WES outputs.local_roots) */
-  localRoots: readonly string[];
-  progress: Progress;
-  signal: AbortSignal;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** runs one file at a time per slot (p-limit) */
-  limit: <T>(task: () => Promise<T>) => Promise<T>;
-}
 
 export async function downloadOutputs(job: ChildJob, outputs: RemoteOutput[]): Promise<FileResult[]> {
   // results hold genotype data: the folder is private even when an earlier version made it 0755
   await mkdir(job.folder, { recursive: true, mode: 0o700 });
   await chmod(job.folder, 0o700);
   const records = new Map(job.store.downloads(job.child.id).map((row) => [row.name, row]));
-  const results = await Promise.all(outputs.map((output) => job.limit(() => one(job, output, records))));
+  // every listed file claims its output name first; a zip's entries claim theirs as they arrive
+  const duplicates = new Map<RemoteOutput, string>();
+  for (const output of outputs) {
+    const name = safeRelative(output.name);
+    const other = name && job.claimOutput(name, listed(name));
+    if (other) duplicates.set(output, other);
+  }
+  const results = await Promise.all(
+    outputs.map((output) => {
+      const other = duplicates.get(output);
+      if (other === undefined) return job.limit(() => one(job, output, records));
+      const note = `${output.name}: the server lists it twice (${other} writes the same file); downloaded once`;
+      return [{ child_id: job.child.id, service_slug: job.slug, name: output.name, path: null, size: null, sha256: null, status: 'failed', note } satisfies FileResult];
+    }),
+  );
   return results.flat();
+}
+
+/** the claim of a listed output on its own name */
+export function listed(name: string): string {
+  return `the listed file ${name}`;
 }
 
 async function one(job: ChildJob, output: RemoteOutput, records: Map<string, DownloadRow>): Promise<FileResult[]> {
@@ -82,26 +78,16 @@ async function zipOutput(job: ChildJob, output: RemoteOutput, name: string, zipP
   if (zipRow && entryRows.length > 0 && (await allPresent(entryRows))) {
     return entryRows.map((row) => ({ child_id: job.child.id, service_slug: job.slug, name: row.name.slice(name.length + 1), path: row.path, size: row.size, sha256: row.sha256, status: 'skipped', note: `already extracted from ${name}` }));
   }
-  return underClaim(job, name, output, records, () => fetchAndExtract(job, output, name, zipPath, zipRow));
-}
-
-async function fetchAndExtract(job: ChildJob, output: RemoteOutput, name: string, zipPath: string, zipRow: DownloadRow | undefined): Promise<FileResult[]> {
-  // a zip fetched earlier whose extraction failed (e.g. a wrong password) is not fetched again
-  let zipDigest: FileDigest | undefined = zipRow && zipRow.path === zipPath && (await hasSize(zipPath, zipRow.size)) ? zipRow : undefined;
-  if (!zipDigest) {
-    zipDigest = await fetchOnce(job, output, zipPath, name);
-    job.store.recordDownload({ job_id: job.child.id, name, path: zipPath, size: zipDigest.size, sha256: zipDigest.sha256 });
-  }
-  const key = `${job.child.id}/${name}`;
-  const entries = await extractZip(zipPath, job.folder, {
-    password: job.child.result_password,
-    label: name,
-    onBytes: (done, total) => job.progress.update(key, `${job.slug}/${name}`, 'extract', done, total),
-  }).finally(() => job.progress.end(key));
-  const results = entries.map((entry) => record(job, entry.name, entry.path, entry, `${name}/${entry.name}`, `from ${name}`));
-  if (job.keepZips) results.push({ child_id: job.child.id, service_slug: job.slug, name, path: zipPath, size: zipDigest.size, sha256: zipDigest.sha256, status: 'downloaded', note: 'kept (--keep-zips)' });
-  else await rm(zipPath, { force: true });
-  return results;
+  return underClaim(job, name, output, records, () => job.zipLimit(async () => {
+    // a zip fetched earlier whose extraction failed (e.g. a wrong password) is not fetched again
+    const kept = zipRow && zipRow.path === zipPath && (await hasSize(zipPath, zipRow.size)) ? zipRow : undefined;
+    const { fetchAndExtract } = await import('./zip-output.js');
+    const { entries, zip } = await fetchAndExtract(job, output, name, zipPath, kept);
+    const results = entries.map((entry) => record(job, entry.name, entry.path, entry, `${name}/${entry.name}`, `from ${name}`));
+    if (job.keepZips) results.push({ child_id: job.child.id, service_slug: job.slug, name, path: zipPath, size: zip.size, sha256: zip.sha256, status: 'downloaded', note: 'kept (--keep-zips)' });
+    else await rm(zipPath, { force: true });
+    return results;
+  }));
 }
 
 /**
@@ -178,12 +164,12 @@ async function allPresent(rows: DownloadRow[]): Promise<boolean> {
 }
 
 async function copyLocal(source: Extract<LocalSource, { kind: 'file' }>, path: string, name: string): Promise<FileDigest> {
-  const file = await PartFile.create(path, name);
+  const file = await PartFile.create(path);
   try {
     for await (const chunk of source.handle.createReadStream({ autoClose: false, start: 0 }) as AsyncIterable<Buffer>) await file.write(chunk);
     return await file.commit();
   } catch (error) {
     await file.abort();
-    throw ioFailure(error, name);
+    throw ioFailure(error, path);
   }
 }

@@ -1,7 +1,8 @@
 /**
- * One GET of one result file into `.name.part`, then rename. Michigan counts every GET of /share/results
- * (aborted ones, retries and size probes included), so the caller asks for exactly one attempt
- * (`idempotent: false`): no HEAD, no retry once the request left. Redirects (S3) are followed by the HTTP layer.
+ * One GET of one result file. Michigan counts every GET of /share/results (aborted ones, retries and size
+ * probes included), so the caller asks for exactly one attempt (`idempotent: false`): no HEAD, no retry once
+ * the request left. Redirects (S3) are followed by the HTTP layer. The body is checked for completeness
+ * against Content-Length and the listed size as it ends.
  */
 import type { HttpClient } from '../adapters/http.js';
 import type { RemoteOutput } from '../adapters/types.js';
@@ -20,7 +21,16 @@ export interface FetchOptions {
   onBytes?: (received: number, total: number | undefined) => void;
 }
 
-export async function fetchToFile(http: HttpClient, output: RemoteOutput, path: string, label: string, options: FetchOptions): Promise<FileDigest> {
+export interface Transfer {
+  /** the body's chunks; throws a FileFailure ('truncated') when it breaks off or ends short */
+  chunks: AsyncIterable<Uint8Array>;
+  /** Content-Length, else the listed size */
+  expected: number | undefined;
+  /** stop receiving (after a local failure) */
+  cancel(): void;
+}
+
+export async function openTransfer(http: HttpClient, output: RemoteOutput, label: string, options: FetchOptions): Promise<Transfer> {
   let response;
   try {
     response = await http.request({ method: 'GET', url: output.url, headers: options.headers, idempotent: options.idempotent, signal: options.signal });
@@ -29,27 +39,41 @@ export async function fetchToFile(http: HttpClient, output: RemoteOutput, path: 
     throw error;
   }
   if (response.status !== 200) throw await statusFailure(response.status, await response.text().catch(() => ''), label);
-  const length = Number(headerValue(response.headers['content-length']));
-  const total = Number.isFinite(length) && headerValue(response.headers['content-length']) !== undefined ? length : undefined;
-  const file = await PartFile.create(path, label, total ?? output.size ?? 0);
-  try {
+  const header = headerValue(response.headers['content-length']);
+  const total = header !== undefined && Number.isFinite(Number(header)) ? Number(header) : undefined;
+  const body = response.body;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    let received = 0;
     try {
-      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-        await file.write(chunk);
-        options.onBytes?.(file.size, total ?? output.size);
+      for await (const chunk of body as AsyncIterable<Uint8Array>) {
+        received += chunk.length;
+        options.onBytes?.(received, total ?? output.size);
+        yield chunk;
       }
     } catch (error) {
-      if (error instanceof FileFailure) throw error;
       if (options.signal?.aborted) throw error;
-      throw truncated(label, file.size, total, (error as Error).message);
+      throw truncated(label, received, total, (error as Error).message);
     }
-    if (total !== undefined && file.size !== total) throw truncated(label, file.size, total, 'the server closed early');
+    if (total !== undefined && received !== total) throw truncated(label, received, total, 'the server closed early');
     // Michigan sizes are rounded down ("314 MB"): fewer bytes than that is a short transfer for sure
-    if (output.size !== undefined && file.size < output.size) throw truncated(label, file.size, output.size, 'less than the listed size');
+    if (output.size !== undefined && received < output.size) throw truncated(label, received, output.size, 'less than the listed size');
+  }
+  return { chunks: chunks(), expected: total ?? output.size, cancel: () => body.destroy() };
+}
+
+/** a plain result file: into `.name.part`, checked (gzip where the name says so), renamed */
+export async function fetchToFile(http: HttpClient, output: RemoteOutput, path: string, label: string, options: FetchOptions): Promise<FileDigest> {
+  const transfer = await openTransfer(http, output, label, options);
+  let file: PartFile | undefined;
+  try {
+    file = await PartFile.create(path);
+    for await (const chunk of transfer.chunks) await file.write(chunk);
+    if (!file.isGzipWhereExpected(label))
+      throw new FileFailure(`${label} is not gzip data (${file.describeHead()}); the server sent something else (an error page?); it was not kept`, 'corrupt');
     return await file.commit();
   } catch (error) {
-    await file.abort();
-    response.body.destroy();
+    await file?.abort();
+    transfer.cancel();
     throw error;
   }
 }

@@ -2,6 +2,7 @@
  * Where results go: `<out>/<parent short id>-<parent name>/<service slug>/<name>`, with names that keep their
  * sub-folders (statistics/snps-excluded.txt) but can never climb out of the service folder.
  */
+import { createHash } from 'node:crypto';
 import { dirname, join, normalize, sep } from 'node:path';
 import { hasControl } from '../sanitize.js';
 import type { JobRow } from '../store/rows.js';
@@ -34,8 +35,36 @@ export function destination(folder: string, relative: string): string {
   return path;
 }
 
-/** `.name.part` next to the final file: same file system, so the rename is atomic */
+/** NAME_MAX on Linux, macOS and Windows file systems: 255 bytes (UTF-8) per path segment */
+const NAME_MAX = 255;
+
+/**
+ * `.name.part` next to the final file: same file system, so the rename is atomic. A name near NAME_MAX keeps
+ * a readable prefix and a hash of the whole name instead, so that the temporary name always fits.
+ */
 export function partPath(path: string): string {
-  const base = path.slice(dirname(path).length + 1);
-  return join(dirname(path), `.${base}.part`);
+  const folder = dirname(path);
+  const base = path.slice(folder.length + 1);
+  const plain = `.${base}.part`;
+  if (Buffer.byteLength(plain) <= NAME_MAX) return join(folder, plain);
+  const digest = createHash('sha256').update(base).digest('hex').slice(0, 16);
+  const characters = Array.from(base);
+  while (Buffer.byteLength(`.${characters.join('')}~${digest}.part`) > NAME_MAX) characters.pop();
+  return join(folder, `.${characters.join('')}~${digest}.part`);
+}
+
+/**
+ * Which source writes which output file of one service folder, so that two never write the same file: a
+ * listed output and a zip entry, two zips' entries. Names are compared case-folded: on macOS and Windows
+ * `Chr20.txt` and `chr20.txt` are one file. Returns the source already writing there, if another.
+ */
+export function outputClaims(): (name: string, source: string) => string | undefined {
+  const writers = new Map<string, string>();
+  return (name, source) => {
+    const key = name.normalize('NFC').toLowerCase();
+    const other = writers.get(key);
+    if (other !== undefined && other !== source) return other;
+    writers.set(key, source);
+    return undefined;
+  };
 }

@@ -3,19 +3,23 @@
  * failed Michigan jobs publish) is handled in parallel, files through one p-limit pool. Retired jobs are
  * refused; a completed job with no files yet is a note, not a failure.
  */
-import { chmod, mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, chmod, mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Context } from '../context.js';
-import { AuthError, RemoteError } from '../errors.js';
+import { AuthError, EnvironmentError, RemoteError, UsageError } from '../errors.js';
 import { TERMINAL } from '../domain/status.js';
 import type { WesService } from '../registry/types.js';
 import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
-import { downloadOutputs, type ChildJob } from './child.js';
-import { parentFolderName } from './layout.js';
+import { downloadOutputs } from './child.js';
+import type { ChildJob } from './job.js';
+import { outputClaims, parentFolderName } from './layout.js';
 import { writeManifest } from './manifest.js';
 import { Progress } from './progress.js';
 import type { DownloadReport } from './types.js';
+import { ioFailure } from './write.js';
+import type { ZipLimits } from './zip/limits.js';
 
 export interface DownloadRun {
   parent: JobRow;
@@ -23,6 +27,7 @@ export interface DownloadRun {
   outDir: string;
   keepZips: boolean;
   concurrency: number;
+  limits: ZipLimits;
 }
 
 export async function downloadParent(context: Context, store: Store, run: DownloadRun): Promise<DownloadReport & { manifest: string }> {
@@ -32,17 +37,17 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
   const registry = await context.registry();
   const { default: pLimit } = await import('p-limit');
   const limit = pLimit(run.concurrency);
+  // two zips at once keep both cores busy (this thread and the decryption worker) within the 150 MB budget
+  const zipLimit = pLimit(Math.min(run.concurrency, 2));
   const [{ createHttpClient }, { httpSettings }, { registerSecret }] = await Promise.all([
     import('../adapters/http.js'),
     import('../adapters/index.js'),
     import('../secrets.js'),
   ]);
   const clients = new Map<number, ReturnType<typeof createHttpClient>>();
+  await prepareFolder(parentDir, run.outDir);
   const progress = await Progress.create(context);
   try {
-    // results hold genotype data: the parent folder is private (0700), also when an older version made it 0755
-    await mkdir(parentDir, { recursive: true, mode: 0o700 });
-    await chmod(parentDir, 0o700);
     // one folder per service; a service used with two panels gets one per panel
     const siblings = store.children(run.parent.id);
     const folderOf = (child: JobRow, slug: string) =>
@@ -74,7 +79,7 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
           registerSecret(child.result_password ?? undefined);
           const job: ChildJob = {
             store, child, slug, folder: join(parentDir, folderOf(child, slug)), http: clients.get(service.id)!, countedDownloads: service.type === 'michigan',
-            keepZips: run.keepZips, headersFor: service.type === 'wes' ? await sameOriginAuth(service, context.env) : undefined, progress, signal: context.signal, sleep: context.sleep, limit,
+            keepZips: run.keepZips, limits: run.limits, claimOutput: outputClaims(), headersFor: service.type === 'wes' ? await sameOriginAuth(service, context.env) : undefined, progress, signal: context.signal, sleep: context.sleep, limit, zipLimit,
             localRoots: service.type === 'wes' ? service.outputs.local_roots : [],
           };
           const files = await downloadOutputs(job, outputs);
@@ -93,6 +98,38 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
   }
   const manifest = await writeManifest(store, store.get(run.parent.id)!, parentDir, context.now(), report.files.filter((file) => file.status === 'listed'));
   return { ...report, manifest };
+}
+
+/** --out must be a folder we can write: a refusal is the user's to fix (exit 2), said once, before any transfer */
+async function prepareFolder(folder: string, out: string): Promise<void> {
+  try {
+    // results hold genotype data: the parent folder is private (0700), also when an older version made it 0755
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await chmod(folder, 0o700);
+    await access(folder, constants.W_OK);
+  } catch (error) {
+    const code = await realCode(folder, error);
+    const why: Record<string, string> = {
+      EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system',
+      ENOTDIR: 'a file is in the way of the folder', EEXIST: 'a file is in the way of the folder',
+    };
+    if (!why[code]) throw new EnvironmentError(ioFailure(error, folder).message, { cause: error });
+    throw new UsageError(`cannot write results to --out ${out}: ${why[code]} (${code} on ${folder})`, { hint: 'choose a folder you can write to with --out DIR' });
+  }
+}
+
+/**
+ * Node's recursive mkdir reports ENOENT for a folder it cannot create on a read-only file system: ask the
+ * nearest existing ancestor what is really wrong.
+ */
+async function realCode(folder: string, error: unknown): Promise<string> {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  if (code !== 'ENOENT') return code;
+  for (let ancestor = dirname(folder); ancestor !== dirname(ancestor); ancestor = dirname(ancestor)) {
+    const found = await access(ancestor, constants.F_OK).then(() => true, () => false);
+    if (found) return access(ancestor, constants.W_OK).then(() => code, (refusal: NodeJS.ErrnoException) => refusal.code ?? code);
+  }
+  return code;
 }
 
 /** WES outputs served by the WES server itself may need its token; never send it to another host */

@@ -4,20 +4,26 @@
  */
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ConfigError } from '../errors.js';
+import { fileFault, STORE_BUSY_MS, storeFault } from '../faults.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 
 export type Database = BetterSqlite3.Database;
 
 const require = createRequire(import.meta.url);
 
-export function openDatabase(path: string, migrations: readonly string[] = MIGRATIONS, warn?: (text: string) => void): Database {
+/** `busyMs`: how long to wait for another process's write lock (FEDIMPUTE_STORE_BUSY_MS in tests) */
+export function openDatabase(path: string, migrations: readonly string[] = MIGRATIONS, warn?: (text: string) => void, busyMs = STORE_BUSY_MS): Database {
   if (path !== ':memory:') {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    // create (or touch) with 0600 so the file is never world-readable, not even for an instant
-    closeSync(openSync(path, 'a', 0o600));
+    try {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      // create (or touch) with 0600 so the file is never world-readable, not even for an instant
+      closeSync(openSync(path, 'a', 0o600));
+    } catch (error) {
+      throw placeFault(error, path);
+    }
     keepPrivate(path, warn);
   }
   const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
@@ -26,20 +32,37 @@ export function openDatabase(path: string, migrations: readonly string[] = MIGRA
   let db: Database;
   try {
     db = new Sqlite(path, nativeBinding ? { nativeBinding } : {});
-    db.pragma('busy_timeout = 15000');
+    db.pragma(`busy_timeout = ${busyMs}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     // reads through a memory map: `jobs --json` of a large store reads megabytes of ready documents
     db.pragma('mmap_size = 67108864');
   } catch (error) {
-    throw new ConfigError(`cannot open the job store ${path}: ${(error as Error).message}`, {
+    throw storeFault(error, path) ?? new ConfigError(`cannot open the job store ${path}: ${(error as Error).message}`, {
       hint: 'point --db or FEDIMPUTE_DB at a writable SQLite file',
       cause: error,
     });
   }
-  migrate(db, path, migrations);
+  try {
+    migrate(db, path, migrations);
+  } catch (error) {
+    db.close();
+    throw storeFault(error, path) ?? error;
+  }
   return db;
+}
+
+/** the store's file or folder cannot be made: --db is a folder, unwritable, under a file, on a full disk */
+function placeFault(error: unknown, path: string): Error {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const hint = 'point --db or FEDIMPUTE_DB at a writable SQLite file';
+  if (code === 'EISDIR')
+    return new ConfigError(`the job store ${path} is a folder, not a file`, { hint: `point --db at a file, e.g. ${join(path, 'fedimpute.db')}` });
+  if (code === 'ENOTDIR') return new ConfigError(`the job store ${path} cannot be created: a file is in the way of its folder`, { hint });
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return new ConfigError(`cannot create or open the job store ${path}: ${code === 'EROFS' ? 'read-only file system' : 'permission denied'}`, { hint });
+  return fileFault(error) ?? error as Error;
 }
 
 /**

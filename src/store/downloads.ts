@@ -27,6 +27,11 @@ export class Downloads {
       )
       .run(scrubbed({ ...row, completed_at: this.now() }));
   }
+
+  /** a file that turned out unusable (a corrupt zip): the next download fetches it again */
+  forget(jobId: string, name: string): void {
+    this.statements.get('DELETE FROM downloads WHERE job_id = ? AND name = ?').run(jobId, name);
+  }
 }
 
 export class DownloadClaims {

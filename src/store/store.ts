@@ -57,4 +57,7 @@ export class Store {
   recordDownload(row: Omit<DownloadRow, 'completed_at'>): void {
     this.files.record(row);
   }
+  forgetDownload(jobId: string, name: string): void {
+    this.files.forget(jobId, name);
+  }
 }

@@ -3,6 +3,7 @@
  * command that meets them. A case's id is its path prefix on the hostile server and names it in messages.
  */
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Exchange, HostileCase, Origin } from './hostile-server.js';
 import { declaredHuge, deep, drip, echo, endless, NASTY, oversize, redirect, silent } from './hostile-moves.js';
 import { newPassword, token } from './hostile-setup.js';
@@ -112,8 +113,8 @@ export function downloadCases(home: string, root: string, outside: string): Host
       job: michiganFiles('decho', ['gone.txt']),
       hook: onRoute('share', (exchange) => (jsonError(exchange, 500, `no such file ${NASTY} password=${password}`), true)),
     }),
-    wes('dsame', { job: wesFile('dsame', 'a.dose.vcf.gz'), files: { 'a.dose.vcf.gz': 'same origin\n' }, hook: onRoute('file', (exchange) => redirect(exchange, 307, 'home')) }),
-    wes('ds3', { job: wesFile('ds3', 'b.info.gz'), files: { 'b.info.gz': 's3 style\n' }, hook: onRoute('file', (exchange) => redirect(exchange, 302, 'other-host')) }),
+    wes('dsame', { job: wesFile('dsame', 'a.dose.vcf.gz'), files: { 'a.dose.vcf.gz': gzipSync('same origin\n') }, hook: onRoute('file', (exchange) => redirect(exchange, 307, 'home')) }),
+    wes('ds3', { job: wesFile('ds3', 'b.info.gz'), files: { 'b.info.gz': gzipSync('s3 style\n') }, hook: onRoute('file', (exchange) => redirect(exchange, 302, 'other-host')) }),
     wes('dwname', { job: wesFile('dwname', 'x.txt', `x${NASTY}.txt`), files: { 'x.txt': 'x\n' } }),
     wes('dpct', { job: wesRun('run-dpct', 'COMPLETE', { outputs: { broken: served('dpct', '%E0%A4%A') } }) }),
     wes('ddeep', { job: wesRun('run-ddeep', 'COMPLETE', { outputs: deep(100) }) }),

@@ -16,6 +16,7 @@ import * as cases from './hostile-cases.js';
 import { CONTROL } from './hostile-moves.js';
 import { startHostileServer, type HostileCase, type HostileServer, type Origin } from './hostile-server.js';
 import { childRow, createGroup, filesBelow, runMeasured, serviceChild, storeTexts, type Group } from './hostile-setup.js';
+import { gunzipSync } from 'node:zlib';
 
 let hostile: HostileServer;
 let temp: { path: string; cleanup: () => void };
@@ -318,7 +319,8 @@ describe('download: redirects of results, names, stalls, local files', () => {
   it('a WES result redirected to another origin (S3 style): fetched without the token', () => {
     expectNoLeak('ds3');
     expect(away('ds3', 'other-host').some((request) => request.route === 'file' && !request.headers.authorization)).toBe(true);
-    expect(readFileSync(file('b.info.gz')!.path!, 'utf8')).toBe('s3 style\n');
+    // results named .gz must be gzip data (issue 16)
+    expect(gunzipSync(readFileSync(file('b.info.gz')!.path!)).toString()).toBe('s3 style\n');
   });
   it('a Michigan file name with a tab and a newline is refused, shown with visible escapes', () => {
     expect(file('chr20\\tforged\\nrow.txt')?.status).toBe('failed');

@@ -113,7 +113,7 @@ describe.concurrent('download failures', () => {
     symlinkSync('/dev/full', join(folder, '.chr_20.zip.part'));
     const result = await fed.call(runDownload, { parent: 'last', out });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('error: mich1: disk full while writing chr_20.zip; free space and run download again');
+    expect(result.stderr).toContain(`error: mich1: no space left on device while writing ${join(folder, 'chr_20.zip')}; free some space and run \`fedimpute download\` again`);
     expect(leftovers(folder)).toEqual([]);
     expect(existsSync(join(folder, 'qc_report.txt'))).toBe(true);
   });

@@ -3,7 +3,7 @@
  * Follows /work/shared/protocols/michigan.md, quirks included (`maintenace`, GET cancel, deferred validation,
  * download counters, plain-text 400s).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -110,6 +110,16 @@ export async function startMichiganEmulator(options: MichiganEmulatorOptions = {
     deleteOutputFile(jobId, name) {
       const output = need(jobId).outputs.find((file) => file.name === name);
       if (output) output.gone = true;
+    },
+    async replaceOutputFile(jobId, name, content) {
+      const job = need(jobId);
+      await store.refresh(job);
+      await job.results;
+      const output = job.outputs.find((file) => file.name === name);
+      if (!output) throw new Error(`job ${jobId} has no output ${name}`);
+      if (content instanceof Uint8Array) await writeFile(output.path, content);
+      else await copyFile(content.path, output.path);
+      output.bytes = (await stat(output.path)).size;
     },
   };
 

@@ -179,4 +179,6 @@ export interface MichiganEmulator {
   scriptNext(outcome: ScriptedOutcome): void;
   expectedResults(jobId: string): Promise<Map<string, ExpectedFile>>;
   deleteOutputFile(jobId: string, name: string): void;
+  /** what the server's disk holds for a result file from now on (corruption, a hostile server; a file for a bench) */
+  replaceOutputFile(jobId: string, name: string, content: Uint8Array | { path: string }): Promise<void>;
 }

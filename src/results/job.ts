@@ -1,0 +1,34 @@
+/**
+ * One child's download, as results/ passes it around: where its files go, how they are fetched, what bounds
+ * its zips, and the pools that pace it. Built per child by run.ts.
+ */
+import type { HttpClient } from '../adapters/http.js';
+import type { JobRow } from '../store/rows.js';
+import type { Store } from '../store/store.js';
+import type { Progress } from './progress.js';
+import type { ZipLimits } from './zip/limits.js';
+
+export interface ChildJob {
+  store: Store;
+  child: JobRow;
+  slug: string;
+  folder: string;
+  http: HttpClient;
+  /** Michigan: one GET per file, never retried */
+  countedDownloads: boolean;
+  keepZips: boolean;
+  limits: ZipLimits;
+  /** claim an output file for `source` (a listed output or a zip); returns what already writes there */
+  claimOutput(name: string, source: string): string | undefined;
+  /** credentials for an output URL (WES: the service token, only on the service's own origin) */
+  headersFor?: (url: string) => Record<string, string> | undefined;
+  /** folders file:// outputs may be copied from (WES outputs.local_roots) */
+  localRoots: readonly string[];
+  progress: Progress;
+  signal: AbortSignal;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** runs one file at a time per slot (p-limit) */
+  limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /** within a file slot, zips take one of fewer slots: each streams through a decryptor, zlib and two writers */
+  zipLimit: <T>(task: () => Promise<T>) => Promise<T>;
+}
