@@ -215,11 +215,11 @@ describe('Store', () => {
     });
     it('too short, unknown, ambiguous', () => {
       expect(usage('abc')).toEqual(["job id 'abc' is too short", 'give at least 4 characters, or `last`']);
-      expect(usage('9999')).toEqual(["no parent job matches '9999'", 'list jobs with `fedimpute jobs`']);
+      expect(usage('9999')).toEqual(["no parent job matches '9999'", 'list the jobs and their ids: fedimpute jobs']);
       expect(usage('abcd')).toEqual(["job id 'abcd' is ambiguous: it matches abcd1234, abcd5678", 'give more characters of the id']);
-      expect(usage('ab%d')).toEqual(["no parent job matches 'ab%d'", 'list jobs with `fedimpute jobs`']);
+      expect(usage('ab%d')).toEqual(["no parent job matches 'ab%d'", 'list the jobs and their ids: fedimpute jobs']);
       // a child id is not a parent
-      expect(usage('abcd1234-child')).toEqual(["no parent job matches 'abcd1234-child'", 'list jobs with `fedimpute jobs`']);
+      expect(usage('abcd1234-child')).toEqual(["no parent job matches 'abcd1234-child'", 'list the jobs and their ids: fedimpute jobs']);
     });
     it('`last` on an empty store', () => {
       const empty = openStore().store;

@@ -307,8 +307,8 @@ const cases: Case[] = [
     code: 2,
   },
   { name: 'cli: population not on the panel', args: () => ['submit', '--services', '1', '--population', 'eur', files.good], message: "error: cannot submit: population 'eur' is not offered by panel 37 (H3Africa v6) on mich1; choose one of afr, mixed, off", code: 2 },
-  { name: 'cli: unknown parent', args: () => ['status', 'ffff'], message: "error: no parent job matches 'ffff'", hint: 'list jobs with `fedimpute jobs`', code: 2 },
-  { name: 'cli: unknown parent (cancel)', args: () => ['cancel', 'ffff0000'], message: "error: no parent job matches 'ffff0000'", hint: 'list jobs with `fedimpute jobs`', code: 2 },
+  { name: 'cli: unknown parent', args: () => ['status', 'ffff'], message: "error: no parent job matches 'ffff'", hint: 'list the jobs and their ids: fedimpute jobs', code: 2 },
+  { name: 'cli: unknown parent (cancel)', args: () => ['cancel', 'ffff0000'], message: "error: no parent job matches 'ffff0000'", hint: 'list the jobs and their ids: fedimpute jobs', code: 2 },
   { name: 'cli: parent id too short', args: () => ['status', 'ab'], message: "error: job id 'ab' is too short", hint: 'give at least 4 characters, or `last`', code: 2 },
   { name: 'cli: ambiguous prefix', db: () => ambiguousDb, args: () => ['status', 'abcd'], message: "error: job id 'abcd' is ambiguous: it matches abcd1111, abcd2222", hint: 'give more characters of the id', code: 2 },
   { name: 'cli: bad --interval', args: () => ['watch', 'last', '--interval', '5x'], message: "error: --interval: '5x' is not a duration", hint: 'use e.g. 30s, 5m, 2h, 1d or 1h30m', code: 2 },
@@ -324,7 +324,7 @@ const cases: Case[] = [
   { name: 'cli: bad --r2-filter', args: () => ['submit', '--services', '1', '--r2-filter', '0.5', files.good], message: "error: cannot submit: --r2-filter '0.5' is not offered by the servers; use one of 0, 0.001, 0.1, 0.2, 0.3", code: 2 },
   { name: 'cli: bad --concurrency', args: () => ['submit', '--services', '1', '--concurrency', '0', files.good], message: "error: --concurrency must be a positive whole number, got '0'", code: 2 },
   { name: 'cli: submit without a file', args: () => ['submit', '--services', '1'], message: "error: missing required argument 'vcf'", code: 2 },
-  { name: 'cli: unknown --child', args: () => ['cancel', 'last', '--child', 'ffffffff'], message: () => `error: job ${lastParent().slice(0, 8)} has no child 'ffffffff'`, hint: 'give a child id prefix or a service slug shown by `fedimpute status`', code: 2 },
+  { name: 'cli: unknown --child', args: () => ['cancel', 'last', '--child', 'ffffffff'], message: () => `error: job ${lastParent().slice(0, 8)} has no child 'ffffffff'`, hint: () => `give a service slug or a child id prefix; see them with: fedimpute status ${lastParent().slice(0, 8)}`, code: 2 },
 
   // --- input files: every pre-flight failure class through check and submit -------------------------
   { name: 'input: missing file (check)', args: () => ['check', join(fed.dir, 'missing.vcf.gz')], message: () => `error: ${join(fed.dir, 'missing.vcf.gz')}: no such file`, hint: 'check the path and try again', code: 2 },
