@@ -56,6 +56,8 @@ export async function uploadChildren(context: Context, store: Store, parentId: s
           outcome.authError ??= error;
           transfer.state = 'auth';
         }
+        // each child's outcome is drawn at once, however fast its upload was
+        display?.draw();
       }),
     ),
   );
@@ -126,5 +128,5 @@ async function startDisplay(context: Context, store: Store, transfers: Map<strin
     if (context.stderrLive === area) context.stderrLive = undefined;
   };
   context.signal.addEventListener('abort', stop, { once: true });
-  return { stop };
+  return { stop, draw };
 }

@@ -32,6 +32,12 @@ describe('on a terminal', () => {
     expect(submitText).toMatch(/SERVICE.*PANEL.*REMOTE JOB.*STATUS/);
     expect(submitText).toContain('follow it with: fedimpute watch');
     expect(submitted.stdout).toMatch(/\u001b\[3\dm/); // colour on a terminal
+    // on stderr: a spinner while the input is read and the services asked, then a bar per upload
+    const chatter = plain(submitted.stderr);
+    expect(chatter).toContain("checking the input against the servers' rules…");
+    expect(chatter).toContain('asking each service whether it is up and takes the token…');
+    expect(chatter).toMatch(/✔ +mich1 +accepted by the service/);
+    expect(chatter).toMatch(/✔ +wes1 +accepted by the service/);
 
     const waiting = await fed.call(runWatch, { parent: 'last', interval: '5s', timeout: '10s' }, { tty: true });
     expect(waiting.code).toBe(8);
