@@ -7,8 +7,8 @@ import type { JobRow } from '../store/rows.js';
 import { childDetail, expiryNote, progressCells } from './jobs.js';
 import { formatDuration, relativeTime, shortId, statusLabel } from './format.js';
 import type { Style } from './style.js';
-import { fitLine, renderTable, type Column } from './table.js';
-import { stripEscapes, truncateEnd, wrapText } from './width.js';
+import { fit, fitLine, renderTable, type Column } from './table.js';
+import { blockWidth, stripEscapes, truncateEnd, wrapText } from './width.js';
 
 export interface BlockOptions {
   width: number;
@@ -85,14 +85,15 @@ export function childTable(children: JobRow[], style: Style, now: Date, tty: boo
     ];
   });
   if (!tty) return renderTable([], rows, { tty: false });
-  let noteDropped = false;
-  const table = renderTable(CHILD_COLUMNS, rows, { tty: true, style, width, dropped: (indexes) => (noteDropped = indexes.includes(NOTE)) });
-  if (!noteDropped) return table;
-  // too narrow for the notes beside the children: under the table, one per child (failures and lost jobs
-  // have their own lines, childNotes)
+  // a note cut short says little: when the notes do not fit beside the children, they go under the table,
+  // whole (a failure or a lost job has its own lines there, childNotes)
+  const own = (index: number) => children[index].status !== 'failed' && !isLost(children[index]);
+  const widest = Math.max(0, ...rows.map((row, index) => (own(index) ? blockWidth(row[NOTE]) : 0)));
+  if (fit(CHILD_COLUMNS, rows, width)[NOTE] >= widest) return renderTable(CHILD_COLUMNS, rows, { tty: true, style, width });
+  const table = renderTable(CHILD_COLUMNS.slice(0, NOTE), rows.map((row) => row.slice(0, NOTE)), { tty: true, style, width });
   const notes = children.flatMap((child, index) => {
     const note = rows[index][NOTE];
-    if (!note || child.status === 'failed' || isLost(child)) return [];
+    if (!note || !own(index)) return [];
     return wrapText(`${child.service_slug}: ${stripEscapes(note)}`, width - 2, '  ').map((line, at) => style.dim(at === 0 ? `${style.symbols.dot} ${line}` : line));
   });
   return [table, ...notes].join('\n');
