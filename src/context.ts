@@ -185,7 +185,7 @@ export class Context {
     let adapter = this.adapters.get(service.id);
     if (!adapter) {
       adapter = import('./adapters/index.js').then(({ createAdapter }) =>
-        createAdapter(service, this.env, (line) => this.debug(line)),
+        createAdapter(service, this.env, (line) => this.debug(line), { now: this.now }),
       );
       this.adapters.set(service.id, adapter);
     }

@@ -3,6 +3,7 @@
  * services check). Expected remote outcomes are values; only the unexpected throws (RemoteError,
  * AuthError). A network error is never a job failure.
  */
+import type { Readable } from 'node:stream';
 import type { ChildStatus } from '../domain/status.js';
 import type { Build, Service } from '../registry/types.js';
 
@@ -117,13 +118,40 @@ export interface RemotePanel {
   build?: Build;
 }
 
+/**
+ * What a protocol can and cannot do, as data: callers ask these instead of testing the service's type
+ * (capabilitiesOf in adapters/capabilities.ts gives them for a service without building its adapter).
+ */
 export interface AdapterCapabilities {
+  /** the protocol's name as users know it ('Michigan API', 'GA4GH WES') */
+  protocol: string;
   /** one request lists every job of ours */
   listJobs: boolean;
-  /** cancel may be a no-op on this server */
+  /** cancel may be a no-op on this server: "requested", and polling goes on */
   cancelMayBeNoop: boolean;
-  /** a remote job can be found again by job name or tags */
+  /** a remote job can be found again by its job name or tags (crash recovery) */
   findByChild: boolean;
+  /** results come as zips encrypted with a password fedimpute generates per child and keeps */
+  resultPassword: boolean;
+  /** the server counts every GET of a result file: one attempt per file, never retried */
+  countedDownloads: boolean;
+  /** output URLs on the service's own origin need its token (never sent to another origin) */
+  sameOriginOutputAuth: boolean;
+  /** the most samples one job may hold (the pre-flight check's limit) */
+  maxSamples: number;
+  /** the server lifts input of the other build over to the panel's */
+  liftsOver: boolean;
+  /** folders whose file:// outputs may be copied here; none: such outputs are only listed */
+  localRoots: readonly string[];
+}
+
+/** the answer to a result file's GET: its bytes stream under the HTTP layer's minimum pace */
+export interface DownloadResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  readonly body: Readable;
+  /** the body as text (an error page), under the HTTP layer's size cap */
+  text(): Promise<string>;
 }
 
 export interface ImputationAdapter {
@@ -148,6 +176,12 @@ export interface ImputationAdapter {
   /** find a remote job created for this child (crash recovery); null when none exists */
   findByChild(childId: string, parentId: string): Promise<string | null>;
   outputs(remoteId: string): Promise<RemoteOutput[]>;
+  /**
+   * One GET of an http(s) output, as the protocol wants it: once only when downloads are counted, with the
+   * token only on the service's own origin. Answers of any status are returned; a transport failure throws
+   * a RemoteError.
+   */
+  download(output: RemoteOutput, options?: { signal?: AbortSignal }): Promise<DownloadResponse>;
   cancel(remoteId: string): Promise<CancelOutcome>;
 }
 
@@ -156,6 +190,8 @@ export interface AdapterOptions {
   token?: string;
   /** verbose request log sink (secrets already redacted) */
   log?: (line: string) => void;
+  /** the command's clock (token expiry); latencies are measured on the wall clock */
+  now?: () => Date;
   /** test hook: override timeouts/retries */
   http?: Partial<import('./http.js').HttpOptions>;
 }

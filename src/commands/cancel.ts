@@ -6,6 +6,7 @@
  */
 import type { Context } from '../context.js';
 import { AuthError, EXIT, RemoteError } from '../errors.js';
+import { serviceOfJob, ServiceGoneError } from '../registry/lookup.js';
 import type { Service } from '../registry/types.js';
 import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
@@ -37,7 +38,8 @@ export const registerCancel: Registration = (program, register) => {
   command.action(register(cancelOptions, async () => runCancel));
 };
 
-type Outcome = { child: JobRow; result: 'canceled' | 'requested' | 'already-finished' | 'error' | 'auth-error'; message: string };
+/** `registry`: the child's service is no longer in the registry (an 'error', and exit 2) */
+type Outcome = { child: JobRow; result: 'canceled' | 'requested' | 'already-finished' | 'error' | 'auth-error'; message: string; registry?: boolean };
 
 export async function runCancel(options: CancelOptions, context: Context): Promise<number> {
   const [store, { resolveChild, resolveParent }, { TERMINAL }] = await Promise.all([
@@ -55,7 +57,7 @@ export async function runCancel(options: CancelOptions, context: Context): Promi
     return EXIT.ok;
   }
   const registry = await context.registry();
-  const outcomes = await Promise.all(targets.map((child) => cancelOne(context, store, registry.services.find((service) => service.id === child.service_id), child)));
+  const outcomes = await Promise.all(targets.map((child) => cancelOne(context, store, () => serviceOfJob(registry, child), child)));
   const refreshed = store.get(parent.id)!;
   if (context.globals.json) {
     context.json({
@@ -68,13 +70,26 @@ export async function runCancel(options: CancelOptions, context: Context): Promi
     for (const { child, result, message } of outcomes) context.out(tsvRow([child.service_slug ?? '', child.id, result, message]));
   }
   if (outcomes.some((outcome) => outcome.result === 'auth-error')) return EXIT.auth;
+  if (outcomes.some((outcome) => outcome.registry)) return EXIT.usage;
   return outcomes.some((outcome) => outcome.result === 'error') ? EXIT.runtime : EXIT.ok;
 }
 
-async function cancelOne(context: Context, store: Store, service: Service | undefined, child: JobRow): Promise<Outcome> {
+/** `service` throws ServiceGoneError when the child's service is no longer in the registry */
+async function cancelOne(context: Context, store: Store, service: () => Service, child: JobRow): Promise<Outcome> {
+  try {
+    return await cancelChild(context, store, service, child);
+  } catch (error) {
+    if (error instanceof AuthError) return { child, result: 'auth-error', message: error.message };
+    if (error instanceof RemoteError) return { child, result: 'error', message: error.message };
+    if (error instanceof ServiceGoneError) return { child, result: 'error', message: error.message, registry: true };
+    throw error;
+  }
+}
+
+async function cancelChild(context: Context, store: Store, service: () => Service, child: JobRow): Promise<Outcome> {
   const now = context.now().toISOString();
   if (!child.remote_job_id) {
-    const { currentOwner, ownerAlive } = await import('../lifecycle/owner.js');
+    const [{ currentOwner, ownerAlive, LEASE_MS }, { resendAfter }] = await Promise.all([import('../lifecycle/owner.js'), import('../domain/resubmit.js')]);
     const live = child.submit_state === 'submitting' && child.lease_owner && child.lease_owner !== currentOwner() && ownerAlive(child.lease_owner);
     if (live) {
       store.updateChild(child.id, { cancel_requested_at: now, message: 'cancel requested while uploading' });
@@ -83,53 +98,53 @@ async function cancelOne(context: Context, store: Store, service: Service | unde
     // An interrupted submission may have created the job after all (the POST's answer was lost, or the
     // process died after it): find it first, or it runs on unseen, holding one of the user's slots.
     const found = await findInterrupted(context, service, child);
-    if (found.error) return { child, result: 'error', message: found.error };
-    if (!found.remoteId) {
+    const hold = found ? null : resendAfter(child, LEASE_MS);
+    if (hold && hold > now) {
+      // a process died mid-upload moments ago: the service may still make a job of it, which poll then cancels
+      store.updateChild(child.id, { cancel_requested_at: now, message: 'cancel requested; the interrupted upload may still arrive' });
+      return { child, result: 'requested', message: `cancel requested; the interrupted upload may still arrive on ${child.service_slug}: poll cancels the job if it does, else marks the child canceled after ${hold}` };
+    }
+    if (!found) {
       store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, message: 'canceled before it was submitted' }, { reason: 'canceled locally' });
       return { child, result: 'canceled', message: 'canceled before it was submitted' };
     }
-    child = store.updateChild(child.id, { remote_job_id: found.remoteId, submit_state: 'submitted', lease_owner: null, message: 'found again on the service after an interrupted submission' }).after;
+    child = store.updateChild(child.id, { remote_job_id: found, submit_state: 'submitted', lease_owner: null, message: 'found again on the service after an interrupted submission' }).after;
   }
   const remoteId = child.remote_job_id as string;
   if (isLost(child)) {
     // the service lost it: asking it to cancel is a courtesy (a dead Michigan job can be), the child is settled here
-    if (service) await (await context.adapter(service)).cancel(remoteId).catch(() => undefined);
+    await (await context.adapter(service())).cancel(remoteId).catch(() => undefined);
     store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, message: 'canceled here: the service had lost the job' }, { reason: 'canceled locally' });
     return { child, result: 'canceled', message: 'canceled here: the service had lost the job' };
   }
-  if (!service) return { child, result: 'error', message: `service ${child.service_id} is no longer in the registry` };
-  try {
-    const adapter = await context.adapter(service);
-    const outcome = await adapter.cancel(remoteId);
-    if (outcome.kind === 'canceled') {
-      store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, submit_state: 'submitted', message: 'canceled' });
-      return { child, result: 'canceled', message: 'canceled' };
-    }
-    if (outcome.kind === 'requested') {
-      store.updateChild(child.id, { cancel_requested_at: now, submit_state: 'submitted', message: 'cancel requested' });
-      return { child, result: 'requested', message: `cancel requested; ${service.slug} may finish the job anyway, polling goes on` };
-    }
-    const state = await adapter.details(remoteId);
-    const { patchFromReport } = await import('../domain/remote.js');
-    store.updateChild(child.id, { ...patchFromReport(state, child), submit_state: 'submitted' });
-    return { child, result: 'already-finished', message: `already finished (${state.status ?? state.rawState})` };
-  } catch (error) {
-    if (error instanceof AuthError) return { child, result: 'auth-error', message: error.message };
-    if (error instanceof RemoteError) return { child, result: 'error', message: error.message };
-    throw error;
+  const adapter = await context.adapter(service());
+  const outcome = await adapter.cancel(remoteId);
+  if (outcome.kind === 'canceled') {
+    store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, submit_state: 'submitted', message: 'canceled' });
+    return { child, result: 'canceled', message: 'canceled' };
   }
+  if (outcome.kind === 'requested') {
+    store.updateChild(child.id, { cancel_requested_at: now, submit_state: 'submitted', message: 'cancel requested' });
+    return { child, result: 'requested', message: `cancel requested; ${adapter.service.slug} may finish the job anyway, polling goes on` };
+  }
+  const state = await adapter.details(remoteId);
+  const { patchFromReport } = await import('../domain/remote.js');
+  store.updateChild(child.id, { ...patchFromReport(state, child), submit_state: 'submitted' });
+  return { child, result: 'already-finished', message: `already finished (${state.status ?? state.rawState})` };
 }
 
-/** the remote job of an interrupted submission ('unconfirmed', or 'submitting' by a process now gone), if any */
-async function findInterrupted(context: Context, service: Service | undefined, child: JobRow): Promise<{ remoteId?: string; error?: string }> {
-  if (child.submit_state !== 'unconfirmed' && child.submit_state !== 'submitting') return {};
-  if (!service) return { error: `service ${child.service_id} is no longer in the registry; cannot tell whether its interrupted submission created a job` };
+/**
+ * The remote job of an interrupted submission ('unconfirmed', or 'submitting' by a process now gone), if
+ * any. A failure to look is not "none": the submission may have created a job, so the cancel fails.
+ */
+async function findInterrupted(context: Context, service: () => Service, child: JobRow): Promise<string | null> {
+  if (child.submit_state !== 'unconfirmed' && child.submit_state !== 'submitting') return null;
+  const adapter = await context.adapter(service());
+  if (!adapter.capabilities.findByChild) return null;
   try {
-    const adapter = await context.adapter(service);
-    if (!adapter.capabilities.findByChild) return {};
-    return { remoteId: (await adapter.findByChild(child.id, child.parent_job_id!)) ?? undefined };
+    return await adapter.findByChild(child.id, child.parent_job_id!);
   } catch (error) {
-    if (error instanceof AuthError || error instanceof RemoteError) return { error: `${error.message} (the interrupted submission may have created a job; try again)` };
-    throw error;
+    if (!(error instanceof AuthError || error instanceof RemoteError)) throw error;
+    throw new RemoteError(error.service, `${error.message} (the interrupted submission may have created a job; try again)`);
   }
 }

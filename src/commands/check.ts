@@ -54,7 +54,7 @@ export async function runCheck(options: CheckCommandOptions, context: Context): 
 }
 
 async function panelChoices(context: Context, options: CheckCommandOptions): Promise<{ panels: PanelChoice[]; maxSamples: number }> {
-  const { planChildren } = await import('../lifecycle/plan.js');
+  const { planChildren, preflightPanels } = await import('../lifecycle/plan.js');
   const registry = await context.registry();
   const { plans, problems } = planChildren(registry, options.services!, options.panels, {
     build: (options.build as 'hg19' | 'hg38') ?? 'hg19',
@@ -65,16 +65,7 @@ async function panelChoices(context: Context, options: CheckCommandOptions): Pro
     const { problemsError } = await import('../lifecycle/validate.js');
     throw problemsError('cannot check against these services', problems);
   }
-  return {
-    panels: plans.map((plan) => ({
-      serviceName: plan.service.slug,
-      panelName: `${plan.panelId} ${plan.panelName}`,
-      build: plan.panelBuild,
-      liftsOver: plan.service.type === 'michigan',
-      populations: plan.service.panels.find((panel) => panel.id === plan.panelId)?.populations ?? [],
-    })),
-    maxSamples: Math.min(50_000, ...plans.map((plan) => (plan.service.type === 'michigan' ? plan.service.max_samples : 50_000))),
-  };
+  return preflightPanels(plans);
 }
 
 async function printReport(context: Context, report: CheckReport): Promise<void> {

@@ -84,6 +84,7 @@ export async function runDownload(options: DownloadOptions, context: Context): P
     context.json(document);
   } else await summarize(context, report, OUTSIDE_ROOTS);
   if (report.errors.some((error) => error.auth)) return EXIT.auth;
+  if (report.errors.some((error) => error.registry)) return EXIT.usage;
   if (report.errors.length > 0) return EXIT.runtime;
   return pendingExit(context, parent.id, children);
 }

@@ -44,7 +44,8 @@ export async function runPoll(_options: PollOptions, context: Context): Promise<
   }
   for (const problem of result.problems) {
     const line = `${problem.service}: ${problem.message} [${problem.parent_ids.map(named).join(', ')}]`;
-    if (problem.auth) context.error(line);
+    // a rejected token or a service gone from the registry needs the user: an error; the rest heals by itself
+    if (problem.auth || problem.registry) context.error(line);
     else context.warn(`${line} (the next poll tries again)`);
   }
   for (const stuck of result.stuck) context.warn(view.stuckLine(stuck, names.get(stuck.parent_id)));
@@ -53,9 +54,13 @@ export async function runPoll(_options: PollOptions, context: Context): Promise<
   return pollExitCode(result);
 }
 
-/** 4 a token was rejected (it needs the user) · 1 no service could be reached at all · 0 otherwise */
+/**
+ * 4 a token was rejected (it needs the user) · 2 a service is gone from the registry · 1 no service could be
+ * reached at all · 0 otherwise (transient trouble is retried by the next run)
+ */
 export function pollExitCode(result: RefreshResult): number {
   if (result.problems.some((problem) => problem.auth)) return EXIT.auth;
+  if (result.problems.some((problem) => problem.registry)) return EXIT.usage;
   if (result.services > 0 && result.problems.length >= result.services) return EXIT.runtime;
   return EXIT.ok;
 }

@@ -39,10 +39,10 @@ export const registerRetry: Registration = (program, register) => {
 };
 
 export async function runRetry(options: RetryOptions, context: Context): Promise<number> {
-  const [store, { resolveChild, resolveParent }, { findService }, { inputsOf }, { shownMessage, errorOf }, { tsvRow }] = await Promise.all([
+  const [store, { resolveChild, resolveParent }, { serviceOfJob }, { inputsOf }, { shownMessage, errorOf }, { tsvRow }] = await Promise.all([
     context.store(),
     import('../lifecycle/resolve.js'),
-    import('../lifecycle/plan.js'),
+    import('../registry/lookup.js'),
     import('../store/columns.js'),
     import('../domain/display.js'),
     import('../sanitize.js'),
@@ -59,11 +59,7 @@ export async function runRetry(options: RetryOptions, context: Context): Promise
   if (targets.length === 0) throw new UsageError(`nothing to retry: job ${parent.id.slice(0, 8)} has no failed, canceled or lost children`);
 
   const registry = await context.registry();
-  const services = targets.map((child) => {
-    const service = findService(registry, String(child.service_id));
-    if (!service) throw new UsageError(`service ${child.service_id} (${child.service_slug}) is no longer in the registry ${registry.file}`);
-    return service;
-  });
+  const services = targets.map((child) => serviceOfJob(registry, child));
   const inputs = inputsOf(parent);
   if (inputs.some((input) => !input.sha256)) {
     // the submit that recorded them was interrupted before its hash finished: record it now
@@ -71,10 +67,11 @@ export async function runRetry(options: RetryOptions, context: Context): Promise
     context.warn('the inputs were never hashed (the submit was interrupted); recording their sha256 now, so this retry cannot prove they are unchanged');
     store.jobs.setInputs(parent.id, JSON.stringify(await hashInputs(inputs)));
   } else await verifyInputs(inputs);
-  const [{ checkServices }, { uploadChildren }, { generatePassword }] = await Promise.all([
+  const [{ checkServices }, { uploadChildren }, { generatePassword }, { capabilitiesOf }] = await Promise.all([
     import('../lifecycle/validate.js'),
     import('../lifecycle/upload.js'),
     import('../domain/password.js'),
+    import('../adapters/capabilities.js'),
   ]);
   await checkServices(context, services);
 
@@ -82,7 +79,8 @@ export async function runRetry(options: RetryOptions, context: Context): Promise
     // a lost job might be brought back by the service's administrator: cancel it first, if it can be
     if (isLost(child)) await (await context.adapter(services[index])).cancel(child.remote_job_id!).catch(() => undefined);
     store.jobs.reopenForRetry(child.id);
-    if (child.service_type === 'michigan') store.updateChild(child.id, { result_password: generatePassword() });
+    // a new job, a new password: the old one was sent with the failed attempt
+    if (capabilitiesOf(services[index]).resultPassword) store.updateChild(child.id, { result_password: generatePassword() });
   }
   const childIds = targets.map((child) => child.id);
   const { onInterrupt, reportInterrupted } = await import('./submit-output.js');

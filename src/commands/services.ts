@@ -57,7 +57,12 @@ export function serviceJson(service: Service, env: NodeJS.ProcessEnv, { describe
 }
 
 export async function runServices(_options: ServicesOptions, context: Context): Promise<number> {
-  const [registry, tokens, { renderTable }] = await Promise.all([context.registry(), import('../registry/tokens.js'), import('../output/table.js')]);
+  const [registry, tokens, { renderTable }, { capabilitiesOf }] = await Promise.all([
+    context.registry(),
+    import('../registry/tokens.js'),
+    import('../output/table.js'),
+    import('../adapters/capabilities.js'),
+  ]);
   const services = registry.services.map((service) => serviceJson(service, context.env, tokens));
   if (context.globals.json) {
     context.json({ registry: registry.file, services });
@@ -87,10 +92,10 @@ export async function runServices(_options: ServicesOptions, context: Context): 
     return 0;
   }
   const star = style.symbols.star;
-  const rows = services.map((service) => [
+  const rows = services.map((service, index) => [
     style.bold(String(service.id)),
     style.bold(service.slug),
-    service.type === 'michigan' ? 'Michigan' : 'WES',
+    capabilitiesOf(registry.services[index]).protocol,
     service.panels
       .map((panel) => `${panel.id === service.default_panel ? style.green(star) : ' '} ${panel.id} ${panel.name}${panel.name.includes(panel.build) ? '' : ` ${style.dim(`(${panel.build})`)}`}`)
       .join('\n'),

@@ -2,6 +2,7 @@
  * `fedimpute submit --services 1,4 [--panels 37,39] <vcf...>`: validate every child, record the parent
  * and its children, then upload to every service at once (p-limit), streaming from disk.
  */
+import { capabilitiesOf } from '../adapters/capabilities.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { SubmitRequestOptions } from '../lifecycle/validate.js';
@@ -116,7 +117,7 @@ export async function runSubmit(options: SubmitCommandOptions, context: Context)
     panel_name: plan.panelName,
     input_files: JSON.stringify(inputs),
     options: JSON.stringify(submission.options),
-    result_password: plan.service.type === 'michigan' ? generatePassword() : null,
+    result_password: capabilitiesOf(plan.service).resultPassword ? generatePassword() : null,
     submit_state: 'pending' as const,
   }));
   // recorded before any upload: a crash from here on is repaired by the next `poll`

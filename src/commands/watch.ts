@@ -87,13 +87,14 @@ export async function runWatch(options: WatchOptions, context: Context): Promise
     if (!live) {
       // changes of other parents' slot holders, refreshed on the way, are poll's business, not this watch's
       for (const change of result.changes) if (change.parent_id === parentId) emit(context, view, change, name);
-      for (const problem of seen.problems) (problem.auth ? context.error : context.warn).call(context, problemLine(problem, name));
+      for (const problem of seen.problems) (problem.auth || problem.registry ? context.error : context.warn).call(context, problemLine(problem, name));
       // a stuck or lost child is said once per watch, not once per cycle
       for (const stuck of seen.stuck) if (!flagged.has(stuck.child_id) && flagged.add(stuck.child_id)) context.warn(view.stuckLine(stuck, name));
       for (const lost of seen.lost) if (!flagged.has(`lost:${lost.child_id}`) && flagged.add(`lost:${lost.child_id}`)) context.warn(view.lostLine(lost, name));
     }
-    // a rejected token does not heal by waiting: stop like poll does, the jobs keep running
+    // a rejected token or a service gone from the registry does not heal by waiting: stop like poll does, the jobs keep running
     if (seen.problems.some((problem) => problem.auth)) return finish(EXIT.auth, 'stopped: a service rejected the token; the jobs keep running');
+    if (seen.problems.some((problem) => problem.registry)) return finish(EXIT.usage, 'stopped: a service is no longer in the registry; the jobs keep running');
     const parent = store.get(parentId)!;
     const children = store.children(parentId);
     if (parent.settled || waitsForUser(children)) {
@@ -117,7 +118,7 @@ export async function runWatch(options: WatchOptions, context: Context): Promise
 }
 
 function problemLine(problem: RefreshResult['problems'][number], name: string | null): string {
-  return `${problem.service}: ${problem.message}${problem.auth ? '' : ' (will retry)'}${problem.parent_ids[0] ? ` [${problem.parent_ids[0].slice(0, 8)} ${name ?? ''}]`.trimEnd() : ''}`;
+  return `${problem.service}: ${problem.message}${problem.auth || problem.registry ? '' : ' (will retry)'}${problem.parent_ids[0] ? ` [${problem.parent_ids[0].slice(0, 8)} ${name ?? ''}]`.trimEnd() : ''}`;
 }
 
 function emit(context: Context, view: View, change: Change, name: string | null): void {
@@ -158,7 +159,7 @@ function draw({ context, store, live, parentId, view }: Screen, seen: Seen, foot
     ...view.childNotes(children, style, width),
   ];
   const warn = (text: string) => lines.push(...wrapText(text, width - 2, '  ').map((line, index) => style.yellow(index === 0 ? `${style.symbols.warning} ${line}` : line)));
-  for (const problem of seen.problems) warn(`${problem.service}: ${problem.message}${problem.auth ? '' : ' (will retry)'}`);
+  for (const problem of seen.problems) warn(`${problem.service}: ${problem.message}${problem.auth || problem.registry ? '' : ' (will retry)'}`);
   for (const stuck of seen.stuck) warn(view.stuckLine(stuck));
   lines.push(style.dim(footer));
   if (final) lines.push(...view.nextLines(parent, children, style, width));

@@ -2,8 +2,10 @@
  * Turning `--services 1,4 --panels 37,39` into one planned child per service, and checking every
  * rule that can be checked without the network. All problems are collected, never just the first.
  */
+import { capabilitiesOf } from '../adapters/capabilities.js';
 import type { SubmitOptions } from '../domain/submission.js';
 import type { Build, Registry, Service } from '../registry/types.js';
+import type { PanelChoice } from '../vcf/check.js';
 
 export type { SubmitOptions };
 
@@ -90,4 +92,19 @@ function choosePanel(service: Service, reference: string | undefined, problems: 
     problems.push(`panel '${reference}' is not on service ${service.id} (${service.slug}); its panels are ${list}`);
   }
   return panel;
+}
+
+/** no server takes more samples in one job (the pre-flight check's bound when a service names none) */
+const MAX_SAMPLES = 50_000;
+
+/** what the pre-flight check needs of the planned children: each panel's rules, and the smallest sample limit */
+export function preflightPanels(plans: readonly ChildPlan[]): { panels: PanelChoice[]; maxSamples: number } {
+  const panels = plans.map((plan) => ({
+    serviceName: plan.service.slug,
+    panelName: `${plan.panelId} ${plan.panelName}`,
+    build: plan.panelBuild,
+    liftsOver: capabilitiesOf(plan.service).liftsOver,
+    populations: plan.service.panels.find((panel) => panel.id === plan.panelId)?.populations ?? [],
+  }));
+  return { panels, maxSamples: Math.min(MAX_SAMPLES, ...plans.map((plan) => capabilitiesOf(plan.service).maxSamples)) };
 }

@@ -13,6 +13,7 @@ import { childReference } from '../domain/display.js';
 import { elapsedProgress } from '../domain/estimate.js';
 import { isLost, TERMINAL } from '../domain/status.js';
 import { stuckFlag } from '../domain/stuck.js';
+import { serviceOfJob, ServiceGoneError } from '../registry/lookup.js';
 import type { Service } from '../registry/types.js';
 import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
@@ -24,7 +25,10 @@ export type { Change };
 export interface ServiceProblem {
   service: string;
   message: string;
+  /** the service rejected the token: the user must act (exit 4) */
   auth: boolean;
+  /** the service is no longer in the registry: the user must act (exit 2) */
+  registry: boolean;
   /** the parents with children on that service that this refresh could not follow */
   parent_ids: string[];
 }
@@ -85,16 +89,15 @@ export async function refreshParents(context: Context, parentIds: string[], opti
   const problems: ServiceProblem[] = [];
   await Promise.all(
     [...byService].map(async ([serviceId, group]) => {
-      const service = registry.services.find((candidate) => candidate.id === serviceId);
-      const label = service?.slug ?? `service ${serviceId}`;
+      const label = group[0].service_slug ?? `service ${serviceId}`;
       try {
-        if (!service) throw new ConfigError(`service ${serviceId} (${group[0].service_slug}) is no longer in the registry ${registry.file}`);
+        const service = serviceOfJob(registry, group[0]);
         const adapter = await context.adapter(service);
         await refreshService(context, store, adapter, service, group, options);
       } catch (error) {
         if (!(error instanceof RemoteError || error instanceof AuthError || error instanceof ConfigError)) throw error;
         const parents = [...new Set(group.map((child) => child.parent_job_id!))].filter((id) => parentIds.includes(id));
-        problems.push({ service: label, message: error.message, auth: error instanceof AuthError, parent_ids: parents });
+        problems.push({ service: label, message: error.message, auth: error instanceof AuthError, registry: error instanceof ServiceGoneError, parent_ids: parents });
         context.debug(`${label}: ${error.message}`);
       }
     }),

@@ -1,13 +1,15 @@
 /**
  * Submitting one child, safely: claim the lease in the store, find an interrupted attempt again on the
- * service before resubmitting, respect the per-user job limit, and record the outcome. Used by
- * `submit`, `poll`/`watch` (waiting and interrupted children) and `retry`.
+ * service before resubmitting (and, for an upload whose process died, keep looking without resubmitting
+ * until the grace of domain/resubmit.ts has passed), respect the per-user job limit, and record the
+ * outcome. Used by `submit`, `poll`/`watch` (waiting and interrupted children) and `retry`.
  */
 import { basename } from 'node:path';
 import { AuthError, EnvironmentError, RemoteError } from '../errors.js';
 import { storeFault } from '../faults.js';
 import type { ImputationAdapter } from '../adapters/types.js';
 import type { InputRecord } from '../domain/inputs.js';
+import { checkingMessage, resendAfter } from '../domain/resubmit.js';
 import { inputsOf, optionsOf } from '../store/columns.js';
 import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
@@ -43,13 +45,23 @@ export async function submitChild(
   // looked up before honouring a cancel: an interrupted attempt that did create the job must be canceled
   // remotely (recordSubmitted does), not forgotten while it runs on holding a slot
   if (claim.previous === 'unconfirmed' && adapter.capabilities.findByChild) {
+    const hold = resendAfter(claim.held, LEASE_MS);
     const remoteId = await adapter.findByChild(child.id, child.parent_job_id!).catch(() => undefined);
     if (remoteId === undefined) {
       // cannot tell whether it exists: try again later rather than risk a duplicate
-      store.updateChild(childId, { submit_state: 'unconfirmed', lease_owner: null });
+      store.updateChild(childId, { submit_state: 'unconfirmed', lease_owner: null, lease_until: hold });
       return { kind: 'unconfirmed', message: 'could not look the job up on the service' };
     }
     if (remoteId) return recordSubmitted(store, adapter, child, remoteId, 'found');
+    if (hold && hold > store.clock().toISOString()) {
+      // the server may still be taking in the dead process's upload: look again on the next refresh. One the
+      // user interrupted is never sent again: if no job shows by then, it is canceled
+      const message = child.cancel_requested_at
+        ? `interrupted: checking whether the upload arrived; canceled after ${hold} if the service does not show the job by then`
+        : checkingMessage(hold);
+      store.updateChild(childId, { submit_state: 'unconfirmed', lease_owner: null, lease_until: hold, message });
+      return { kind: 'unconfirmed', message };
+    }
   }
   if (child.cancel_requested_at) {
     store.updateChild(childId, { status: 'canceled', submit_state: 'pending', lease_owner: null, message: 'canceled before it was submitted' });
@@ -97,7 +109,8 @@ async function upload(store: Store, adapter: ImputationAdapter, child: JobRow, o
       throw error;
     }
     const message = error instanceof Error ? error.message : String(error);
-    store.updateChild(childId, { submit_state: 'unconfirmed', lease_owner: null, last_error: message });
+    // this process saw the request end: the next refresh may look for the job and send it again at once
+    store.updateChild(childId, { submit_state: 'unconfirmed', lease_owner: null, lease_until: null, last_error: message });
     if (!(error instanceof RemoteError) && !options.signal?.aborted) throw error;
     return { kind: 'unconfirmed', message };
   } finally {

@@ -26,7 +26,7 @@ interface Transfer {
 }
 
 export async function uploadChildren(context: Context, store: Store, parentId: string, concurrency: number): Promise<UploadOutcome> {
-  const [{ default: pLimit }, registry] = await Promise.all([import('p-limit'), context.registry()]);
+  const [{ default: pLimit }, registry, { serviceOfJob }] = await Promise.all([import('p-limit'), context.registry(), import('../registry/lookup.js')]);
   const limit = pLimit(Math.max(1, concurrency));
   const children = store.children(parentId).filter((child) => !child.remote_job_id && child.status === 'queued');
   const transfers = new Map(children.map((child) => [child.id, { sent: 0, total: 0, started: 0, state: 'waiting' } as Transfer]));
@@ -38,7 +38,7 @@ export async function uploadChildren(context: Context, store: Store, parentId: s
         const transfer = transfers.get(child.id)!;
         // interrupted: start nothing more
         if (context.signal.aborted) return void (transfer.state = 'interrupted');
-        const service = registry.services.find((candidate) => candidate.id === child.service_id)!;
+        const service = serviceOfJob(registry, child);
         Object.assign(transfer, { state: 'uploading', started: context.now().getTime() });
         try {
           const adapter = await context.adapter(service);

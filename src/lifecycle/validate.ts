@@ -9,7 +9,7 @@ import type { InputRecord } from '../domain/inputs.js';
 import type { Build, Registry, Service } from '../registry/types.js';
 import type { CheckReport } from '../vcf/check.js';
 import { hashInputs, preflight, sniffBuild, statInputs } from './inputs.js';
-import { planChildren, type ChildPlan, type SubmitOptions } from './plan.js';
+import { planChildren, preflightPanels, type ChildPlan, type SubmitOptions } from './plan.js';
 
 export interface SubmitRequestOptions {
   services: string;
@@ -79,14 +79,7 @@ export async function validateSubmission(
   }
   let report: CheckReport | undefined;
   if (request.check !== false && inputs.length === files.length && inputs.length > 0) {
-    const maxSamples = Math.min(...plans.map((plan) => (plan.service.type === 'michigan' ? plan.service.max_samples : 50_000)), 50_000);
-    const panels = plans.map((plan) => ({
-      serviceName: plan.service.slug,
-      panelName: `${plan.panelId} ${plan.panelName}`,
-      build: plan.panelBuild,
-      liftsOver: plan.service.type === 'michigan',
-      populations: plan.service.panels.find((panel) => panel.id === plan.panelId)?.populations ?? [],
-    }));
+    const { panels, maxSamples } = preflightPanels(plans);
     report = await preflight(inputs.map((input) => input.path), parsed.build, panels, parsed.population, maxSamples);
     for (const finding of report.findings) {
       // planChildren already said this, in the registry's terms: one problem, one line

@@ -137,9 +137,7 @@ async function fetchOnce(job: ChildJob, output: RemoteOutput, path: string, name
     throw new FileFailure(`${name}: the server allows no more downloads of this file (0 downloads left)`, 'exhausted');
   const key = `${job.child.id}/${name}`;
   try {
-    return await fetchToFile(job.http, output, path, name, {
-      idempotent: !job.countedDownloads,
-      headers: job.headersFor?.(output.url),
+    return await fetchToFile(job.download, output, path, name, {
       signal: job.signal,
       onBytes: (received, total) => job.progress.update(key, `${job.slug}/${name}`, 'download', received, total),
     });

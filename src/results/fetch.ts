@@ -1,11 +1,10 @@
 /**
- * One GET of one result file. Michigan counts every GET of /share/results (aborted ones, retries and size
- * probes included), so the caller asks for exactly one attempt (`idempotent: false`): no HEAD, no retry once
- * the request left. Redirects (S3) are followed by the HTTP layer. The body is checked for completeness
- * against Content-Length and the listed size as it ends.
+ * One GET of one result file, through the adapter's download(): it knows whether the server counts every
+ * GET (Michigan /share/results: exactly one attempt, no HEAD, no retry once the request left) and where the
+ * token may go. Redirects (S3) are followed by the HTTP layer. The body is checked for completeness against
+ * Content-Length and the listed size as it ends.
  */
-import type { HttpClient } from '../adapters/http.js';
-import type { RemoteOutput } from '../adapters/types.js';
+import type { ImputationAdapter, RemoteOutput } from '../adapters/types.js';
 import { errorMessage } from '../adapters/responses.js';
 import { RemoteError } from '../errors.js';
 import { formatBytes } from '../output/format.js';
@@ -14,9 +13,6 @@ import { FileFailure, PartFile, type FileDigest } from './write.js';
 const EXHAUSTED = /max(imum)? downloads exceeded/i;
 
 export interface FetchOptions {
-  /** false for Michigan: one attempt per file */
-  idempotent: boolean;
-  headers?: Record<string, string>;
   signal?: AbortSignal;
   onBytes?: (received: number, total: number | undefined) => void;
 }
@@ -30,10 +26,10 @@ export interface Transfer {
   cancel(): void;
 }
 
-export async function openTransfer(http: HttpClient, output: RemoteOutput, label: string, options: FetchOptions): Promise<Transfer> {
+export async function openTransfer(download: ImputationAdapter['download'], output: RemoteOutput, label: string, options: FetchOptions): Promise<Transfer> {
   let response;
   try {
-    response = await http.request({ method: 'GET', url: output.url, headers: options.headers, idempotent: options.idempotent, signal: options.signal });
+    response = await download(output, { signal: options.signal });
   } catch (error) {
     if (error instanceof RemoteError) throw new FileFailure(`cannot fetch ${label}: ${error.message}`, 'http');
     throw error;
@@ -62,8 +58,8 @@ export async function openTransfer(http: HttpClient, output: RemoteOutput, label
 }
 
 /** a plain result file: into `.name.part`, checked (gzip where the name says so), renamed */
-export async function fetchToFile(http: HttpClient, output: RemoteOutput, path: string, label: string, options: FetchOptions): Promise<FileDigest> {
-  const transfer = await openTransfer(http, output, label, options);
+export async function fetchToFile(download: ImputationAdapter['download'], output: RemoteOutput, path: string, label: string, options: FetchOptions): Promise<FileDigest> {
+  const transfer = await openTransfer(download, output, label, options);
   let file: PartFile | undefined;
   try {
     file = await PartFile.create(path);

@@ -2,7 +2,7 @@
  * One child's download, as results/ passes it around: where its files go, how they are fetched, what bounds
  * its zips, and the pools that pace it. Built per child by run.ts.
  */
-import type { HttpClient } from '../adapters/http.js';
+import type { ImputationAdapter } from '../adapters/types.js';
 import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import type { Progress } from './progress.js';
@@ -13,16 +13,13 @@ export interface ChildJob {
   child: JobRow;
   slug: string;
   folder: string;
-  http: HttpClient;
-  /** Michigan: one GET per file, never retried */
-  countedDownloads: boolean;
+  /** one GET of an output, as its protocol wants it (once when downloads are counted, the token only at home) */
+  download: ImputationAdapter['download'];
   keepZips: boolean;
   limits: ZipLimits;
   /** claim an output file for `source` (a listed output or a zip); returns what already writes there */
   claimOutput(name: string, source: string): string | undefined;
-  /** credentials for an output URL (WES: the service token, only on the service's own origin) */
-  headersFor?: (url: string) => Record<string, string> | undefined;
-  /** folders file:// outputs may be copied from (WES outputs.local_roots) */
+  /** folders file:// outputs may be copied from (the adapter's capabilities: WES outputs.local_roots) */
   localRoots: readonly string[];
   progress: Progress;
   signal: AbortSignal;

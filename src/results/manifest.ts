@@ -7,7 +7,9 @@
 import { createRequire } from 'node:module';
 import { chmod, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { JobRow, StoredInput } from '../store/rows.js';
+import { shownMessage } from '../domain/display.js';
+import { inputsOf, jsonOf } from '../store/columns.js';
+import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import type { FileResult } from './types.js';
 
@@ -16,7 +18,7 @@ const require = createRequire(import.meta.url);
 /** `listed`: this run's outputs that were named but not fetched (another scheme, a path outside local_roots) */
 export async function writeManifest(store: Store, parent: JobRow, parentDir: string, now: Date, listed: FileResult[] = []): Promise<string> {
   const { version } = require('../../package.json') as { version: string };
-  const inputs = parse<StoredInput[]>(parent.input_files, []);
+  const inputs = inputsOf(parent);
   const manifest = {
     manifest_version: 1,
     generated_at: now.toISOString(),
@@ -26,7 +28,7 @@ export async function writeManifest(store: Store, parent: JobRow, parentDir: str
       created_at: parent.created_at, started_at: parent.started_at, completed_at: parent.completed_at,
     },
     inputs: inputs.map((input) => ({ name: input.name, path: input.path, size: input.size, sha256: input.sha256 })),
-    options: parse<Record<string, unknown>>(parent.options, {}),
+    options: jsonOf(parent.options, {}),
     children: store.children(parent.id).map((child) => ({
       id: child.id,
       service: { id: child.service_id, slug: child.service_slug, name: child.service_name, type: child.service_type },
@@ -35,12 +37,12 @@ export async function writeManifest(store: Store, parent: JobRow, parentDir: str
       status: child.status,
       remote_state: child.remote_state,
       attempt: child.attempt,
-      message: child.status === 'failed' ? (child.last_error ?? child.message) : child.message,
+      message: shownMessage(child),
       submitted_at: child.submitted_at,
       started_at: child.started_at,
       completed_at: child.completed_at,
       results_expire_at: child.results_expire_at,
-      options: parse<Record<string, unknown>>(child.options, {}),
+      options: jsonOf(child.options, {}),
       files: store.downloads(child.id).map((row) => ({
         name: row.name,
         path: relative(parentDir, row.path),
@@ -58,13 +60,4 @@ export async function writeManifest(store: Store, parent: JobRow, parentDir: str
   await chmod(temporary, 0o600);
   await rename(temporary, path);
   return path;
-}
-
-function parse<T>(text: string | null, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
 }

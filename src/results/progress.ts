@@ -24,9 +24,11 @@ export class Progress {
   private table?: typeof import('../output/table.js');
   private timer?: NodeJS.Timeout;
   private bytes = 0;
-  private readonly started = Date.now();
+  private readonly started: number;
 
-  private constructor(private readonly context: Context) {}
+  private constructor(private readonly context: Context) {
+    this.started = context.now().getTime();
+  }
 
   static async create(context: Context): Promise<Progress> {
     const progress = new Progress(context);
@@ -44,7 +46,7 @@ export class Progress {
   update(key: string, label: string, phase: Transfer['phase'], done: number, total?: number): void {
     const transfer = this.transfers.get(key);
     if (!transfer || transfer.phase !== phase) {
-      this.transfers.set(key, { label, phase, done, total, started: Date.now() });
+      this.transfers.set(key, { label, phase, done, total, started: this.context.now().getTime() });
       if (phase === 'download') this.bytes += done;
       return;
     }
@@ -79,7 +81,7 @@ export class Progress {
         rows.push(['', '', transfer.label, '', '', 'waiting: another fedimpute download is fetching it']);
         continue;
       }
-      const elapsed = Date.now() - transfer.started;
+      const elapsed = this.context.now().getTime() - transfer.started;
       const share = transfer.total ? (transfer.done / transfer.total) * 100 : 0;
       const size = `${formatBytes(transfer.done)}${transfer.total ? ` / ${formatBytes(transfer.total)}` : ''}`;
       const verb = transfer.phase === 'extract' ? 'decrypting' : formatRate((transfer.done / Math.max(1, elapsed)) * 1000);
@@ -93,7 +95,7 @@ export class Progress {
       { header: '', shrink: 'end' as const, align: 'right' as const, optional: true },
       { header: '', shrink: 'never' as const, optional: true },
     ];
-    const elapsed = Math.max(0.001, (Date.now() - this.started) / 1000);
+    const elapsed = Math.max(0.001, (this.context.now().getTime() - this.started) / 1000);
     const overall = `overall: ${formatBytes(this.bytes)} in ${elapsed.toFixed(1)}s  ${formatRate(this.bytes / elapsed)}  (${this.finished.length} files done)`;
     const table = rows.length ? [this.table.renderTable(columns, rows, { tty: true, style, width: this.context.errorWidth, header: false })] : [];
     this.area.update([...this.finished.slice(-8), ...table, overall].join('\n'));

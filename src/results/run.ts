@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { AuthError, EnvironmentError, RemoteError, UsageError } from '../errors.js';
 import { TERMINAL } from '../domain/status.js';
-import type { WesService } from '../registry/types.js';
+import { serviceOfJob, ServiceGoneError } from '../registry/lookup.js';
 import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import { downloadOutputs } from './child.js';
@@ -39,12 +39,7 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
   const limit = pLimit(run.concurrency);
   // two zips at once keep both cores busy (this thread and the decryption worker) within the 150 MB budget
   const zipLimit = pLimit(Math.min(run.concurrency, 2));
-  const [{ createHttpClient }, { httpSettings }, { registerSecret }] = await Promise.all([
-    import('../adapters/http.js'),
-    import('../adapters/index.js'),
-    import('../secrets.js'),
-  ]);
-  const clients = new Map<number, ReturnType<typeof createHttpClient>>();
+  const { registerSecret } = await import('../secrets.js');
   await prepareFolder(parentDir, run.outDir);
   const progress = await Progress.create(context);
   try {
@@ -56,13 +51,11 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
       run.children.map(async (child) => {
         const slug = child.service_slug ?? `service-${child.service_id}`;
         const note = (text: string) => report.children.push({ child_id: child.id, service_slug: slug, status: child.status, note: text });
-        const fail = (message: string, auth = false) => report.errors.push({ child_id: child.id, service_slug: slug, name: null, message, ...(auth ? { auth } : {}) });
+        const fail = (message: string, why: { auth?: true; registry?: true } = {}) => report.errors.push({ child_id: child.id, service_slug: slug, name: null, message, ...why });
         if (!TERMINAL.has(child.status)) return note(`still ${child.status}; nothing to download yet`);
         if (!child.remote_job_id) return note(`never reached ${slug}; nothing to download`);
-        const service = registry.services.find((candidate) => candidate.id === child.service_id);
-        if (!service) return fail(`service ${child.service_id} (${slug}) is no longer in the registry ${registry.file}`);
         try {
-          const adapter = await context.adapter(service);
+          const adapter = await context.adapter(serviceOfJob(registry, child));
           const state = await adapter.status(child.remote_job_id);
           const expires = state.resultsExpireAt ?? child.results_expire_at;
           if (state.resultsExpireAt && state.resultsExpireAt !== child.results_expire_at) store.updateChild(child.id, { results_expire_at: state.resultsExpireAt });
@@ -74,19 +67,18 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
           if (outputs.length === 0) {
             return note(child.status === 'completed' ? 'results not published yet; try again in a minute' : 'the service published no files for this job');
           }
-          if (!clients.has(service.id)) clients.set(service.id, createHttpClient(service.name, { bodyTimeoutMs: 300_000, ...httpSettings(service, context.env) }, (line) => context.debug(line)));
           // a server may echo the password in an error about a file: known before any request, redacted everywhere
           registerSecret(child.result_password ?? undefined);
           const job: ChildJob = {
-            store, child, slug, folder: join(parentDir, folderOf(child, slug)), http: clients.get(service.id)!, countedDownloads: service.type === 'michigan',
-            keepZips: run.keepZips, limits: run.limits, claimOutput: outputClaims(), headersFor: service.type === 'wes' ? await sameOriginAuth(service, context.env) : undefined, progress, signal: context.signal, sleep: context.sleep, limit, zipLimit,
-            localRoots: service.type === 'wes' ? service.outputs.local_roots : [],
+            store, child, slug, folder: join(parentDir, folderOf(child, slug)), download: adapter.download, keepZips: run.keepZips, limits: run.limits,
+            claimOutput: outputClaims(), localRoots: adapter.capabilities.localRoots, progress, signal: context.signal, sleep: context.sleep, limit, zipLimit,
           };
           const files = await downloadOutputs(job, outputs);
           report.files.push(...files);
           for (const file of files) if (file.status === 'failed') report.errors.push({ child_id: child.id, service_slug: slug, name: file.name, message: file.note ?? 'failed' });
         } catch (error) {
-          if (error instanceof AuthError) return fail(error.message, true);
+          if (error instanceof AuthError) return fail(error.message, { auth: true });
+          if (error instanceof ServiceGoneError) return fail(error.message, { registry: true });
           if (error instanceof RemoteError) return fail(error.message);
           throw error;
         }
@@ -94,7 +86,6 @@ export async function downloadParent(context: Context, store: Store, run: Downlo
     );
   } finally {
     progress.close();
-    await Promise.all([...clients.values()].map((client) => client.close()));
   }
   const manifest = await writeManifest(store, store.get(run.parent.id)!, parentDir, context.now(), report.files.filter((file) => file.status === 'listed'));
   return { ...report, manifest };
@@ -130,15 +121,4 @@ async function realCode(folder: string, error: unknown): Promise<string> {
     if (found) return access(ancestor, constants.W_OK).then(() => code, (refusal: NodeJS.ErrnoException) => refusal.code ?? code);
   }
   return code;
-}
-
-/** WES outputs served by the WES server itself may need its token; never send it to another host */
-async function sameOriginAuth(service: WesService, env: NodeJS.ProcessEnv): Promise<(url: string) => Record<string, string> | undefined> {
-  const { resolveToken } = await import('../registry/tokens.js');
-  const token = resolveToken(service, env);
-  const origin = new URL(service.base_url).origin;
-  if (!token) return () => undefined;
-  const { authHeaders } = await import('../adapters/wes/form.js');
-  const header = authHeaders(service, token);
-  return (url) => (/^https?:/i.test(url) && new URL(url).origin === origin ? header : undefined);
 }

@@ -21,6 +21,8 @@ export interface DownloadError {
   message: string;
   /** the service rejected our credentials (exit 4) */
   auth?: boolean;
+  /** the service is no longer in the registry (exit 2) */
+  registry?: boolean;
 }
 
 export interface ChildNote {

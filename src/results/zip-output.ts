@@ -35,9 +35,7 @@ export async function fetchAndExtract(job: ChildJob, output: RemoteOutput, name:
 async function streamed(job: ChildJob, output: RemoteOutput, name: string, zipPath: string, options: ExtractOptions): Promise<ZipResult> {
   if (output.downloadsLeft === 0) throw new FileFailure(`${name}: the server allows no more downloads of this file (0 downloads left)`, 'exhausted');
   const key = `${job.child.id}/${name}`;
-  const transfer = await openTransfer(job.http, output, name, {
-    idempotent: !job.countedDownloads,
-    headers: job.headersFor?.(output.url),
+  const transfer = await openTransfer(job.download, output, name, {
     signal: job.signal,
     onBytes: (received, total) => job.progress.update(key, `${job.slug}/${name}`, 'download', received, total),
   });

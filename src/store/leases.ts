@@ -1,8 +1,10 @@
 /**
  * Who may submit a child, and how many of a service's per-user slots our children hold. A lease is taken
  * in a transaction: pending / waiting-slot / unconfirmed children are free, a 'submitting' one only when
- * its owner is gone (lease expired or process dead).
+ * its owner is gone (lease expired or process dead). lease_until is when a 'submitting' lease runs out;
+ * on an 'unconfirmed' child it is the time before which it must not be sent again (domain/resubmit.ts).
  */
+import type { HeldSubmission } from '../domain/resubmit.js';
 import { TERMINAL } from '../domain/status.js';
 import type { Jobs } from './jobs.js';
 import type { JobRow, SubmitState } from './rows.js';
@@ -15,22 +17,26 @@ export class Leases {
     private readonly clock: () => Date,
   ) {}
 
-  /** Take the right to submit a child. Returns whether it was taken and the state it had. */
-  claim(id: string, owner: string, leaseMs: number, ownerAlive: (owner: string) => boolean): { claimed: boolean; previous: SubmitState | null } {
+  /**
+   * Take the right to submit a child. Returns whether it was taken, the state it had ('unconfirmed' for an
+   * abandoned upload too) and, for the resubmission rule, its submission as it was before the claim.
+   */
+  claim(id: string, owner: string, leaseMs: number, ownerAlive: (owner: string) => boolean): { claimed: boolean; previous: SubmitState | null; held: HeldSubmission } {
     return this.statements.db
       .transaction(() => {
         const row = this.jobs.get(id);
-        if (!row || row.remote_job_id || TERMINAL.has(row.status)) return { claimed: false, previous: row?.submit_state ?? null };
+        const held: HeldSubmission = { submit_state: row?.submit_state ?? null, lease_until: row?.lease_until ?? null };
+        if (!row || row.remote_job_id || TERMINAL.has(row.status)) return { claimed: false, previous: row?.submit_state ?? null, held };
         const previous = row.submit_state;
         const now = this.clock();
         const free = previous === 'pending' || previous === 'waiting-slot' || previous === 'unconfirmed' || previous === null;
         const abandoned =
           previous === 'submitting' && (!row.lease_owner || !ownerAlive(row.lease_owner) || (row.lease_until ?? '') < now.toISOString());
-        if (!free && !abandoned) return { claimed: false, previous };
+        if (!free && !abandoned) return { claimed: false, previous, held };
         this.statements
           .get(`UPDATE jobs SET submit_state = 'submitting', lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?`)
           .run(owner, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString(), id);
-        return { claimed: true, previous: abandoned ? 'unconfirmed' : previous };
+        return { claimed: true, previous: abandoned ? 'unconfirmed' : previous, held };
       })
       .immediate();
   }

@@ -1,7 +1,8 @@
 /**
  * The layers of ARCHITECTURE (README): commands → lifecycle / results / output → domain / store / adapters
  * → registry, no import cycles (type imports included), domain imports nothing outside itself, the store
- * never imports adapters, and no file outside src/sandbox grows past 250 lines or uses `any`.
+ * never imports adapters, no protocol check (`type === 'michigan'`) outside adapters, registry and sandbox, the
+ * rest sees adapters only through their interface, and no file outside src/sandbox grows past 250 lines or uses `any`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -81,10 +82,27 @@ describe('architecture', () => {
     expect(store).toEqual([]);
   });
 
+  it('no protocol check outside adapters, registry and sandbox: protocol differences are capabilities', () => {
+    const check = /(===|!==)\s*'(michigan|wes)'|'(michigan|wes)'\s*(===|!==)|case\s+'(michigan|wes)'/;
+    const checks = sources
+      .filter((file) => !['adapters', 'registry', 'sandbox'].includes(folder(file)))
+      .filter((file) => check.test(readFileSync(join(SRC, file), 'utf8')));
+    expect(checks).toEqual([]);
+  });
+
+  it('outside adapters, only the adapter interface is imported (types, capabilities, the shared answer reader; the context builds them)', () => {
+    const allowed = new Set(['adapters/types.ts', 'adapters/capabilities.ts', 'adapters/responses.ts']);
+    const reaching = [...graph]
+      .filter(([file]) => !['adapters', 'sandbox'].includes(folder(file)))
+      .flatMap(([file, imports]) =>
+        imports.filter((target) => folder(target) === 'adapters' && !allowed.has(target) && !(file === 'context.ts' && target === 'adapters/index.ts')).map((target) => `${file} → ${target}`),
+      );
+    expect(reaching).toEqual([]);
+  });
+
   it('no file outside src/sandbox has more than 250 lines, and none uses `any`', () => {
     const long = sources.filter((file) => folder(file) !== 'sandbox').filter((file) => readFileSync(join(SRC, file), 'utf8').split('\n').length > 251);
-    // the WES adapter's closure is split into pure modules in the adapter phase of issue 12
-    expect(long).toEqual(['adapters/wes/adapter.ts']);
+    expect(long).toEqual([]);
     const anys = sources.filter((file) => /(:\s*any\b|<any\b|any\[\]|as any\b)/.test(readFileSync(join(SRC, file), 'utf8')));
     expect(anys).toEqual([]);
   });

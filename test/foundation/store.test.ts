@@ -235,17 +235,21 @@ describe('Store', () => {
     const alive = new Set(['pid:100']);
     const isAlive = (owner: string) => alive.has(owner);
 
-    expect(store.leases.claim(child.id, 'pid:100', 60_000, isAlive)).toEqual({ claimed: true, previous: 'pending' });
-    expect(store.get(child.id)).toMatchObject({ submit_state: 'submitting', lease_owner: 'pid:100' });
-    expect(store.leases.claim(child.id, 'pid:200', 60_000, isAlive)).toEqual({ claimed: false, previous: 'submitting' });
+    expect(store.leases.claim(child.id, 'pid:100', 60_000, isAlive)).toEqual({ claimed: true, previous: 'pending', held: { submit_state: 'pending', lease_until: null } });
+    const leased = store.get(child.id)!;
+    expect(leased).toMatchObject({ submit_state: 'submitting', lease_owner: 'pid:100' });
+    expect(store.leases.claim(child.id, 'pid:200', 60_000, isAlive)).toMatchObject({ claimed: false, previous: 'submitting' });
     expect(store.get(child.id)!.lease_owner).toBe('pid:100');
 
+    // the abandoned lease as it was is handed over: the resubmission rule reads its last renewal from it
     alive.delete('pid:100');
-    expect(store.leases.claim(child.id, 'pid:200', 60_000, isAlive)).toEqual({ claimed: true, previous: 'unconfirmed' });
+    expect(store.leases.claim(child.id, 'pid:200', 60_000, isAlive)).toEqual({
+      claimed: true, previous: 'unconfirmed', held: { submit_state: 'submitting', lease_until: leased.lease_until },
+    });
     expect(store.get(child.id)).toMatchObject({ submit_state: 'submitting', lease_owner: 'pid:200' });
 
     store.updateChild(child.id, { remote_job_id: 'job-9', submit_state: 'submitted' });
-    expect(store.leases.claim(child.id, 'pid:300', 60_000, () => false)).toEqual({ claimed: false, previous: 'submitted' });
+    expect(store.leases.claim(child.id, 'pid:300', 60_000, () => false)).toMatchObject({ claimed: false, previous: 'submitted' });
     store.close();
   });
 });

@@ -92,16 +92,25 @@ describe.concurrent('Ctrl-C during submit', () => {
     expect(fed.michigan.map((emulator) => emulator.requests.filter((request) => SUBMIT.test(request.path)).length)).toEqual([1, 1, 0]);
   }, 120_000);
 
-  test('a second SIGINT exits at once; the next polls cancel (never upload or complete) what it left', async () => {
+  test('a second SIGINT exits at once, mid-cleanup; the next polls cancel (never upload or complete) what it left', async () => {
     const fed = await federation();
+    // mich1 does not answer its cancel: the first Ctrl-C's cleanup is still waiting when the second comes
+    fed.michigan[0].setFaults({ rate: 1, kinds: ['timeout'], match: (request) => /\/cancel$/.test(request.url ?? '') });
     const run = await interruptible(fed);
     run.child.kill('SIGINT');
+    await until(() => run.output().stderr.includes('interrupted:') && fed.michigan[0].requests.some((request) => /\/cancel$/.test(request.path)), 20_000, 'the cleanup under way');
+    const second = Date.now();
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);
-    // the decision was recorded before the process went: every unfinished child is marked
+    expect(Date.now() - second).toBeLessThan(5000);
+    // what the first Ctrl-C decided is in the store: the created job is to be canceled, the others are
     const parent = parentRow(fed.db);
-    for (const child of childRows(fed.db, parent.id)) expect(child.cancel_requested_at, child.service_slug!).toBeTruthy();
+    const [created, ...others] = childRows(fed.db, parent.id);
+    expect(created).toMatchObject({ status: 'queued', submit_state: 'cancel-pending' });
+    expect(created.cancel_requested_at).toBeTruthy();
+    expect(others.map((child) => child.status)).toEqual(['canceled', 'canceled']);
 
+    fed.michigan[0].setFaults(undefined);
     for (let round = 0; round < 2; round++) {
       const poll = await fed.call(runPoll, {});
       expect(poll.code, poll.stderr).toBe(0);

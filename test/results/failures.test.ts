@@ -4,10 +4,14 @@
  * they run side by side.
  */
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { runDownload } from '../../src/commands/download.js';
+import { runSubmit } from '../../src/commands/submit.js';
+import { runWatch } from '../../src/commands/watch.js';
+import { shownMessage } from '../../src/domain/display.js';
+import { jobRows } from '../helpers/store.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
 import { startProxy, type Proxy } from './proxy.js';
@@ -146,6 +150,23 @@ describe.concurrent('download failures', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/error: mich1: mich1 deleted the results of job job-[\d-]+ .*\(retention period over, remote state 7\); they can no longer be downloaded/);
     expect(shareRequests(fed)).toBe(0);
+  });
+
+  test('a failed job: what it published comes home, and the manifest shows why it failed (the display rule)', async () => {
+    const fed = await startFederation({ michigan: [{}] });
+    opened.push(fed);
+    fed.michigan[0].scriptNext({ fail: 'Chromosome 20: too few variants passed QC' });
+    const vcf = await fed.vcf('study.vcf.gz');
+    expect((await fed.call(runSubmit, { files: [vcf], services: '1' })).code).toBe(0);
+    expect((await fed.call(runWatch, { parent: 'last', interval: '0.1' })).code).toBe(3);
+    const out = join(fed.dir, 'out');
+    const result = await fed.call(runDownload, { parent: 'last', out });
+    expect(result.code, result.stderr).toBe(0);
+    const [child] = jobRows(fed.db).filter((row) => row.parent_job_id !== null);
+    expect(child.status).toBe('failed');
+    const manifest = JSON.parse(readFileSync(join(out, readdirSync(out)[0], 'manifest.json'), 'utf8'));
+    expect(manifest.children[0].message).toBe(shownMessage(child as never));
+    expect(manifest.children[0].message).toContain('too few variants passed QC');
   });
 
   test('a completed job whose files are not published yet is a note, not a failure', async () => {

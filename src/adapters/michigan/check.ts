@@ -23,7 +23,7 @@ function describe(error: unknown): string {
   return error.hint ? `${error.message} (${error.hint})` : error.message;
 }
 
-export async function checkService(service: MichiganService, token: string | undefined, http: HttpClient): Promise<ServiceCheck> {
+export async function checkService(service: MichiganService, token: string | undefined, http: HttpClient, now: () => Date = () => new Date()): Promise<ServiceCheck> {
   const result: ServiceCheck = { reachable: false, protocol: 'michigan', problems: [] };
   const started = Date.now();
   try {
@@ -83,7 +83,7 @@ export async function checkService(service: MichiganService, token: string | und
     if (error instanceof RemoteError) result.unavailable = true;
     result.problems.push(describe(error));
   }
-  if (result.tokenExpiresAt && Date.parse(result.tokenExpiresAt) <= Date.now()) {
+  if (result.tokenExpiresAt && Date.parse(result.tokenExpiresAt) <= now().getTime()) {
     result.tokenValid = false;
     if (!result.problems.some((problem) => problem.startsWith('token'))) result.problems.push(`token expired on ${result.tokenExpiresAt}`);
   }

@@ -10,7 +10,7 @@ import { redact } from '../../secrets.js';
 import type { HttpClient } from '../http.js';
 import { redirectedAway } from '../responses.js';
 import type { RemotePanel, ServiceCheck } from '../types.js';
-import { workflowProblems, type Capabilities } from './schemas.js';
+import { workflowProblems, type Advertised } from './schemas.js';
 
 export interface WesCheck {
   service: WesService;
@@ -18,7 +18,7 @@ export interface WesCheck {
   http: HttpClient;
   root: string;
   auth: Record<string, string>;
-  serviceInfo: () => Promise<Capabilities>;
+  serviceInfo: () => Promise<Advertised>;
 }
 
 export async function checkService({ service, token, http, root, auth, serviceInfo }: WesCheck): Promise<ServiceCheck> {
@@ -53,7 +53,7 @@ export async function checkService({ service, token, http, root, auth, serviceIn
 }
 
 /** WES has no panel list: what the server runs (workflow type + versions) */
-export function listWorkflows(info: Capabilities): RemotePanel[] {
+export function listWorkflows(info: Advertised): RemotePanel[] {
   return [...info.types.entries()].flatMap(([type, versions]) =>
     versions.map((version) => ({ remoteId: cleanLine(`${type} ${version}`), name: cleanLine(`${type} ${version}`), populations: [] })),
   );

@@ -64,7 +64,8 @@ export const TaskListSchema = z.object({
   next_page_token: z.string().nullish(),
 });
 
-export interface Capabilities {
+/** what a server says of itself in service-info: its WES version, workflow types and engines */
+export interface Advertised {
   /** WES version: from type.version or the highest supported_wes_versions entry */
   wesVersion?: string;
   /** 1.1.0 or later: engine fields, tasks endpoint, PREEMPTED */
@@ -93,7 +94,7 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-export function capabilitiesOf(info: ServiceInfo): Capabilities {
+export function advertisedBy(info: ServiceInfo): Advertised {
   const supported = [...(info.supported_wes_versions ?? [])].sort(compareVersions);
   const typeVersion = info.type?.artifact?.toLowerCase() === 'wes' ? info.type.version ?? undefined : undefined;
   const wesVersion = supported.at(-1) ?? typeVersion;
@@ -107,22 +108,22 @@ export function capabilitiesOf(info: ServiceInfo): Capabilities {
 }
 
 /** Problems of the registry's workflow against what the server advertises (services check, submit). */
-export function workflowProblems(service: WesService, capabilities: Capabilities): string[] {
+export function workflowProblems(service: WesService, advertised: Advertised): string[] {
   const problems: string[] = [];
   const { type, version, engine, engine_version: engineVersion } = service.workflow;
-  const listed = capabilities.types.get(type);
+  const listed = advertised.types.get(type);
   if (!listed) {
-    const near = [...capabilities.types.keys()].find((key) => key.toLowerCase() === type.toLowerCase());
+    const near = [...advertised.types.keys()].find((key) => key.toLowerCase() === type.toLowerCase());
     problems.push(
-      `workflow.type ${type} is not offered (server offers: ${[...capabilities.types.keys()].join(', ') || 'none'})` +
+      `workflow.type ${type} is not offered (server offers: ${[...advertised.types.keys()].join(', ') || 'none'})` +
         (near ? `; the server spells it ${near}` : ''),
     );
   } else if (!listed.includes(version)) {
     problems.push(`workflow.version ${version} is not listed for ${type} (server lists: ${listed.join(', ') || 'none'})`);
   }
-  if (engine && capabilities.v11) {
-    const engines = capabilities.engines.get(engine);
-    if (!engines) problems.push(`workflow.engine ${engine} is not offered (server offers: ${[...capabilities.engines.keys()].join(', ') || 'none'})`);
+  if (engine && advertised.v11) {
+    const engines = advertised.engines.get(engine);
+    if (!engines) problems.push(`workflow.engine ${engine} is not offered (server offers: ${[...advertised.engines.keys()].join(', ') || 'none'})`);
     else if (engineVersion && !engines.includes(engineVersion))
       problems.push(`workflow.engine_version ${engineVersion} is not listed for ${engine} (server lists: ${engines.join(', ')})`);
   }
