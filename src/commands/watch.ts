@@ -72,10 +72,11 @@ export async function runWatch(options: WatchOptions, context: Context): Promise
   let failures = 0;
   let seen: Seen = { problems: [], stuck: [], lost: [] };
   const flagged = new Set<string>();
-  const finish = (code: number, footer: string) => {
-    draw(screen, seen, footer, true);
+  // the next commands end the watch, unless it stops on something only the user can fix (a token, the registry)
+  const finish = (code: number, footer: string, next = true) => {
+    draw(screen, seen, footer, next);
     live?.done();
-    if (!live && !context.globals.json) for (const line of view.nextLines(store.get(parentId)!, store.children(parentId), context.errorStyle, context.errorWidth)) context.info(line);
+    if (next && !live && !context.globals.json) for (const line of view.nextLines(store.get(parentId)!, store.children(parentId), context.errorStyle, context.errorWidth)) context.info(line);
     return code;
   };
 
@@ -93,8 +94,8 @@ export async function runWatch(options: WatchOptions, context: Context): Promise
       for (const lost of seen.lost) if (!flagged.has(`lost:${lost.child_id}`) && flagged.add(`lost:${lost.child_id}`)) context.warn(view.lostLine(lost, name));
     }
     // a rejected token or a service gone from the registry does not heal by waiting: stop like poll does, the jobs keep running
-    if (seen.problems.some((problem) => problem.auth)) return finish(EXIT.auth, 'stopped: a service rejected the token; the jobs keep running');
-    if (seen.problems.some((problem) => problem.registry)) return finish(EXIT.usage, 'stopped: a service is no longer in the registry; the jobs keep running');
+    if (seen.problems.some((problem) => problem.auth)) return finish(EXIT.auth, 'stopped: a service rejected the token; the jobs keep running', false);
+    if (seen.problems.some((problem) => problem.registry)) return finish(EXIT.usage, 'stopped: a service is no longer in the registry; the jobs keep running', false);
     const parent = store.get(parentId)!;
     const children = store.children(parentId);
     if (parent.settled || waitsForUser(children)) {
