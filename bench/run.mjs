@@ -16,6 +16,7 @@ const benches = readdirSync(here)
   .sort();
 
 const results = [];
+const details = [];
 for (const name of benches) {
   process.stderr.write(`\n== bench/${name}\n`);
   const started = Date.now();
@@ -23,6 +24,9 @@ for (const name of benches) {
   process.stderr.write(run.stdout);
   const lines = run.stdout.split('\n').filter((line) => line.startsWith('RESULT '));
   for (const line of lines) results.push({ name, seconds: (Date.now() - started) / 1000, ...JSON.parse(line.slice(7)) });
+  // `DETAILS <markdown>` lines: a section of their own below the table (e.g. an accuracy table)
+  const detail = run.stdout.split('\n').filter((line) => line.startsWith('DETAILS ')).map((line) => line.slice(8));
+  if (detail.length > 0) details.push(`### ${name}\n\n${detail.join('\n')}\n`);
   if (lines.length === 0) results.push({ name, error: `exit ${run.status}, no RESULT line` });
 }
 
@@ -46,7 +50,7 @@ noise on a shared 2-core machine and are not the point.
 | benchmark | measured | goal (DESIGN §7) | took |
 |---|---|---|---|
 ${rows.join('\n')}
-
+${details.length > 0 ? `\n${details.join('\n')}` : ''}
 Each script in this folder can be run on its own (\`node bench/<name>\`); the last line it prints is
 \`RESULT {json}\`. Build first (\`npm run build\`): the scripts use the compiled code in \`dist/\`.
 `;

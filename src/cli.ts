@@ -32,6 +32,8 @@ const COMMANDS: Record<string, () => Promise<Registration>> = {
   sandbox: async () => (await import('./commands/sandbox.js')).registerSandbox,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
   download: async () => (await import('./commands/download.js')).registerDownload,
+  combine: async () => (await import('./commands/combine.js')).registerCombine,
+  compare: async () => (await import('./commands/compare.js')).registerCompare,
   completion: async () => (await import('./commands/completion.js')).registerCompletion,
 };
 

@@ -115,9 +115,11 @@ function printUsage(context: Context, sandbox: Sandbox, settings: SandboxSetting
     `  export FEDIMPUTE_CONFIG=${shellQuote(sandbox.registry)}`,
     `  export FEDIMPUTE_DB=${shellQuote(db)}    ${style.dim('# optional: keeps sandbox jobs out of your own store')}`,
     '  fedimpute services check',
-    `  fedimpute submit --services 1,2 --build hg38 ${shellQuote(sandbox.study)}    ${style.dim('# or your own bgzipped chr20 VCF, at least 20 samples')}`,
+    `  fedimpute submit --services 1,2 --meta --no-phasing ${shellQuote(sandbox.study)}    ${style.dim('# or your own bgzipped chr20 VCF, at least 20 samples')}`,
     '  fedimpute watch last --interval 2s',
     '  fedimpute download last --out results',
+    `  fedimpute combine last    ${style.dim('# meta-imputes both services\' results (--meta: leave-one-out dosages; the study is phased)')}`,
+    '  fedimpute compare last',
     '',
     `${style.green('sandbox ready')} · Ctrl-C or kill ${process.pid} stops it and removes the registry and token files`,
   ];

@@ -18,7 +18,7 @@ export async function printPlan(context: Context, name: string, plans: ChildPlan
       total_services: plans.length,
       options,
       inputs: inputs.map((input) => ({ path: input.path, size: input.size })),
-      child_jobs: plans.map((plan) => ({ service_id: plan.service.id, service_name: plan.service.name, panel_id: plan.panelId, panel_name: plan.panelName })),
+      child_jobs: plans.map((plan) => ({ service_id: plan.service.id, service_name: plan.service.name, panel_id: plan.panelId, panel_name: plan.panelName, meta: plan.meta })),
     });
     return EXIT.ok;
   }

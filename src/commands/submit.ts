@@ -5,6 +5,8 @@
 import { capabilitiesOf } from '../adapters/capabilities.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
+import type { SubmitOptions } from '../domain/submission.js';
+import type { ChildPlan } from '../lifecycle/plan.js';
 import type { SubmitRequestOptions } from '../lifecycle/validate.js';
 import { count, examples, flag, flagOrText, positiveInteger, text, type RawOptions, type Registration } from './options.js';
 
@@ -32,6 +34,8 @@ export function submitOptions(raw: RawOptions, files: string[]): SubmitCommandOp
     population: text(raw, 'population'),
     r2Filter: text(raw, 'r2Filter'),
     mode: text(raw, 'mode'),
+    // --meta arrives as true, --no-meta as false, neither as undefined (each service's `meta:`)
+    meta: typeof raw.meta === 'boolean' ? raw.meta : undefined,
     concurrency: count(raw, 'concurrency'),
     // --no-check arrives as check: false
     check: raw.check !== false,
@@ -56,6 +60,8 @@ export const registerSubmit: Registration = (program, register) => {
     .option('--population <id>', 'population for QC against the panel (e.g. afr, eur, mixed, off)')
     .option('--r2-filter <value>', 'drop imputed variants below this r2: 0, 0.001, 0.1, 0.2, 0.3')
     .option('--mode <mode>', 'imputation (default) or qc-only')
+    .option('--meta', 'ask for leave-one-out dosages, so `combine` can meta-impute (default: each service\'s `meta:`)')
+    .option('--no-meta', 'do not ask for them, whatever the registry says')
     .addOption(program.createOption('--concurrency <n>', 'uploads at once').default(4).argParser(positiveInteger('--concurrency')))
     .option('--no-check', 'skip the local pre-flight check of the input')
     .option('--prepare', 'split per chromosome and rename for --build first (VCF or PLINK .bed input)')
@@ -94,6 +100,7 @@ export async function runSubmit(options: SubmitCommandOptions, context: Context)
     spinner.stop();
   }
   const name = options.name ?? defaultName(files[0] && basename(files[0]));
+  warnMetaPhasing(context, submission.plans, submission.options);
   if (options.dryRun) return output.printPlan(context, name, submission.plans, submission.options, submission.inputs);
   if (context.signal.aborted) {
     context.info('interrupted before anything was uploaded; no job was recorded');
@@ -116,7 +123,7 @@ export async function runSubmit(options: SubmitCommandOptions, context: Context)
     reference_panel_id: plan.panelId,
     panel_name: plan.panelName,
     input_files: JSON.stringify(inputs),
-    options: JSON.stringify(submission.options),
+    options: JSON.stringify({ ...submission.options, meta: plan.meta }),
     result_password: capabilitiesOf(plan.service).resultPassword ? generatePassword() : null,
     submit_state: 'pending' as const,
   }));
@@ -168,6 +175,12 @@ async function prepareInputs(context: Context, options: SubmitCommandOptions, fi
   }
   context.info(`prepared ${prepared.length} file${prepared.length === 1 ? '' : 's'} for ${build} in ${outDir}`);
   return { paths: prepared, build };
+}
+
+/** meta-imputation weighs haplotypes against each other: services that phase the study themselves phase it apart */
+function warnMetaPhasing(context: Context, plans: ChildPlan[], options: SubmitOptions): void {
+  if (options.phasing === 'no_phasing' || plans.filter((plan) => plan.meta).length < 2) return;
+  context.warn('meta-imputation needs every service to impute the same haplotypes, but each service phases the input itself: phase the study first and submit it with --no-phasing, or combine will fall back to best-r2');
 }
 
 /** the job's name when --name is not given: the first file's, without its extension */

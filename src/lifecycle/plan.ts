@@ -14,6 +14,8 @@ export interface ChildPlan {
   panelId: number;
   panelName: string;
   panelBuild: Build;
+  /** ask this service for leave-one-out dosages: --meta / --no-meta, else the service's `meta:` */
+  meta: boolean;
 }
 
 export const R2_FILTERS = ['0', '0.001', '0.1', '0.2', '0.3'];
@@ -71,7 +73,7 @@ export function planChildren(
       problems.push(`service ${service.id} (${service.slug}) with panel ${panel.id} is listed twice; one child per service and panel`);
       continue;
     }
-    plans.push({ service, panelId: panel.id, panelName: panel.name, panelBuild: panel.build });
+    plans.push({ service, panelId: panel.id, panelName: panel.name, panelBuild: panel.build, meta: options.meta ?? service.meta ?? false });
   }
   if (options.r2Filter !== undefined && !R2_FILTERS.includes(options.r2Filter)) {
     problems.push(`--r2-filter '${options.r2Filter}' is not offered by the servers; use one of ${R2_FILTERS.join(', ')}`);

@@ -20,6 +20,8 @@ export interface SubmitRequestOptions {
   r2Filter?: string;
   mode?: string;
   check?: boolean;
+  /** --meta / --no-meta (undefined: each service's registry default) */
+  meta?: boolean;
 }
 
 export interface ValidatedSubmission {
@@ -52,6 +54,7 @@ export function parseSubmitOptions(request: SubmitRequestOptions, problems: stri
     population: request.population,
     r2Filter: request.r2Filter,
     mode: mode as SubmitOptions['mode'],
+    meta: request.meta,
   };
 }
 

@@ -40,6 +40,8 @@ const serviceBase = {
   max_parallel_jobs: z.number().int().positive().optional(),
   default_panel: z.number().int().positive().optional(),
   max_run_seconds: z.number().int().positive().optional(),
+  /** ask for the leave-one-out dosages meta-imputation needs, unless `submit --no-meta` */
+  meta: z.boolean().optional(),
 };
 
 export const michiganServiceSchema = z.strictObject({

@@ -42,6 +42,8 @@ interface ServiceBase {
   default_panel?: number;
   /** a child longer than this in one non-terminal state is flagged (seconds) */
   max_run_seconds?: number;
+  /** submit asks for meta-imputation output (empirical dosages) unless --no-meta */
+  meta?: boolean;
   /** file:line the entry came from, for messages */
   source: { file: string; index: number };
 }

@@ -57,6 +57,8 @@ export interface SandboxOptions {
   cacheDir?: string;
   /** default DEFAULT_WORLD */
   world?: WorldSpec;
+  /** the speed's timing replaced (tests: jobs that take no wall time beyond their imputation) */
+  timing?: { michigan: EmulatorTiming; wes: WesTiming };
 }
 
 export interface Sandbox {
@@ -90,6 +92,7 @@ export function sandboxFaults(rate: number, seed: number): FaultConfig | undefin
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const speed = options.speed ?? 'fast';
+  const timing = options.timing ?? TIMING[speed];
   const port = options.port ?? 0;
   const dir = resolve(options.dir);
   await mkdir(dir, { recursive: true });
@@ -102,7 +105,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       port,
       panels: DEFAULT_PANELS,
       users: [{ username: 'sandbox' }],
-      timing: TIMING[speed].michigan,
+      timing: timing.michigan,
       faults: sandboxFaults(options.faults ?? 0, 1),
       world,
       worldPanel: SANDBOX_PANELS.michigan,
@@ -117,7 +120,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         port: port === 0 ? 0 : port + 1,
         flavor: 'spec',
         token: wesToken,
-        timing: TIMING[speed].wes,
+        timing: timing.wes,
         outputs: 'http',
         faults: sandboxFaults(options.faults ?? 0, 2),
         world,

@@ -16,19 +16,31 @@ export const SANDBOX_TOKEN_FILES = { michigan: `${SANDBOX_SLUGS.michigan}.token`
 /** local panel ids for the emulator's panels: the ids a seed registry gives them */
 const MICHIGAN_PANEL_IDS = [37, 38];
 
-/** WES panels are the service's own mapping onto workflow parameters; both hg38 (no liftover on WES) */
+/**
+ * WES panels are the service's own mapping onto workflow parameters; both hg38 (no liftover on WES). The
+ * engine goes with the panel, as a panel's files are in one engine's format (m3vcf/msav or bref3): 39 runs
+ * Minimac4, as the chipimputation workflow of eLwazi's nodes does (so `submit --meta` gets leave-one-out
+ * dosages from it too), 40 runs Beagle 5.4 (no leave-one-out output: combine then uses best-r2).
+ */
 const WES_PANELS = [
-  { id: 39, name: '1000 Genomes Phase 3 (Version 5)', ref: '1000g-phase-3-v5' },
-  { id: 40, name: 'H3Africa Reference Panel (v6)', ref: 'h3africa-v6hc-s' },
+  { id: 39, name: '1000 Genomes Phase 3 (Version 5)', ref: '1000g-phase-3-v5', engine: 'minimac4' },
+  { id: 40, name: 'H3Africa Reference Panel (v6)', ref: 'h3africa-v6hc-s', engine: 'beagle' },
 ];
 
-/** "37 H3Africa Reference Panel (v6) (hg38, default), 38 …" for the sandbox's usage text */
+const ENGINE_NAMES: Record<string, string> = { minimac4: 'Minimac4', beagle: 'Beagle 5.4' };
+
+/** "37 H3Africa Reference Panel (v6) (hg38, default), 38 …" for the sandbox's usage text (WES panels name their engine) */
 export function panelSummary(type: 'michigan' | 'wes'): string {
-  const panels =
+  const panels: { id: number; name: string; build: string; engine?: string }[] =
     type === 'michigan'
       ? DEFAULT_PANELS.map((panel, index) => ({ id: MICHIGAN_PANEL_IDS[index] ?? 41 + index, name: panel.label, build: panel.build }))
-      : WES_PANELS.map((panel) => ({ ...panel, build: 'hg38' }));
-  return panels.map((panel, index) => `${panel.id} ${panel.name} (${panel.build}${index === 0 ? ', default' : ''})`).join(', ');
+      : WES_PANELS.map((panel) => ({ id: panel.id, name: panel.name, build: 'hg38', engine: ENGINE_NAMES[panel.engine] }));
+  return panels
+    .map((panel, index) => {
+      const notes = [panel.build, ...(index === 0 ? ['default'] : []), ...(panel.engine ? [panel.engine] : [])];
+      return `${panel.id} ${panel.name} (${notes.join(', ')})`;
+    })
+    .join(', ');
 }
 
 export interface SandboxRegistryInput {
@@ -42,7 +54,7 @@ export function sandboxRegistryYaml(input: SandboxRegistryInput): string {
     return `      - { id: ${MICHIGAN_PANEL_IDS[index] ?? 41 + index}, name: ${JSON.stringify(panel.label)}, remote_id: ${JSON.stringify(panel.id)}, build: ${panel.build}, populations: [${populations}] }`;
   });
   const wesPanels = WES_PANELS.map(
-    (panel) => `      - { id: ${panel.id}, name: ${JSON.stringify(panel.name)}, build: hg38, params: { ref_panel: ${panel.ref} } }`,
+    (panel) => `      - { id: ${panel.id}, name: ${JSON.stringify(panel.name)}, build: hg38, params: { ref_panel: ${panel.ref}, engine: ${panel.engine} } }`,
   );
   return [
     '# Written by `fedimpute sandbox` for its loopback emulators; valid while that process runs.',
@@ -68,8 +80,8 @@ export function sandboxRegistryYaml(input: SandboxRegistryInput): string {
     `    token_file: ${SANDBOX_TOKEN_FILES.wes}`,
     `    workflow: { url: ${SANDBOX_WORKFLOW}, type: CWL, version: v1.2, attachments: [${SANDBOX_WORKFLOW}] }`,
     '    input: { mode: attachment }',
-    '    params: { target_vcf: { class: File, path: "{{input}}" }, ref_panel: "{{panel.ref_panel}}", build: "{{build}}" }',
-    '    outputs: { include: ["**/*.dose.vcf.gz", "**/*.info.gz"] }',
+    '    params: { target_vcf: { class: File, path: "{{input}}" }, ref_panel: "{{panel.ref_panel}}", engine: "{{panel.engine}}", build: "{{build}}", meta: "{{meta}}" }',
+    '    outputs: { include: ["**/*.dose.vcf.gz", "**/*.empiricalDose.vcf.gz", "**/*.info.gz"] }',
     `    default_panel: ${WES_PANELS[0].id}`,
     '    panels:',
     ...wesPanels,
@@ -80,7 +92,7 @@ export function sandboxRegistryYaml(input: SandboxRegistryInput): string {
 /** The workflow the WES service names. The emulator runs it its own way (wes/workflow.ts); outputs match these ids. */
 export const SANDBOX_CWL = `#!/usr/bin/env cwl-runner
 # Written by \`fedimpute sandbox\`. The sandbox's WES emulator runs this workflow its own way: it imputes
-# the attached VCF against its simulated panel and writes Beagle-style results; on a real WES server it
+# the attached VCF against its simulated panel and writes the engine's results; on a real WES server it
 # would call an imputation script with these inputs.
 cwlVersion: v1.2
 class: CommandLineTool
@@ -90,10 +102,13 @@ inputs:
   target_vcf: { type: File, inputBinding: { prefix: --vcf } }
   ref_panel: { type: string, inputBinding: { prefix: --panel } }
   build: { type: string, inputBinding: { prefix: --build } }
+  engine: { type: "string?", doc: "beagle (default) or minimac4", inputBinding: { prefix: --engine } }
+  meta: { type: "boolean?", doc: "minimac4: also write leave-one-out dosages (empiricalDose) for meta-imputation", inputBinding: { prefix: --meta } }
   gp: { type: "boolean?", doc: "also write genotype probabilities (GP)", inputBinding: { prefix: --gp } }
   r2_filter: { type: "float?", doc: "drop imputed sites with a lower DR2", inputBinding: { prefix: --r2-filter } }
 outputs:
   imputed_dose: { type: File, outputBinding: { glob: "imputed/*.dose.vcf.gz" } }
   imputed_info: { type: File, outputBinding: { glob: "imputed/*.info.gz" } }
+  imputed_empirical: { type: "File?", outputBinding: { glob: "imputed/*.empiricalDose.vcf.gz" } }
   log: { type: File, outputBinding: { glob: logs/run.log } }
 `;

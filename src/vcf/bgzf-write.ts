@@ -89,6 +89,17 @@ export class BgzfWriter {
     this.bytesIn += bytes.length;
   }
 
+  /**
+   * Compress `data` as a run of blocks of its own, without copying it into the buffer first (for callers that
+   * gather large batches themselves). With a pool, `data` is taken over: its buffer is transferred to a worker.
+   * What append() buffered goes first.
+   */
+  async writeBatch(data: Uint8Array): Promise<void> {
+    if (this.pendingBytes > 0) await this.flush(true);
+    this.bytesIn += data.length;
+    await this.enqueue(data);
+  }
+
   /** compress and write whole blocks of what append() buffered */
   async drain(): Promise<void> {
     if (this.pendingBytes >= this.batch) await this.flush(false);
@@ -98,7 +109,7 @@ export class BgzfWriter {
   async close(): Promise<void> {
     try {
       await this.flush(true);
-      while (this.queue.length > 0) await this.handle.write(await this.queue.shift()!);
+      while (this.queue.length > 0) await this.writeNext();
       await this.handle.write(BGZF_EOF);
     } finally {
       await this.handle.close();
@@ -116,13 +127,23 @@ export class BgzfWriter {
     this.pending = take < joined.length ? [Buffer.from(joined.subarray(take))] : [];
     this.pendingBytes = joined.length - take;
     if (take === 0) return;
+    await this.enqueue(joined.subarray(0, take));
+  }
+
+  private async enqueue(raw: Uint8Array): Promise<void> {
     const level = this.options.level ?? 6;
-    const raw = joined.subarray(0, take);
     const pool = this.options.pool;
     const compressed = pool ? pool.deflate(raw, level) : Promise.resolve(bgzfBlocksSync(raw, level));
     compressed.catch(() => undefined);
     this.queue.push(compressed);
     const limit = pool ? pool.size * 2 : 1;
-    while (this.queue.length > limit || (!pool && this.queue.length > 0)) await this.handle.write(await this.queue.shift()!);
+    while (this.queue.length > limit || (!pool && this.queue.length > 0)) await this.writeNext();
+  }
+
+  /** write the oldest compressed run, then give its buffer back to the pool to fill again */
+  private async writeNext(): Promise<void> {
+    const blocks = await this.queue.shift()!;
+    await this.handle.write(blocks);
+    this.options.pool?.recycle(blocks);
   }
 }

@@ -58,6 +58,8 @@ export interface ReadOptions {
   chunkSize?: number;
   /** runs of blocks being inflated at once (default 2 × pool size) */
   inFlight?: number;
+  /** BGZF only: start reading at this compressed offset (a block boundary, e.g. from a tabix index) */
+  start?: number;
 }
 
 /** Decompressed bytes of `path` in order. Throws DecompressError for bad streams, fs errors as they are. */
@@ -77,12 +79,14 @@ async function* readBgzf(path: string, options: ReadOptions, stats: ReadStats): 
   const inFlight = options.inFlight ?? options.pool.size * 2;
   const queue: Array<Promise<Buffer>> = [];
   const handle = await open(path, 'r');
+  let position = options.start ?? 0;
   try {
     let leftover: Buffer = Buffer.alloc(0);
     for (;;) {
       const buffer = Buffer.allocUnsafeSlow(leftover.length + chunkSize);
       leftover.copy(buffer, 0);
-      const { bytesRead } = await handle.read(buffer, leftover.length, chunkSize, null);
+      const { bytesRead } = await handle.read(buffer, leftover.length, chunkSize, position);
+      position += bytesRead;
       const filled = leftover.length + bytesRead;
       if (bytesRead === 0) {
         // Hand over what did inflate first, so the report still counts the records before the cut.

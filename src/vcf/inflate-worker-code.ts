@@ -6,6 +6,7 @@
  *
  * Messages in: {id, op: 'inflate', data: Uint8Array of whole BGZF blocks}
  *              {id, op: 'deflate', data: Uint8Array of raw bytes, level} -> BGZF blocks (no EOF block)
+ *              {id: 0, op: 'recycle', data: Uint8Array over a whole buffer} -> no answer; kept to write a later result in
  * Messages out: {id, data: Uint8Array} (buffer transferred) or {id, error: string}
  */
 export const INFLATE_WORKER_CODE = `
@@ -26,7 +27,7 @@ function inflateBlocks(input) {
     total += isize;
     offset += bsize;
   }
-  const output = Buffer.allocUnsafeSlow(total);
+  const output = outputBuffer(total);
   let at = 0;
   for (let index = 0; index < blocks.length; index += 3) {
     const isize = blocks[index + 2];
@@ -37,6 +38,23 @@ function inflateBlocks(input) {
     at += isize;
   }
   return output;
+}
+
+// Buffers given back (recycle) or emptied here, reused for results: the smallest that is large enough.
+const spares = [];
+const SPARES = 8;
+function keep(arrayBuffer) {
+  if (spares.length >= SPARES) spares.sort((a, b) => a.byteLength - b.byteLength).shift();
+  spares.push(arrayBuffer);
+}
+function outputBuffer(size) {
+  let best = -1;
+  for (let index = 0; index < spares.length; index++) {
+    const length = spares[index].byteLength;
+    if (length >= size && length <= 4 * size + 65536 && (best < 0 || length < spares[best].byteLength)) best = index;
+  }
+  if (best < 0) return Buffer.allocUnsafeSlow(size);
+  return Buffer.from(spares.splice(best, 1)[0], 0, size);
 }
 
 function readUint32(bytes, at) {
@@ -72,15 +90,26 @@ function deflateBlocks(input, level) {
     block.writeUInt32LE(piece.length, 22 + body.length);
     parts.push(block);
   }
-  return Buffer.concat(parts);
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const output = outputBuffer(total);
+  let at = 0;
+  for (const part of parts) {
+    output.set(part, at);
+    at += part.length;
+  }
+  return output;
 }
 
 parentPort.on('message', (message) => {
+  if (message.op === 'recycle') return keep(message.data.buffer);
   try {
     const input = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
     const out = message.op === 'inflate' ? inflateBlocks(input) : deflateBlocks(input, message.level);
+    // the input was transferred here and is used up: a spare for a later result
+    if (input.buffer.byteLength >= 65536) keep(input.buffer);
     const data = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-    const transfer = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? [out.buffer] : [];
+    // out owns its buffer (allocated or a spare, never Node's shared pool): send it whole
+    const transfer = out.byteOffset === 0 ? [out.buffer] : [];
     parentPort.postMessage({ id: message.id, data }, transfer);
   } catch (error) {
     parentPort.postMessage({ id: message.id, error: String(error && error.message ? error.message : error) });

@@ -1,6 +1,7 @@
 /**
  * `fedimpute demo` (runDemo in this process, not on a TTY, fake time): the whole job against the in-process
- * sandbox, results decrypted on disk in <keep>/<parent short id>-fedimpute-demo/<service slug>/.
+ * sandbox, results decrypted on disk in <keep>/<parent short id>-fedimpute-demo/<service slug>/, combined in
+ * its combined/ folder, and the accuracy of each service and of the combination against the truth.
  */
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -54,7 +55,7 @@ describe.concurrent('fedimpute demo', () => {
     expect(readdirSync(join(home.path, 'fedimpute', 'sandbox')).length).toBeGreaterThan(0);
   });
 
-  test('--keep DIR: decrypted results, the input and its truth stay there, the world cached beside them', async () => {
+  test('--keep DIR: check, submit --meta, watch, download and combine; the results, the input and its truth stay there, the world cached beside them', async () => {
     const temp = tempDir('fedimpute-demo-test-');
     temps.push(temp);
     const keep = join(temp.path, 'fedimpute-demo');
@@ -63,7 +64,7 @@ describe.concurrent('fedimpute demo', () => {
     const result = await session({ cwd: temp.path }).call(runDemo, { keep: 'fedimpute-demo' });
     expect(result.stderr).not.toMatch(/error|warning/);
     expect(result.code).toBe(0);
-    for (const step of ['sandbox', 'input', 'check', 'submit', 'watch', 'download', 'results', 'accuracy']) {
+    for (const step of ['sandbox', 'input', 'check', 'submit', 'watch', 'download', 'combine', 'results', 'accuracy']) {
       expect(result.stderr).toContain(`── ${step} `);
     }
     expect(existsSync(join(keep, 'input', 'chr20.vcf.gz'))).toBe(true);
@@ -72,15 +73,21 @@ describe.concurrent('fedimpute demo', () => {
     // the last table: a row per service with its panel's population, mean r² per MAF bin and its variants
     expect(result.stdout).toMatch(/^sandbox-michigan\tpopulation A(\t(0\.\d{3}|1\.000|-)){5}\t\d+\/\d+$/m);
     expect(result.stdout).toMatch(/^sandbox-wes\tpopulation B(\t(0\.\d{3}|1\.000|-)){5}\t\d+\/\d+$/m);
+    // …and the combined row last: both panels' results meta-imputed
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^combined\tmeta of A \+ B(\t(0\.\d{3}|1\.000)){5}\t\d+\/\d+$/);
+    expect(result.stderr).toMatch(/^method: meta \(every result has leave-one-out/m);
     const parents = readdirSync(keep).filter((name) => name !== 'input' && !name.startsWith('.'));
     expect(parents).toHaveLength(1);
     expect(parents[0]).toMatch(/^[0-9a-f]{8}-fedimpute-demo$/);
     const parentFolder = join(keep, parents[0]);
-    expect(result.stderr).toContain(`✔ demo complete: decrypted results in ${parentFolder}\n`);
-    expect(readdirSync(parentFolder).sort()).toEqual(['manifest.json', 'sandbox-michigan', 'sandbox-wes']);
+    expect(result.stderr).toContain(`✔ demo complete: decrypted and combined results in ${parentFolder}\n`);
+    expect(readdirSync(parentFolder).sort()).toEqual(['combined', 'manifest.json', 'sandbox-michigan', 'sandbox-wes']);
+    expect(readdirSync(join(parentFolder, 'combined')).sort()).toEqual(['chr20.combined.dose.vcf.gz', 'combine.json']);
     for (const slug of ['sandbox-michigan', 'sandbox-wes']) {
       const doses = files(join(parentFolder, slug)).filter((path) => path.endsWith('/chr20.dose.vcf.gz'));
       expect(doses, slug).toHaveLength(1);
+      // --meta: both services wrote the leave-one-out dosages beside it
+      expect(existsSync(doses[0].replace(/dose\.vcf\.gz$/, 'empiricalDose.vcf.gz')), slug).toBe(true);
       expect(readFileSync(doses[0]).subarray(0, 2)).toEqual(gzipMagic);
       // the summary names every file with its size (tab-separated off a TTY)
       expect(result.stdout).toContain(`${slug}\t${relative(join(parentFolder, slug), doses[0])}\t${readFileSync(doses[0]).length}\n`);
@@ -99,12 +106,13 @@ describe.concurrent('fedimpute demo', () => {
     const result = await session({ cwd: temp.path, env: { FEDIMPUTE_SANDBOX_CACHE: cache.path } }).call(runDemo, { keep }, { db, json: true });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as {
-      parent_job_id: string; results_dir: string; files: { service: string; path: string; bytes: number }[];
+      parent_job_id: string; results_dir: string; files: { service: string; path: string; bytes: number }[]; combined: { method: string; path: string };
       accuracy: { service: string; panel: string; bins: { maf: string; variants: number; imputed: number; mean_r2: number }[] }[];
     };
     // FEDIMPUTE_SANDBOX_CACHE names the cache: nothing cached in --keep
     expect(readdirSync(keep).some((name) => name.startsWith('.'))).toBe(false);
-    expect(summary.accuracy.map((entry) => [entry.service, entry.panel])).toEqual([['sandbox-michigan', 'population A'], ['sandbox-wes', 'population B']]);
+    expect(summary.accuracy.map((entry) => [entry.service, entry.panel])).toEqual([['sandbox-michigan', 'population A'], ['sandbox-wes', 'population B'], ['combined', 'meta of A + B']]);
+    expect(summary.combined).toEqual({ method: 'meta', path: join(summary.results_dir, 'combined', 'chr20.combined.dose.vcf.gz') });
     for (const entry of summary.accuracy) {
       expect(entry.bins.map((bin) => bin.maf)).toEqual(['<0.5%', '0.5-1%', '1-5%', '5-20%', '>20%']);
       const common = entry.bins.at(-1)!;
@@ -113,8 +121,12 @@ describe.concurrent('fedimpute demo', () => {
       expect(common.mean_r2).toBeLessThan(1);
     }
     // the study is mostly of A's ancestry: A's panel imputes it better than B's
-    const [michigan, wes] = summary.accuracy.map((entry) => entry.bins.at(-1)!.mean_r2);
-    expect(michigan).toBeGreaterThan(wes);
+    const [michigan, wes, combined] = summary.accuracy.map((entry) => entry.bins);
+    expect(michigan.at(-1)!.mean_r2).toBeGreaterThan(wes.at(-1)!.mean_r2);
+    // why one federates: the meta-imputed results beat either service alone in every MAF bin, and hold every
+    // variant either service imputed
+    combined.forEach((bin, index) => expect(bin.mean_r2, bin.maf).toBeGreaterThan(Math.max(michigan[index].mean_r2, wes[index].mean_r2)));
+    expect(combined.map((bin) => bin.imputed)).toEqual(combined.map((bin, index) => Math.max(bin.imputed, michigan[index].imputed, wes[index].imputed)));
     expect(summary.results_dir).toBe(join(keep, `${summary.parent_job_id.slice(0, 8)}-fedimpute-demo`));
     const doses = summary.files.filter((file) => file.path.endsWith('/chr20.dose.vcf.gz'));
     expect(doses.map((file) => file.service)).toEqual(['sandbox-michigan', 'sandbox-wes']);

@@ -1,8 +1,9 @@
 /**
  * The emulators impute for real, over their HTTP APIs: a Michigan job's zip holds Minimac4 files imputed
  * against the world's panel (meta decides the empirical file, r2Filter is applied), a WES run's outputs are
- * Beagle files (gp and r2_filter honoured), and a WES run whose input is not attached fails as a workflow
- * without access to its input would. The emulators' default world is the tiny one (milliseconds per job).
+ * Beagle files (gp and r2_filter honoured) or, with `engine: minimac4`, Minimac4's (meta adds the empirical
+ * file), and a WES run whose input is not attached, or that names an engine the node lacks, fails as such a
+ * workflow would. The emulators' default world is the tiny one (milliseconds per job).
  */
 import { readFile } from 'node:fs/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -119,5 +120,35 @@ describe('WES emulator', () => {
     expect(state).toBe('EXECUTOR_ERROR');
     const log = await (await fetch(body.run_log.stderr)).text();
     expect(log).toContain('the input VCF cannot be read on this server: only VCFs attached to the run (workflow_attachment) are');
+  });
+
+  test('engine minimac4: Minimac4\'s files as the tool writes them; meta adds the leave-one-out dosages', async () => {
+    const { state, body } = await wesRun({ engine: 'minimac4', meta: true }, true);
+    expect(state).toBe('COMPLETE');
+    expect(Object.keys(body.outputs).sort()).toEqual(['imputed_dose', 'imputed_empirical', 'imputed_info', 'log']);
+    expect(body.outputs.imputed_empirical).toMatchObject({ basename: 'study.empiricalDose.vcf.gz' });
+    const bytes = async (key: string) => new Uint8Array(await (await fetch(body.outputs[key].location)).arrayBuffer());
+    const doseBytes = await bytes('imputed_dose');
+    const header = gunzipSync(doseBytes).toString('utf8').split('\n').filter((line) => line.startsWith('##'));
+    // minimac4's own header: no Michigan server annotation
+    expect(header).toContain('##source=Minimac v4.1.2');
+    expect(header.some((line) => line.startsWith('##mis_') || line.startsWith('##bcftools'))).toBe(false);
+    const dose = rows(doseBytes);
+    expect(dose.slice(1).every((row) => row[8] === 'GT:DS:HDS')).toBe(true);
+    expect(dose.filter((row) => row[7].endsWith(';IMPUTED') && !row[7].includes('TYPED')).length).toBeGreaterThan(panelOf(world, 'B').positions.length / 2);
+    const empirical = rows(await bytes('imputed_empirical'));
+    expect(empirical.length).toBeGreaterThan(10);
+    expect(empirical.every((row) => row[8] === 'GT:LDS' && row[7] === 'TYPED;IMPUTED')).toBe(true);
+  });
+
+  test('meta with Beagle: no leave-one-out output (Beagle has none), and the log says so; an unknown engine fails the run', async () => {
+    const beagle = await wesRun({ meta: true }, true);
+    expect(beagle.state).toBe('COMPLETE');
+    expect(Object.keys(beagle.body.outputs).sort()).toEqual(['imputed_dose', 'imputed_info', 'log']);
+    expect(await (await fetch(beagle.body.outputs.log.location)).text()).toMatch(/^meta: ignored, Beagle writes no leave-one-out dosages$/m);
+    await wes!.close();
+    const unknown = await wesRun({ engine: 'impute5' }, true);
+    expect(unknown.state).toBe('EXECUTOR_ERROR');
+    expect(await (await fetch(unknown.body.run_log.stderr)).text()).toContain("engine 'impute5' is not installed on this node (it runs beagle or minimac4)");
   });
 });

@@ -132,7 +132,9 @@ describe.concurrent('fedimpute sandbox', () => {
     const study = join(dir, 'study.vcf.gz');
     expect(text).toContain(`  study     ${study} (250 samples admixed from A and B`);
     expect(text).toContain(`  truth     ${join(dir, 'truth.vcf.gz')} (every true genotype`);
-    expect(text).toContain(`  fedimpute submit --services 1,2 --build hg38 ${study}`);
+    expect(text).toContain(`  fedimpute submit --services 1,2 --meta --no-phasing ${study}`);
+    expect(text).toContain('  fedimpute combine last');
+    expect(text).toContain('panels 39 1000 Genomes Phase 3 (Version 5) (hg38, default, Minimac4), 40 H3Africa Reference Panel (v6) (hg38, Beagle 5.4)');
 
     const { call } = session({ cwd: temp.path, env: { FEDIMPUTE_CONFIG: registry, FEDIMPUTE_DB: join(temp.path, 'store.db') } });
 

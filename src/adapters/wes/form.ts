@@ -28,6 +28,7 @@ export function runForm(service: WesService, request: SubmitRequest, v11: boolea
     build: request.build,
     population: request.population,
     jobId: request.childId,
+    meta: request.meta ?? false,
     panel: panel.params,
     where: `service ${service.slug}, panel ${panel.id}`,
   });

@@ -15,6 +15,8 @@ export interface ParamsContext {
   population?: string;
   /** {{job_id}}: the child id */
   jobId: string;
+  /** {{meta}}: write leave-one-out (empirical) dosages for meta-imputation */
+  meta?: boolean;
   /** the chosen panel's params */
   panel: Record<string, unknown>;
   /** for messages: "service ilifu, panel 39" */
@@ -73,6 +75,8 @@ function lookup(name: string, context: ParamsContext): unknown {
       return context.population ?? null;
     case 'job_id':
       return context.jobId;
+    case 'meta':
+      return context.meta ?? false;
   }
   if (name.startsWith('panel.')) {
     const key = name.slice('panel.'.length);
@@ -82,7 +86,7 @@ function lookup(name: string, context: ParamsContext): unknown {
     });
   }
   throw new ConfigError(`params template: unknown placeholder {{${name}}}${suffix(context)}`, {
-    hint: 'known placeholders: {{input}}, {{inputs}}, {{build}}, {{population}}, {{job_id}}, {{panel.<key>}}',
+    hint: 'known placeholders: {{input}}, {{inputs}}, {{build}}, {{population}}, {{job_id}}, {{meta}}, {{panel.<key>}}',
   });
 }
 

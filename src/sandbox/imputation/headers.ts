@@ -42,15 +42,21 @@ function minimacStart(chromosome: string, now: Date): string[] {
   return ['##fileformat=VCFv4.2', `##filedate=${fileDate(now)}`, MINIMAC_SOURCE, '##phasing=full', `##contig=<ID=${chromosome}>`];
 }
 
-/** chrN.dose.vcf.gz after the server's `bcftools annotate` */
-export function minimacDoseHeader(chromosome: string, samples: string[], pipeline: PipelineInfo, now: Date): string {
+/**
+ * chrN.dose.vcf.gz after the server's `bcftools annotate`; without a pipeline, as Minimac4 itself writes
+ * it (a workflow that runs minimac4 and publishes its output unchanged, as on a WES node)
+ */
+export function minimacDoseHeader(chromosome: string, samples: string[], pipeline: PipelineInfo | undefined, now: Date): string {
   const [format, ...rest] = minimacStart(chromosome, now);
   const name = `chr${chromosome.replace(/^chr/, '')}.dose.vcf.gz`;
-  return [
-    format, '##FILTER=<ID=PASS,Description="All filters passed">', ...rest, ...MINIMAC_INFO,
+  const formats = [
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
     '##FORMAT=<ID=DS,Number=1,Type=Float,Description="Estimated Alternate Allele Dosage : [P(0/1)+2*P(1/1)]">',
     '##FORMAT=<ID=HDS,Number=2,Type=Float,Description="Estimated Haploid Alternate Allele Dosage">',
+  ];
+  if (!pipeline) return [format, ...rest, ...MINIMAC_INFO, ...formats, columns(samples), ''].join('\n');
+  return [
+    format, '##FILTER=<ID=PASS,Description="All filters passed">', ...rest, ...MINIMAC_INFO, ...formats,
     `##mis_pipeline=v${pipeline.version}`, `##mis_phasing=${pipeline.phasing}`, `##mis_panel=${pipeline.panel}`,
     '##bcftools_annotateVersion=1.16+htslib-1.16',
     `##bcftools_annotateCommand=annotate -h add_header.txt -o ${name} -Oz tmp_${name}; Date=${asctime(now)}`,

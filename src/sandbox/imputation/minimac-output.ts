@@ -7,7 +7,8 @@
  *  - chrN.info.gz: the same sites without genotypes;
  *  - chrN.empiricalDose.vcf.gz (meta): the typed panel sites with GT:LDS, the leave-one-out dosages.
  * `--min-r2` drops panel sites below it from all three files. Quirk kept from Minimac 4.1.2: the first
- * record of the dose file lists its FORMAT as GT:HDS:DS (every later one GT:DS:HDS).
+ * record of the dose file lists its FORMAT as GT:HDS:DS (every later one GT:DS:HDS). A WES workflow that
+ * runs minimac4 the same way publishes these files without the server's header annotation.
  */
 import { bitAt } from '../world/bits.js';
 import type { Imputation } from './engine.js';
@@ -32,7 +33,8 @@ export interface MinimacRequest {
   chromosome: string;
   /** 0 = off */
   r2Filter: number;
-  pipeline: PipelineInfo;
+  /** the Michigan server's annotation of the dose file; none when minimac4's output is published as is */
+  pipeline?: PipelineInfo;
   now: Date;
   files: MinimacFiles;
 }

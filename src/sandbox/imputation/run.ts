@@ -1,6 +1,7 @@
 /**
  * One input file imputed against one panel of a world, written as a server would: the entry points of the
- * emulators (Michigan: Minimac4 files; WES: Beagle files) and of benchmarks.
+ * emulators (Michigan: Minimac4 files; WES: Beagle files, or Minimac4's when the workflow runs it) and of
+ * benchmarks.
  *
  * The world simulates one chromosome (chr20). An input on another chromosome is imputed against no
  * sites: the Michigan files then hold the input's own sites as TYPED-only lines, the WES file no records.
@@ -57,19 +58,32 @@ export async function imputeMichigan(request: MichiganImputeRequest): Promise<{ 
   return { chromosome: bare, files };
 }
 
+/** the imputation engine a WES workflow runs: Beagle 5.4, or Minimac4 as eLwazi's chipimputation workflow does */
+export type WesEngine = 'beagle' | 'minimac4';
+export const WES_ENGINES: readonly WesEngine[] = ['beagle', 'minimac4'];
+
 export interface WesImputeRequest extends ImputeFileRequest {
-  /** output files are <name>.dose.vcf.gz and <name>.info.gz */
+  /** output files are <name>.dose.vcf.gz, <name>.info.gz (and <name>.empiricalDose.vcf.gz) */
   name: string;
+  /** default beagle */
+  engine?: WesEngine;
+  /** Beagle: also GP */
   genotypeProbabilities?: boolean;
+  /** Minimac4: also the leave-one-out dosages (`-e`); Beagle has no such output */
+  meta?: boolean;
 }
 
-export async function imputeWes(request: WesImputeRequest): Promise<{ dose: string; info: string }> {
+export async function imputeWes(request: WesImputeRequest): Promise<MinimacFiles> {
   const imputation = await imputeInput(request.world, request.panel, request.input);
   await mkdir(request.dir, { recursive: true });
-  const files = { dose: join(request.dir, `${request.name}.dose.vcf.gz`), info: join(request.dir, `${request.name}.info.gz`) };
-  await writeBeagle({
-    imputation, files, chromosome: imputation.target.chromosome, r2Filter: request.r2Filter ?? 0,
-    genotypeProbabilities: request.genotypeProbabilities ?? false, now: request.now ?? new Date(),
-  });
+  const prefix = join(request.dir, request.name);
+  const files = { dose: `${prefix}.dose.vcf.gz`, info: `${prefix}.info.gz` };
+  const common = { imputation, chromosome: imputation.target.chromosome, r2Filter: request.r2Filter ?? 0, now: request.now ?? new Date() };
+  if (request.engine === 'minimac4') {
+    const minimac: MinimacFiles = { ...files, ...(request.meta ? { empirical: `${prefix}.empiricalDose.vcf.gz` } : {}) };
+    await writeMinimac({ ...common, files: minimac, input: request.input });
+    return minimac;
+  }
+  await writeBeagle({ ...common, files, genotypeProbabilities: request.genotypeProbabilities ?? false });
   return files;
 }

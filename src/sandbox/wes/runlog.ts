@@ -5,7 +5,7 @@ import type { EmulatorContext } from './context.js';
 import {
   endTime,
   failureMessage,
-  OUTPUT_KEYS,
+  outputKey,
   outputPaths,
   sha1,
   startTime,
@@ -67,13 +67,13 @@ export function runLog(context: EmulatorContext, run: Run, state: EmulatorState,
 function outputObjects(context: EmulatorContext, run: Run): Record<string, unknown> {
   const paths = outputPaths(run);
   const result: Record<string, unknown> = {};
-  [...paths.entries()].forEach(([name, path], index) => {
+  for (const [name, path] of paths) {
     const content = run.outputs!.get(name)!;
     const location =
       context.outputs === 'http'
         ? `${context.baseUrl()}/outputs/${run.id}/${name.split('/').map(encodeURIComponent).join('/')}`
         : pathToFileURL(path).href;
-    result[OUTPUT_KEYS[index] ?? name] = {
+    result[outputKey(name)] = {
       class: 'File',
       location,
       path,
@@ -81,6 +81,6 @@ function outputObjects(context: EmulatorContext, run: Run): Record<string, unkno
       size: content.length,
       checksum: `sha1$${sha1(content)}`,
     };
-  });
+  }
   return result;
 }

@@ -123,7 +123,13 @@ function firstVcfString(value: unknown): string | undefined {
   return undefined;
 }
 
-export const OUTPUT_KEYS = ['imputed_dose', 'imputed_info', 'log'] as const;
+/** the CWL output id of an output file, as the sandbox's impute.cwl names them (registry.ts) */
+export function outputKey(name: string): string {
+  if (name.endsWith('.empiricalDose.vcf.gz')) return 'imputed_empirical';
+  if (name.endsWith('.dose.vcf.gz')) return 'imputed_dose';
+  if (name.endsWith('.info.gz')) return 'imputed_info';
+  return name === 'logs/run.log' ? 'log' : name;
+}
 
 /** name → absolute path of the outputs (none until the workflow finished) */
 export function outputPaths(run: Run): Map<string, string> {
