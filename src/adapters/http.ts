@@ -11,11 +11,10 @@
  * Responses of any status are returned; only transport failures throw.
  */
 import { rootCertificates } from 'node:tls';
-import type { Readable } from 'node:stream';
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { Agent, request as undiciRequest, type Dispatcher } from './undici.js';
 import { RemoteError } from '../errors.js';
 import { redact } from '../secrets.js';
-import { Deadline, pacedStream, readCapped, type Pace } from './http-body.js';
+import { Deadline, PacedBody, readCapped, type Pace, type StreamedBody } from './http-body.js';
 import { describeTransportError, readCa, tooManyRedirects } from './http-errors.js';
 import { backoff, retryAfterMs } from './http-retry.js';
 import { CREDENTIAL_HEADERS, nextHop, REDIRECT_STATUSES, type Body, type Hop, type Method } from './http-hops.js';
@@ -89,8 +88,8 @@ export interface HttpResponse {
   url: string;
   /** a redirect led to another origin: the answer came without our credentials */
   crossOrigin: boolean;
-  /** the body as a stream under the minimum-pace rule (downloads); or call text()/dump() */
-  readonly body: Readable;
+  /** the body as it arrives, under the minimum-pace rule (downloads); or call text()/dump() */
+  readonly body: StreamedBody;
   /** the body as text, under the size cap and the deadline; a failure is a RemoteError naming the service */
   text(): Promise<string>;
   dump(): Promise<void>;
@@ -171,7 +170,7 @@ export function createHttpClient(service: string, options: Partial<HttpOptions> 
     // a deadline that fires on a body nobody reads must not become an uncaught 'error' event
     source.on('error', () => undefined);
     const length = Number(header(response.headers['content-length']));
-    let streamed: Readable | undefined;
+    let streamed: StreamedBody | undefined;
     let read: Promise<string> | undefined;
     const readText = () => (read ??= readCapped(source, request.maxBodyBytes ?? settings.maxBodyBytes, Number.isFinite(length) ? length : undefined, deadline));
     return {
@@ -182,7 +181,7 @@ export function createHttpClient(service: string, options: Partial<HttpOptions> 
       get body() {
         if (!streamed) {
           deadline.stop();
-          streamed = pacedStream(source, settings.pace, service);
+          streamed = new PacedBody(source, settings.pace, service);
         }
         return streamed;
       },

@@ -3,9 +3,9 @@
  * services check). Expected remote outcomes are values; only the unexpected throws (RemoteError,
  * AuthError). A network error is never a job failure.
  */
-import type { Readable } from 'node:stream';
 import type { ChildStatus } from '../domain/status.js';
 import type { Build, Service } from '../registry/types.js';
+import type { StreamedBody } from './http-body.js';
 
 /** What a service says about one remote job. */
 export interface RemoteJobState {
@@ -149,7 +149,7 @@ export interface AdapterCapabilities {
 export interface DownloadResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  readonly body: Readable;
+  readonly body: StreamedBody;
   /** the body as text (an error page), under the HTTP layer's size cap */
   text(): Promise<string>;
 }

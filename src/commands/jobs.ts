@@ -38,7 +38,7 @@ export async function runJobs(options: JobsOptions, context: Context): Promise<n
   if (context.globals.json && !context.tty) {
     // the hot path of scripts and cron: SQLite keeps the JSON ready (see store/read-model.ts for why)
     const [database, { parentsJsonBytes }] = await Promise.all([context.database(), import('../store/read-model.js')]);
-    context.jsonBytes(parentsJsonBytes(database, { status: options.status, limit: options.limit }), '{"jobs":', '}');
+    context.jsonBytes(parentsJsonBytes(database, { status: options.status, limit: options.limit }), '{"jobs":[', ']}');
     return 0;
   }
   const [reader, { childJson, jobsTree, parentJson }, { tsvRow }] = await Promise.all([context.reader(), import('../output/jobs.js'), import('../sanitize.js')]);

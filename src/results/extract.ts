@@ -100,7 +100,7 @@ export class ZipExtraction {
     const staged: Staged = { name, file };
     this.staged.push(staged);
     return {
-      write: (plain) => file.write(plain),
+      write: async (plain) => file.write(plain),
       finish: async () => {
         if (!file.isGzipWhereExpected(name)) throw new ZipError('corrupt', `${name} is not gzip data (${file.describeHead()})`, name);
         staged.digest = await file.finish();

@@ -20,6 +20,11 @@ export interface FetchOptions {
 export interface Transfer {
   /** the body's chunks; throws a FileFailure ('truncated') when it breaks off or ends short */
   chunks: AsyncIterable<Uint8Array>;
+  /**
+   * the body's chunks to `sink` as they arrive (the next waits while a promise it returns is pending), with
+   * the same checks; the sink's own failure is thrown as it is
+   */
+  each(sink: (chunk: Uint8Array) => void | Promise<void>): Promise<void>;
   /** Content-Length, else the listed size */
   expected: number | undefined;
   /** stop receiving (after a local failure) */
@@ -38,23 +43,46 @@ export async function openTransfer(download: ImputationAdapter['download'], outp
   const header = headerValue(response.headers['content-length']);
   const total = header !== undefined && Number.isFinite(Number(header)) ? Number(header) : undefined;
   const body = response.body;
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    let received = 0;
-    try {
-      for await (const chunk of body as AsyncIterable<Uint8Array>) {
-        received += chunk.length;
-        options.onBytes?.(received, total ?? output.size);
-        yield chunk;
-      }
-    } catch (error) {
-      if (options.signal?.aborted) throw error;
-      throw truncated(label, received, total, (error as Error).message);
-    }
+  let received = 0;
+  const count = (chunk: Uint8Array) => {
+    received += chunk.length;
+    options.onBytes?.(received, total ?? output.size);
+  };
+  const broken = (error: unknown) => (options.signal?.aborted ? error : truncated(label, received, total, (error as Error).message));
+  const ended = () => {
     if (total !== undefined && received !== total) throw truncated(label, received, total, 'the server closed early');
     // Michigan sizes are rounded down ("314 MB"): fewer bytes than that is a short transfer for sure
     if (output.size !== undefined && received < output.size) throw truncated(label, received, output.size, 'less than the listed size');
+  };
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of body) {
+        count(chunk);
+        yield chunk;
+      }
+    } catch (error) {
+      throw broken(error);
+    }
+    ended();
   }
-  return { chunks: chunks(), expected: total ?? output.size, cancel: () => body.destroy() };
+  async function each(sink: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
+    let failed: { error: unknown } | undefined;
+    const counted = (chunk: Uint8Array) => {
+      count(chunk);
+      try {
+        return sink(chunk)?.catch((error: unknown) => Promise.reject((failed = { error }).error));
+      } catch (error) {
+        throw (failed = { error }).error;
+      }
+    };
+    try {
+      await body.each(counted);
+    } catch (error) {
+      throw failed ? failed.error : broken(error);
+    }
+    ended();
+  }
+  return { chunks: chunks(), each, expected: total ?? output.size, cancel: () => body.destroy() };
 }
 
 /** a plain result file: into `.name.part`, checked (gzip where the name says so), renamed */
@@ -62,8 +90,8 @@ export async function fetchToFile(download: ImputationAdapter['download'], outpu
   const transfer = await openTransfer(download, output, label, options);
   let file: PartFile | undefined;
   try {
-    file = await PartFile.create(path);
-    for await (const chunk of transfer.chunks) await file.write(chunk);
+    const part = (file = await PartFile.create(path));
+    await transfer.each((chunk) => part.write(chunk));
     if (!file.isGzipWhereExpected(label))
       throw new FileFailure(`${label} is not gzip data (${file.describeHead()}); the server sent something else (an error page?); it was not kept`, 'corrupt');
     return await file.commit();

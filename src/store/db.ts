@@ -3,16 +3,13 @@
  * writer, busy_timeout so concurrent `poll`s wait instead of failing with "database is locked".
  */
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
 import { ConfigError } from '../errors.js';
 import { fileFault, STORE_BUSY_MS, storeFault } from '../faults.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { openSqlite, type Database } from './sqlite.js';
 
-export type Database = BetterSqlite3.Database;
-
-const require = createRequire(import.meta.url);
+export type { Database };
 
 /** `busyMs`: how long to wait for another process's write lock (FEDIMPUTE_STORE_BUSY_MS in tests) */
 export function openDatabase(path: string, migrations: readonly string[] = MIGRATIONS, warn?: (text: string) => void, busyMs = STORE_BUSY_MS): Database {
@@ -26,12 +23,9 @@ export function openDatabase(path: string, migrations: readonly string[] = MIGRA
     }
     keepPrivate(path, warn);
   }
-  const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
-  // naming the addon skips the `bindings` package's search of a dozen candidate paths (~3 ms of start-up)
-  const nativeBinding = addonPath();
   let db: Database;
   try {
-    db = new Sqlite(path, nativeBinding ? { nativeBinding } : {});
+    db = openSqlite(path);
     db.pragma(`busy_timeout = ${busyMs}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -105,10 +99,3 @@ export function migrate(db: Database, path: string, migrations: readonly string[
 
 export { SCHEMA_VERSION };
 
-function addonPath(): string | undefined {
-  try {
-    return require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
-  } catch {
-    return undefined;
-  }
-}

@@ -5,6 +5,7 @@
  * a claim of a dead local process or an expired one can be taken over.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import type { Database } from './db.js';
 import type { DownloadRow } from './rows.js';
 import { scrubbed } from './scrub.js';
 import type { Statements } from './statements.js';
@@ -41,7 +42,7 @@ export class DownloadClaims {
   private readonly release: BetterSqlite3.Statement<[string, string, string]>;
 
   constructor(
-    private readonly db: BetterSqlite3.Database,
+    private readonly db: Database,
     private readonly clock: () => Date,
   ) {
     this.take = db.prepare(

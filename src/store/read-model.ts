@@ -14,15 +14,19 @@ import type { Database } from './db.js';
  * its children ordered as Store.childrenOf.
  */
 export function parentsJsonText(db: Database, filter: { status?: string; limit?: number } = {}): string {
-  return parentsJsonBytes(db, filter).toString('utf8');
+  return `[${parentsJsonBytes(db, filter).toString('utf8')}]`;
 }
 
-/** the same as UTF-8 bytes, straight from SQLite: no 2 MB string to build, copy and collect */
+/**
+ * The documents between the array's brackets, as UTF-8 bytes straight from SQLite: no 2 MB string to build,
+ * copy and collect. The brackets are the caller's to write: adding them in SQL copied the 2 MB twice more
+ * (~3.5 ms of a 1,000-parent `jobs --json`).
+ */
 export function parentsJsonBytes(db: Database, filter: { status?: string; limit?: number } = {}): Buffer {
   const where = filter.status ? 'WHERE status = @status' : '';
   return db
     .prepare(
-      `SELECT CAST('[' || coalesce(group_concat(doc, ','), '') || ']' AS BLOB)
+      `SELECT CAST(coalesce(group_concat(doc, ','), '') AS BLOB)
        FROM (SELECT doc FROM job_docs ${where} ORDER BY created_at DESC, seq DESC LIMIT @limit)`,
     )
     .pluck()

@@ -191,17 +191,34 @@ describe('jobs with a filled store', () => {
   });
 });
 
+/** a store of 2,000 parents of one child each: its listings are megabytes, far more than a pipe holds */
+function manyParents(name: string): string {
+  const db = join(tmp.path, name);
+  const store = new Store(openDatabase(db));
+  store.db.transaction(() => {
+    for (let index = 0; index < 2000; index++) {
+      const id = `${String(index).padStart(8, '0')}-0000-4000-8000-000000000000`;
+      store.jobs.insertParent({ id, name: `parent ${index}` }, [{ id: `${id}-c`, name: null, service_id: 1, service_slug: 'h3africa', reference_panel_id: 37 }]);
+    }
+  })();
+  store.close();
+  return db;
+}
+
+describe('pipes', () => {
+  it('the whole listing goes through a pipe before the binary exits (it kept only what the pipe held: 64 KiB)', async () => {
+    const db = manyParents('pipe.db');
+    const json = await runCli(['jobs', '--json', '--db', db]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).jobs).toHaveLength(2000);
+    const rows = await runCli(['jobs', '--db', db]);
+    expect(rows.stdout.trimEnd().split('\n')).toHaveLength(4000);
+  });
+});
+
 describe('EPIPE', () => {
   it('`fedimpute jobs | head -1` over 2,000 parents exits 0 with no error output', async () => {
-    const db = join(tmp.path, 'many.db');
-    const store = new Store(openDatabase(db));
-    store.db.transaction(() => {
-      for (let index = 0; index < 2000; index++) {
-        const id = `${String(index).padStart(8, '0')}-0000-4000-8000-000000000000`;
-        store.jobs.insertParent({ id, name: `parent ${index}` }, [{ id: `${id}-c`, name: null, service_id: 1, service_slug: 'h3africa', reference_panel_id: 37 }]);
-      }
-    })();
-    store.close();
+    const db = manyParents('many.db');
     for (const args of ['jobs', 'jobs --json']) {
       const result = await new Promise<CliResult>((resolve) => {
         execFile(

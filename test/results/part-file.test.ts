@@ -3,15 +3,24 @@
  * digested; the gzip check; temporary names that fit NAME_MAX whatever the final name.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import { partPath } from '../../src/results/layout.js';
 import { PartFile } from '../../src/results/write.js';
 import { tempDir } from '../helpers/cli.js';
 
 const dir = tempDir();
 afterAll(() => dir.cleanup());
+afterEach(() => vi.restoreAllMocks());
+
+/** FileHandle's prototype (node:fs/promises does not export the class), to count its syncs */
+async function fileHandlePrototype(): Promise<{ datasync(): Promise<void>; sync(): Promise<void> }> {
+  const handle = await open(join(dir.path, 'probe'), 'w');
+  await handle.close();
+  return Object.getPrototypeOf(handle);
+}
 
 describe('PartFile', () => {
   test('chunks of odd sizes across the slabs are written whole, renamed and digested; the caller may reuse each chunk', async () => {
@@ -51,5 +60,44 @@ describe('PartFile', () => {
     expect(basename(partPath(join(dir.path, 'short.txt')))).toBe('.short.txt.part');
     // two long names that share a prefix get different temporary names
     expect(partPath(join(dir.path, `${'c'.repeat(251)}.1`))).not.toBe(partPath(join(dir.path, `${'c'.repeat(251)}.2`)));
+  });
+
+  test('write() costs no promise while the disk keeps up: one comes back only when both slabs are full', async () => {
+    const path = join(dir.path, 'slabs.bin');
+    const file = await PartFile.create(path);
+    const half = randomBytes(512 << 10);
+    // nothing yields in between, so the first slab's write cannot have finished when the second is full
+    expect(file.write(half.subarray(0, 1000))).toBeUndefined();
+    expect(file.write(half.subarray(1000))).toBeUndefined();
+    expect(file.write(half)).toBeUndefined();
+    const waiting = file.write(Buffer.from('x'));
+    expect(waiting).toBeInstanceOf(Promise);
+    await waiting;
+    const digest = await file.commit();
+    const all = Buffer.concat([half, half, Buffer.from('x')]);
+    expect(digest.sha256).toBe(createHash('sha256').update(all).digest('hex'));
+    expect(readFileSync(path).equals(all)).toBe(true);
+  });
+
+  test('a durable file is synced in steps while it is written and once before the rename; a file that need not be, never', async () => {
+    const prototype = await fileHandlePrototype();
+    const datasync = vi.spyOn(prototype, 'datasync');
+    const sync = vi.spyOn(prototype, 'sync');
+    const block = randomBytes(1 << 20);
+    const durable = await PartFile.create(join(dir.path, 'durable.bin'));
+    for (let index = 0; index < 72; index++) await durable.write(block);
+    await durable.commit();
+    // 72 MiB in 32 MiB steps: two syncs while writing (fewer only if one was still running when the next step came)
+    expect(datasync.mock.calls.length).toBeGreaterThanOrEqual(1);
+    expect(datasync.mock.calls.length).toBeLessThanOrEqual(2);
+    expect(sync).toHaveBeenCalledTimes(1);
+    expect(statSync(join(dir.path, 'durable.bin')).size).toBe(72 << 20);
+    datasync.mockClear();
+    sync.mockClear();
+    const scratch = await PartFile.create(join(dir.path, 'scratch.bin'), { durable: false });
+    for (let index = 0; index < 72; index++) await scratch.write(block);
+    await scratch.commit();
+    expect(datasync).not.toHaveBeenCalled();
+    expect(sync).not.toHaveBeenCalled();
   });
 });
