@@ -34,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Registration>> = {
   download: async () => (await import('./commands/download.js')).registerDownload,
   combine: async () => (await import('./commands/combine.js')).registerCombine,
   compare: async () => (await import('./commands/compare.js')).registerCompare,
+  completion: async () => (await import('./commands/completion.js')).registerCompletion,
 };
 
 /** global options that take a value: their value is never the command */
@@ -50,22 +51,47 @@ export function commandOf(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-export async function runCli(argv: string[], makeContext: MakeContext, io: { stdout: OutputStream; stderr: OutputStream }): Promise<number> {
+/** the program with its global options and help settings, no command yet */
+function baseProgram(io: { stdout: OutputStream; stderr: OutputStream }): Command {
   const program = new Command('fedimpute');
-  let exitCode: number = EXIT.ok;
   const { version } = require('../package.json') as { version: string };
-  program
+  return program
+    // gh-style: each command's --help lists the global options too, after its own
+    .configureHelp({ showGlobalOptions: true })
     .description('Federated genotype imputation: one VCF, many imputation services, one parent job.')
     .version(version, '-V, --version')
     .option('--config <file>', 'service registry (default: $FEDIMPUTE_CONFIG, ./services.yaml, $XDG_CONFIG_HOME/fedimpute/services.yaml)')
     .option('--db <file>', 'job store (default: $FEDIMPUTE_DB, $XDG_DATA_HOME/fedimpute/fedimpute.db)')
     .option('--json', 'one JSON document on stdout')
-    .option('--no-color', 'no ANSI colours (also NO_COLOR)')
-    .option('-q, --quiet', 'no progress or warnings on stderr')
+    .option('--no-color', 'no ANSI colours (also NO_COLOR, TERM=dumb)')
+    .option('-q, --quiet', 'no progress or informational lines on stderr (warnings and errors still print)')
     .option('-v, --verbose', 'request log and stack traces on stderr')
     .showHelpAfterError('(run `fedimpute --help` for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  # try it without an account: a local sandbox that really imputes',
+        '  $ fedimpute demo',
+        '',
+        '  # one VCF to two services, then follow it and bring the results home',
+        '  $ fedimpute submit --services 1,4 study.chr20.vcf.gz',
+        '  $ fedimpute watch last',
+        '  $ fedimpute download last --out results/',
+        '',
+        'Exit codes: 0 ok, 1 runtime error, 2 usage or input error, 3 a child failed or was canceled,',
+        '4 token rejected or missing, 8 still pending, 130 interrupted. Shell completion: fedimpute completion --help',
+        '',
+      ].join('\n'),
+    );
+}
+
+export async function runCli(argv: string[], makeContext: MakeContext, io: { stdout: OutputStream; stderr: OutputStream }): Promise<number> {
+  const program = baseProgram(io);
+  let exitCode: number = EXIT.ok;
 
   const register: Register = (parse, load) => async (...parameters) => {
     const command = parameters.at(-1);
@@ -76,7 +102,8 @@ export async function runCli(argv: string[], makeContext: MakeContext, io: { std
     exitCode = await (await load())(options, context);
   };
   const named = commandOf(argv);
-  const registrations = await Promise.all((named ? [COMMANDS[named]] : Object.values(COMMANDS)).map((load) => load()));
+  // `completion` writes its script from every registration, so it gets them all
+  const registrations = await Promise.all((named && named !== 'completion' ? [COMMANDS[named]] : Object.values(COMMANDS)).map((load) => load()));
   for (const registration of registrations) registration(program, register);
 
   try {

@@ -6,7 +6,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { ImputationAdapter } from './adapters/types.js';
 import { noSecrets, redact } from './secrets.js';
-import { createStyle, type OutputStream, type Style } from './output/style.js';
+import { createStyle, unicodeTerminal, type OutputStream, type Style } from './output/style.js';
 import type { Registry, Service } from './registry/types.js';
 import type { Database } from './store/db.js';
 import type { JobReader } from './store/reader.js';
@@ -61,6 +61,8 @@ export class Context {
   readonly signal: AbortSignal;
   readonly now: () => Date;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** a live area drawing on stderr (bars, spinner): chatter is printed above it, not into it */
+  stderrLive?: { above(text: string): void };
   private openedStore?: Store;
   private openedDatabase?: Database;
   private loadedRegistry?: Promise<Registry>;
@@ -74,9 +76,11 @@ export class Context {
     this.stderr = options.stderr;
     this.tty = Boolean(options.stdout.isTTY);
     this.stderrTty = Boolean(options.stderr.isTTY);
-    const colorAllowed = options.globals.color && !('NO_COLOR' in options.env && options.env.NO_COLOR !== '');
-    this.style = createStyle(colorAllowed && this.tty);
-    this.errorStyle = createStyle(colorAllowed && this.stderrTty);
+    // TERM=dumb: no colour and no symbols outside ASCII; a locale that is not UTF-8: ASCII symbols
+    const colorAllowed = options.globals.color && !('NO_COLOR' in options.env && options.env.NO_COLOR !== '') && options.env.TERM !== 'dumb';
+    const unicode = unicodeTerminal(options.env);
+    this.style = createStyle(colorAllowed && this.tty, unicode);
+    this.errorStyle = createStyle(colorAllowed && this.stderrTty, unicode);
     this.signal = options.signal ?? new AbortController().signal;
     this.now = options.now ?? (() => new Date());
     this.sleep = options.sleep ?? defaultSleep;
@@ -100,13 +104,34 @@ export class Context {
     this.stdout.write(`${redact(JSON.stringify(value, null, this.tty ? 2 : undefined))}\n`);
   }
 
-  /** chatter on stderr, silenced by --quiet */
-  info(text: string): void {
-    if (!this.globals.quiet) this.stderr.write(`${redact(text)}\n`);
+  /** the terminal's width for stdout's tables (80 when it does not say) */
+  get width(): number {
+    return this.stdout.columns && this.stdout.columns > 0 ? this.stdout.columns : 80;
   }
 
+  /** the same for stderr's live areas and notes */
+  get errorWidth(): number {
+    return this.stderr.columns && this.stderr.columns > 0 ? this.stderr.columns : 80;
+  }
+
+  /** informational chatter on stderr, silenced by --quiet */
+  info(text: string): void {
+    if (!this.globals.quiet) this.chatter(`${redact(text)}\n`);
+  }
+
+  /** something the user should know even from cron: --quiet never hides a warning (README "cron") */
   warn(text: string): void {
-    if (!this.globals.quiet) this.stderr.write(`${this.errorStyle.yellow('warning:')} ${redact(text)}\n`);
+    this.chatter(`${this.errorStyle.yellow('warning:')} ${redact(text)}\n`);
+  }
+
+  /** an error that does not end the command (a service that refused the token during a poll) */
+  error(text: string): void {
+    this.chatter(`${this.errorStyle.red('error:')} ${redact(text)}\n`);
+  }
+
+  private chatter(text: string): void {
+    if (this.stderrLive) this.stderrLive.above(text);
+    else this.stderr.write(text);
   }
 
   debug(text: string): void {

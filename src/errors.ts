@@ -51,6 +51,13 @@ export class AuthError extends FedimputeError {
   }
 }
 
+/**
+ * No token to send: its environment variable is unset or empty, its token_file is missing or empty. Exit 4
+ * like a rejected token: the fix is the same (give fedimpute a valid token), and it is what a cron job
+ * whose environment lacks the variable meets.
+ */
+export class MissingTokenError extends AuthError {}
+
 /** A service answered something we could not use, or could not be reached. */
 export class RemoteError extends FedimputeError {
   constructor(

@@ -45,7 +45,7 @@ export const FAST_COMMANDS: Record<string, FastCommand> = {
     },
   },
   status: {
-    options: { refresh: 'boolean', 'exit-status': 'boolean' },
+    options: { refresh: 'boolean', 'no-refresh': 'boolean', 'exit-status': 'boolean' },
     operands: 1,
     load: async () => {
       const { statusOptions, runStatus } = await import('./commands/status.js');
@@ -57,6 +57,8 @@ export const FAST_COMMANDS: Record<string, FastCommand> = {
 /** the run of a command line the fast path is sure about, or undefined to use commander */
 export function fastPath(argv: readonly string[]): ((makeContext: (globals: Globals) => Context) => Promise<number>) | undefined {
   if (argv.includes('--')) return undefined;
+  const complete = completeRun(argv);
+  if (complete) return complete;
   for (const [name, command] of Object.entries(FAST_COMMANDS)) {
     const own = Object.fromEntries(Object.entries(command.options).map(([flag, type]) => [flag, { type }]));
     let parsed;
@@ -82,6 +84,21 @@ export function fastPath(argv: readonly string[]): ((makeContext: (globals: Glob
     };
   }
   return undefined;
+}
+
+/**
+ * `fedimpute [--config f] [--db f] __complete services|parents`: what a completion script asks at TAB
+ * time (completion/values.ts). Hidden, never in --help; only ever run by the scripts.
+ */
+function completeRun(argv: readonly string[]): ((makeContext: (globals: Globals) => Context) => Promise<number>) | undefined {
+  const at = argv.indexOf('__complete');
+  if (at < 0 || at !== argv.length - 2) return undefined;
+  const globals: Record<string, unknown> = {};
+  for (let index = 0; index < at; index++) {
+    if (argv[index] === '--config' || argv[index] === '--db') globals[argv[index].slice(2)] = argv[++index];
+    else return undefined;
+  }
+  return async (makeContext) => (await import('./completion/values.js')).completeValues(argv[at + 1], makeContext(globalsFrom(globals)));
 }
 
 function camelCase(flag: string): string {

@@ -22,7 +22,7 @@ export interface RemoteJobState {
   step?: string;
   /** the service's error text for failed jobs (HTML stripped), else the latest message */
   message?: string;
-  /** extra advice, e.g. for Michigan state -1 "restart may revive it" */
+  /** extra advice about the state, e.g. for Michigan state -1 why it is lost */
   hint?: string;
   startedAt?: string;
   endedAt?: string;
@@ -30,6 +30,11 @@ export interface RemoteJobState {
   resultsExpireAt?: string;
   /** results are gone for good (Michigan 7, 10) */
   retired?: boolean;
+  /**
+   * the service has lost the job (Michigan -1, a WES run the server no longer knows): status is null
+   * (keep the child's), and the user is told to retry or cancel it
+   */
+  lost?: boolean;
 }
 
 export interface InputFile {

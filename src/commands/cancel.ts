@@ -10,7 +10,8 @@ import { serviceOfJob, ServiceGoneError } from '../registry/lookup.js';
 import type { Service } from '../registry/types.js';
 import type { JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
-import { text, type RawOptions, type Registration } from './options.js';
+import { isLost } from '../domain/status.js';
+import { examples, text, type RawOptions, type Registration } from './options.js';
 
 export interface CancelOptions {
   /** parent id, unique prefix (≥4) or `last` */
@@ -24,12 +25,17 @@ export function cancelOptions(raw: RawOptions, [parent]: string[]): CancelOption
 }
 
 export const registerCancel: Registration = (program, register) => {
-  program
+  const command = program
     .command('cancel')
-    .description('cancel the unfinished children of a parent')
+    .description('cancel the unfinished children of a parent (a job the service lost is settled here)')
     .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
-    .option('--child <id>', 'only this child (id prefix or service slug)')
-    .action(register(cancelOptions, async () => runCancel));
+    .option('--child <id>', 'only this child (id prefix or service slug)');
+  examples(command, [
+    ['fedimpute cancel last', 'every unfinished child of the newest job'],
+    ['fedimpute cancel 3f2a --child ilifu', 'only the child on ilifu'],
+    ['fedimpute cancel 3f2a --json', 'what happened to each child, as JSON'],
+  ]);
+  command.action(register(cancelOptions, async () => runCancel));
 };
 
 /** `registry`: the child's service is no longer in the registry (an 'error', and exit 2) */
@@ -105,6 +111,12 @@ async function cancelChild(context: Context, store: Store, service: () => Servic
     child = store.updateChild(child.id, { remote_job_id: found, submit_state: 'submitted', lease_owner: null, message: 'found again on the service after an interrupted submission' }).after;
   }
   const remoteId = child.remote_job_id as string;
+  if (isLost(child)) {
+    // the service lost it: asking it to cancel is a courtesy (a dead Michigan job can be), the child is settled here
+    await (await context.adapter(service())).cancel(remoteId).catch(() => undefined);
+    store.updateChild(child.id, { status: 'canceled', cancel_requested_at: now, message: 'canceled here: the service had lost the job' }, { reason: 'canceled locally' });
+    return { child, result: 'canceled', message: 'canceled here: the service had lost the job' };
+  }
   const adapter = await context.adapter(service());
   const outcome = await adapter.cancel(remoteId);
   if (outcome.kind === 'canceled') {

@@ -5,7 +5,7 @@
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { CheckReport, PanelChoice } from '../vcf/check.js';
-import { text, type RawOptions, type Registration } from './options.js';
+import { examples, text, type RawOptions, type Registration } from './options.js';
 
 export interface CheckCommandOptions {
   /** the input files */
@@ -21,15 +21,20 @@ export function checkOptions(raw: RawOptions, files: string[]): CheckCommandOpti
 }
 
 export const registerCheck: Registration = (program, register) => {
-  program
+  const command = program
     .command('check')
     .description("local pre-flight of VCF files against the servers' input rules (no network)")
     .argument('<vcf...>', 'input files')
     .option('--build <build>', 'build the data is in: hg19 or hg38')
     .option('--services <list>', "also check build and population against these services' panels")
     .option('--panels <list>', 'panel ids parallel to --services')
-    .option('--population <id>', 'population to check against each panel')
-    .action(register(checkOptions, async () => runCheck));
+    .option('--population <id>', 'population to check against each panel');
+  examples(command, [
+    ['fedimpute check study.chr20.vcf.gz --build hg38', 'will the servers accept this file?'],
+    ['fedimpute check chr*.vcf.gz --services 1,4 --population afr', "also against these services' panels and the population"],
+    ['fedimpute check study.chr20.vcf.gz --json', 'the report as JSON (exit 2 when an error is found)'],
+  ]);
+  command.action(register(checkOptions, async () => runCheck));
 };
 
 export async function runCheck(options: CheckCommandOptions, context: Context): Promise<number> {
@@ -64,10 +69,18 @@ async function panelChoices(context: Context, options: CheckCommandOptions): Pro
 }
 
 async function printReport(context: Context, report: CheckReport): Promise<void> {
-  const [{ formatBytes }, { renderTable }, { tsvRow }] = await Promise.all([import('../output/format.js'), import('../output/table.js'), import('../sanitize.js')]);
-  const { style } = context;
+  const [{ formatBytes }, { renderTable }, { tsvRow }, { relative }, { wrapText }] = await Promise.all([
+    import('../output/format.js'),
+    import('../output/table.js'),
+    import('../sanitize.js'),
+    import('node:path'),
+    import('../output/width.js'),
+  ]);
+  const { style, width } = context;
+  // a terminal shows paths relative to the current folder (pipes get them whole)
+  const shown = (path: string) => (context.tty ? relative(context.cwd, path) || path : path);
   const rows = report.files.map((file) => [
-    file.path,
+    shown(file.path),
     file.compression,
     file.vcfVersion ?? '',
     String(file.samples),
@@ -78,25 +91,35 @@ async function printReport(context: Context, report: CheckReport): Promise<void>
     file.sorted ? 'yes' : 'no',
     formatBytes(file.bytes),
   ]);
-  context.out(
-    renderTable(
-      ['FILE', 'COMPRESSION', 'VCF', 'SAMPLES', 'RECORDS', 'CHROMOSOMES', 'BUILD', 'PHASING', 'SORTED', 'SIZE'].map((header) => ({ header })),
-      rows,
-      context.tty,
-      style.enabled,
-    ),
-  );
+  const columns = [
+    { header: 'FILE', shrink: 'middle', priority: 3, min: 16 },
+    { header: 'COMPRESSION', shrink: 'end', priority: 1, min: 5, optional: true },
+    { header: 'VCF', shrink: 'end', priority: 0, min: 4, optional: true },
+    { header: 'SAMPLES', shrink: 'never', align: 'right' },
+    { header: 'RECORDS', shrink: 'never', align: 'right' },
+    { header: 'CHROMOSOMES', shrink: 'end', priority: 2, min: 6 },
+    { header: 'BUILD', shrink: 'never' },
+    { header: 'PHASING', shrink: 'end', priority: 1, min: 6, optional: true },
+    { header: 'SORTED', shrink: 'never', optional: true },
+    { header: 'SIZE', shrink: 'never', align: 'right', optional: true },
+  ] as const;
+  context.out(renderTable(columns, rows, { tty: context.tty, style, width }));
   for (const finding of report.findings) {
     const label = finding.severity === 'error' ? style.red('error') : style.yellow('warning');
-    const where = finding.file ? `${finding.file}: ` : '';
-    if (context.tty) context.out(`${label} ${where}${finding.message}\n  ${style.dim(`→ ${finding.fix}`)}`);
-    else context.out(tsvRow([finding.severity, finding.code, finding.file ?? '', finding.message, finding.fix]));
+    const where = finding.file ? `${shown(finding.file)}: ` : '';
+    if (!context.tty) {
+      context.out(tsvRow([finding.severity, finding.code, finding.file ?? '', finding.message, finding.fix]));
+      continue;
+    }
+    const message = wrapText(`${where}${finding.message}`, width - 8, '  ');
+    const fix = wrapText(`${style.symbols.arrow} ${finding.fix}`, width - 2, '    ');
+    context.out([`${label} ${message[0]}`, ...message.slice(1), ...fix.map((line, index) => style.dim(index === 0 ? `  ${line}` : line))].join('\n'));
   }
   const errors = report.findings.filter((finding) => finding.severity === 'error').length;
   const warnings = report.findings.length - errors;
   context.info(
     errors > 0
-      ? style.red(`✖ ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}: the servers would reject this input`)
-      : style.green(`✔ ready to submit${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}`),
+      ? style.red(`${style.symbols.failed} ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}: the servers would reject this input`)
+      : style.green(`${style.symbols.completed} ready to submit${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}`),
   );
 }

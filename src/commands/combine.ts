@@ -8,7 +8,7 @@ import type { CombineSummary } from '../combine/summary.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import type { renderTable } from '../output/table.js';
-import { count, positiveInteger, text, type RawOptions, type Registration } from './options.js';
+import { count, examples, positiveInteger, text, type RawOptions, type Registration } from './options.js';
 
 type RenderTable = typeof renderTable;
 
@@ -29,7 +29,7 @@ export function combineOptions(raw: RawOptions, [parent]: string[]): CombineOpti
 }
 
 export const registerCombine: Registration = (program, register) => {
-  program
+  const command = program
     .command('combine')
     .description('one meta-imputed VCF per chromosome from every service\'s results (best-R² when meta is impossible)')
     .argument('[parent]', 'parent id, unique prefix (≥4) or `last` (or use --from)')
@@ -38,8 +38,13 @@ export const registerCombine: Registration = (program, register) => {
     .option('--method <method>', 'meta (default when every result has leave-one-out dosages) or best-r2')
     .option('--absent <rule>', 'a variant a panel lacks: fixed (its majority allele elsewhere; default without an R² filter), zero (REF) or renormalize')
     .option('--region <region>', 'only CHR:START-END (1-based), e.g. to split a chromosome across machines')
-    .addOption(program.createOption('--threads <n>', 'chromosomes and compression threads at once (default: the cores)').argParser(positiveInteger('--threads')))
-    .action(register(combineOptions, async () => runCombine));
+    .addOption(program.createOption('--threads <n>', 'chromosomes and compression threads at once (default: the cores)').argParser(positiveInteger('--threads')));
+  examples(command, [
+    ['fedimpute combine last', "the newest job's downloaded results, meta-imputed into one VCF per chromosome"],
+    ['fedimpute combine 3f2a --method best-r2 --region chr20:1-10000000', 'best-R² per variant, one slice of a chromosome'],
+    ['fedimpute combine --from h3africa/chr20 --from ilifu/chr20 --out chr20.combined.vcf.gz', 'results from elsewhere, by prefix'],
+  ]);
+  command.action(register(combineOptions, async () => runCombine));
 };
 
 export async function runCombine(options: CombineOptions, context: Context): Promise<number> {
@@ -53,7 +58,8 @@ export async function runCombine(options: CombineOptions, context: Context): Pro
 function print(context: Context, summary: CombineSummary, summaryPath: string, renderTable: RenderTable): void {
   const number = (value: number) => value.toLocaleString('en-US');
   const outputs = summary.outputs.map((output) => [output.chromosomes.join(',') || '-', number(output.variants), number(output.typed), output.path]);
-  context.out(renderTable([{ header: 'CHROMOSOME' }, { header: 'VARIANTS', align: 'right' }, { header: 'TYPED', align: 'right' }, { header: 'FILE', flexible: true }], outputs, context.tty, context.style.enabled));
+  const table = { tty: context.tty, style: context.style, width: context.width };
+  context.out(renderTable([{ header: 'CHROMOSOME', shrink: 'end', min: 6 }, { header: 'VARIANTS', align: 'right', shrink: 'never' }, { header: 'TYPED', align: 'right', shrink: 'never' }, { header: 'FILE', shrink: 'middle', priority: 1, min: 16 }], outputs, table));
   const meta = summary.method === 'meta';
   const sources = summary.sources.map((source) => [
     source.label,
@@ -63,7 +69,13 @@ function print(context: Context, summary: CombineSummary, summaryPath: string, r
     source.flipped > 0 || source.multiallelic_skipped > 0 ? `${number(source.flipped)} flipped, ${number(source.multiallelic_skipped)} multi-allelic skipped` : '',
   ]);
   const fourth = meta ? 'WEIGHT mean (5–95 %)' : 'CHOSEN';
-  context.out(renderTable([{ header: 'SOURCE' }, { header: 'VARIANTS', align: 'right' }, { header: 'ONLY HERE', align: 'right' }, { header: fourth }, { header: 'NOTE', flexible: true }], sources, context.tty, context.style.enabled));
+  context.out(
+    renderTable(
+      [{ header: 'SOURCE', shrink: 'middle', priority: 1, min: 12 }, { header: 'VARIANTS', align: 'right', shrink: 'never' }, { header: 'ONLY HERE', align: 'right', shrink: 'never' }, { header: fourth, shrink: 'never' }, { header: 'NOTE', shrink: 'end', optional: true }],
+      sources,
+      table,
+    ),
+  );
   for (const warning of summary.warnings) context.warn(warning);
   const shared = summary.overlap[summary.sources.map((source) => source.label).join('+')] ?? 0;
   const methods = Object.entries(summary.by_method).filter(([, count]) => count > 0).map(([method, count]) => `${number(count)} ${method === 'single' ? 'from a single source' : method}`);

@@ -7,7 +7,7 @@ import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import type { renderTable as render } from '../output/table.js';
 import type { CompareReport } from '../compare/run.js';
-import { text, type RawOptions, type Registration } from './options.js';
+import { examples, text, type RawOptions, type Registration } from './options.js';
 
 export interface CompareOptions {
   /** parent id, unique prefix (≥4) or `last` */
@@ -21,12 +21,17 @@ export function compareOptions(raw: RawOptions, [parent]: string[]): CompareOpti
 }
 
 export const registerCompare: Registration = (program, register) => {
-  program
+  const command = program
     .command('compare')
     .description('per service: variants and estimated R² by MAF, overlap, agreement on shared variants (and the combined set)')
     .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
-    .option('--html <file>', 'also write a self-contained HTML report with plots')
-    .action(register(compareOptions, async () => runCompare));
+    .option('--html <file>', 'also write a self-contained HTML report with plots');
+  examples(command, [
+    ['fedimpute compare last', "the newest job's services side by side (and the combined set, after combine)"],
+    ['fedimpute compare 3f2a --html report.html', 'the same as a self-contained HTML report with plots'],
+    ['fedimpute compare 3f2a --json', 'the comparison as JSON'],
+  ]);
+  command.action(register(compareOptions, async () => runCompare));
 };
 
 export async function runCompare(options: CompareOptions, context: Context): Promise<number> {
@@ -52,10 +57,12 @@ function print(context: Context, report: CompareReport, renderTable: typeof rend
     value(row.mean_r2),
     ...row.r2_by_maf.map(value),
   ]);
-  const bins = report.maf_bins.map((bin) => ({ header: `R² ${bin}`, align: 'right' as const }));
-  context.out(renderTable([{ header: 'SOURCE' }, { header: 'VARIANTS', align: 'right' }, { header: 'MEAN R²', align: 'right' }, ...bins], rows, context.tty, context.style.enabled));
+  const bins = report.maf_bins.map((bin) => ({ header: `R² ${bin}`, align: 'right' as const, shrink: 'never' as const }));
+  const table = { tty: context.tty, style: context.style, width: context.width };
+  const name = { shrink: 'end' as const, min: 10 };
+  context.out(renderTable([{ header: 'SOURCE', ...name }, { header: 'VARIANTS', align: 'right', shrink: 'never' }, { header: 'MEAN R²', align: 'right', shrink: 'never' }, ...bins], rows, table));
   const overlap = Object.entries(report.overlap).map(([pattern, count]) => [pattern, count.toLocaleString('en-US')]);
-  context.out(renderTable([{ header: 'CARRIED BY' }, { header: 'VARIANTS', align: 'right' }], overlap, context.tty, context.style.enabled));
+  context.out(renderTable([{ header: 'CARRIED BY', ...name }, { header: 'VARIANTS', align: 'right', shrink: 'never' }], overlap, table));
   const agreement = report.agreement.map((pair) => [`${pair.a} · ${pair.b}`, pair.shared.toLocaleString('en-US'), value(pair.mean_dosage_r2)]);
-  context.out(renderTable([{ header: 'PAIR' }, { header: 'SHARED', align: 'right' }, { header: 'DOSAGE r²', align: 'right' }], agreement, context.tty, context.style.enabled));
+  context.out(renderTable([{ header: 'PAIR', ...name }, { header: 'SHARED', align: 'right', shrink: 'never' }, { header: 'DOSAGE r²', align: 'right', shrink: 'never' }], agreement, table));
 }

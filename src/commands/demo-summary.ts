@@ -60,7 +60,7 @@ async function walk(dir: string): Promise<string[]> {
   return found;
 }
 
-export async function printSummary(context: Context, summary: DemoSummary, heading: (name: string, what: string) => void): Promise<void> {
+export async function printSummary(context: Context, summary: DemoSummary, heading: (name: string, what: string) => void, kept = true): Promise<void> {
   const [{ formatBytes }, { renderTable }] = await Promise.all([import('../output/format.js'), import('../output/table.js')]);
   const { parentId, folder, files, scores } = summary;
   if (context.globals.json) {
@@ -76,12 +76,14 @@ export async function printSummary(context: Context, summary: DemoSummary, headi
     return;
   }
   const services = new Set(files.map((file) => file.service).filter((service) => service !== COMBINED_FOLDER)).size;
-  heading('results', `${files.length} files from ${services} services and combine, in ${folder}`);
+  heading('results', `${files.length} files from ${services} services and combine${kept ? `, in ${folder}` : ''}`);
   const rows = files.map((file) => [file.service, file.name, context.tty ? formatBytes(file.bytes) : String(file.bytes)]);
-  context.out(renderTable([{ header: 'SERVICE' }, { header: 'FILE' }, { header: 'SIZE' }], rows, context.tty, context.style.enabled));
+  const table = { tty: context.tty, style: context.style, width: context.width };
+  context.out(renderTable([{ header: 'SERVICE', shrink: 'never' }, { header: 'FILE', shrink: 'middle' }, { header: 'SIZE', shrink: 'never', align: 'right' }], rows, table));
   heading('accuracy', 'mean r² between imputed dosage and the true genotypes, by minor allele frequency (variants not on the chip)');
   context.out(accuracyTable(context, scores, renderTable));
-  context.info(context.errorStyle.green(`✔ demo complete: decrypted and combined results in ${folder}`));
+  const done = context.errorStyle.green(`${context.errorStyle.symbols.completed} demo complete`);
+  context.info(kept ? `${done}: decrypted and combined results in ${folder}` : `${done}; the results were in a temporary folder, now removed (fedimpute demo --keep DIR keeps them)`);
 }
 
 /** a row per service, then the combined row: mean r² per MAF bin, then how many of the truth's variants it holds */
@@ -92,6 +94,11 @@ function accuracyTable(context: Context, scores: ServiceAccuracy[], renderTable:
     const imputed = score.bins.reduce((sum, bin) => sum + bin.imputed, 0);
     return [score.service, score.panel, ...score.bins.map((bin) => (bin.imputed > 0 ? bin.meanR2.toFixed(3) : '-')), `${imputed}/${variants}`];
   });
-  const columns = [{ header: 'SERVICE' }, { header: 'PANEL' }, ...bins.map((bin) => ({ header: `MAF ${bin.label}`, align: 'right' as const })), { header: 'VARIANTS', align: 'right' as const }];
-  return renderTable(columns, rows, context.tty, context.style.enabled);
+  const columns = [
+    { header: 'SERVICE', shrink: 'never' as const },
+    { header: 'PANEL', shrink: 'end' as const, optional: true },
+    ...bins.map((bin) => ({ header: `MAF ${bin.label}`, align: 'right' as const, shrink: 'never' as const })),
+    { header: 'VARIANTS', align: 'right' as const, shrink: 'never' as const },
+  ];
+  return renderTable(columns, rows, { tty: context.tty, style: context.style, width: context.width });
 }

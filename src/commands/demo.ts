@@ -6,10 +6,11 @@
  * with panels of different populations, the study is admixed: neither is good everywhere, meta-imputing
  * their results is good nearly everywhere).
  *
- * Where things go: the input, its truth and the decrypted results stay in --keep (default ./fedimpute-demo,
- * so a first run leaves something to look at), the simulated world is cached in <keep>/.fedimpute-sandbox;
- * the store is temporary unless --db is given; the sandbox's registry and tokens live in a temp folder
- * removed at the end (they die with the sandbox anyway).
+ * Where things go: everything lives in a temporary folder removed at the end, unless --keep DIR is given:
+ * then the input, its truth and the decrypted and combined results stay in DIR. The simulated world is
+ * cached in <keep>/.fedimpute-sandbox with --keep, else in $XDG_CACHE_HOME/fedimpute/sandbox (a second demo
+ * starts at once); the store is temporary unless --db is given. A demo never writes into the current folder
+ * uninvited.
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,10 +19,10 @@ import type { Context, OutputStream } from '../context.js';
 import { EXIT, ExitStatus } from '../errors.js';
 import type { Sandbox } from '../sandbox/index.js';
 import type { DemoSummary } from './demo-summary.js';
-import { text, type RawOptions, type Registration } from './options.js';
+import { examples, text, type RawOptions, type Registration } from './options.js';
 
 export interface DemoOptions {
-  /** where the input, its truth and the decrypted results stay (default ./fedimpute-demo) */
+  /** where the input, its truth and the decrypted results stay (default: a temporary folder, removed) */
   keep?: string;
 }
 
@@ -30,12 +31,17 @@ export function demoOptions(raw: RawOptions): DemoOptions {
 }
 
 export const registerDemo: Registration = (program, register) => {
-  program
+  const command = program
     .command('demo')
     .description('the whole job against a local sandbox: check, submit --meta, watch, download, combine, then accuracy against the truth (no accounts, no network)')
-    .option('--keep <dir>', 'where the input, its truth and the decrypted results stay (default: ./fedimpute-demo)')
-    .addHelpText('after', '\nThe job store is temporary unless the global --db FILE is given; --json prints one summary document.')
-    .action(register(demoOptions, async () => runDemo));
+    .option('--keep <dir>', 'keep the input, its truth and the decrypted results in this folder (default: a temporary folder, removed at the end)')
+    .addHelpText('after', '\nThe job store is temporary unless the global --db FILE is given; --json prints one summary document.');
+  examples(command, [
+    ['fedimpute demo', 'the whole flow in a temporary folder; nothing is left behind but the cached world'],
+    ['fedimpute demo --keep fedimpute-demo', 'keep the study, its truth and the decrypted and combined results in ./fedimpute-demo'],
+    ['fedimpute demo --keep /tmp/d --db /tmp/d/jobs.db', 'keep the job store too, to look at it with status and jobs'],
+  ]);
+  command.action(register(demoOptions, async () => runDemo));
 };
 
 const INPUT_NAME = 'chr20.vcf.gz';
@@ -47,14 +53,15 @@ const WATCH_INTERVAL = '1s';
 type Step = (context: Context) => Promise<number>;
 
 export async function runDemo(options: DemoOptions, context: Context): Promise<number> {
-  const keep = context.resolvePath(options.keep ?? 'fedimpute-demo');
   const work = await mkdtemp(join(tmpdir(), 'fedimpute-demo-'));
+  const keep = options.keep ? context.resolvePath(options.keep) : join(work, 'demo');
   let sandbox: Sandbox | undefined;
   let inner: Context | undefined;
   try {
     const { startSandbox, CACHE_FOLDER } = await import('../sandbox/index.js');
     const cache = context.env.FEDIMPUTE_SANDBOX_CACHE;
-    sandbox = await startSandbox({ dir: work, speed: 'fast', cacheDir: cache ? context.resolvePath(cache) : join(keep, CACHE_FOLDER) });
+    const userCache = join(context.env.XDG_CACHE_HOME || join(context.env.HOME ?? tmpdir(), '.cache'), 'fedimpute', 'sandbox');
+    sandbox = await startSandbox({ dir: work, speed: 'fast', cacheDir: cache ? context.resolvePath(cache) : options.keep ? join(keep, CACHE_FOLDER) : userCache });
     heading(context, 'sandbox', `Michigan API at ${sandbox.michiganUrl} (population A's panel), GA4GH WES at ${sandbox.wesUrl} (population B's)`);
     inner = await innerContext(context, sandbox.registry, context.globals.db ?? join(work, 'demo.db'));
 
@@ -80,7 +87,7 @@ export async function runDemo(options: DemoOptions, context: Context): Promise<n
 
     const summary = await summarize(keep, parentId, { truth, typed: input }, sandbox);
     const { printSummary } = await import('./demo-summary.js');
-    await printSummary(context, summary, (name, what) => heading(context, name, what));
+    await printSummary(context, summary, (name, what) => heading(context, name, what), Boolean(options.keep));
     return EXIT.ok;
   } finally {
     inner?.close();

@@ -1,12 +1,14 @@
 /**
  * `fedimpute download <parent> [--child id] [--out dir] [--keep-zips]`: bring the results of finished children
  * home into `<out>/<parent short id>-<name>/<service slug>/`, decrypting Michigan zips, and write manifest.json.
- * Exit 0 when everything asked for is here, 1 when a file or child failed (each listed), 4 for a rejected token.
+ * Exit 0 when everything asked for is here, 1 when a file or child failed (each listed), 4 for a rejected token,
+ * 8 when some children have not finished yet (what is ready is fetched; the pending ones are named).
  */
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import type { DownloadReport } from '../results/types.js';
-import { byteSize, count, flag, positiveInteger, positiveNumber, text, type RawOptions, type Registration } from './options.js';
+import type { JobRow } from '../store/rows.js';
+import { byteSize, count, examples, flag, positiveInteger, positiveNumber, text, type RawOptions, type Registration } from './options.js';
 
 export interface DownloadOptions {
   /** parent id, unique prefix (≥4) or `last` */
@@ -34,7 +36,7 @@ export function downloadOptions(raw: RawOptions, [parent]: string[]): DownloadOp
 }
 
 export const registerDownload: Registration = (program, register) => {
-  program
+  const command = program
     .command('download')
     .description('fetch the results of finished children into <out>/<parent>/<service>/, decrypting Michigan zips')
     .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
@@ -44,8 +46,13 @@ export const registerDownload: Registration = (program, register) => {
     .addOption(program.createOption('--concurrency <n>', 'files at once').default(4).argParser(positiveInteger('--concurrency')))
     .addOption(program.createOption('--max-ratio <n>', 'refuse a zip that extracts to more than n times its size (default 10)').argParser(positiveNumber('--max-ratio')))
     .addOption(program.createOption('--max-size <size>', 'refuse a zip that extracts to more than this, e.g. 500G (default 1T)').argParser(byteSize('--max-size')))
-    .addOption(program.createOption('--max-entries <n>', 'refuse a zip with more entries than this (default 1000)').argParser(positiveInteger('--max-entries')))
-    .action(register(downloadOptions, async () => runDownload));
+    .addOption(program.createOption('--max-entries <n>', 'refuse a zip with more entries than this (default 1000)').argParser(positiveInteger('--max-entries')));
+  examples(command, [
+    ['fedimpute download last --out results/', 'everything that finished, decrypted, with manifest.json'],
+    ['fedimpute download 3f2a --child h3africa --keep-zips', "one child's results, keeping the encrypted zips too"],
+    ['fedimpute download 3f2a --json', 'the files fetched as JSON (exit 8 while children are still running)'],
+  ]);
+  command.action(register(downloadOptions, async () => runDownload));
 };
 
 export async function runDownload(options: DownloadOptions, context: Context): Promise<number> {
@@ -78,23 +85,46 @@ export async function runDownload(options: DownloadOptions, context: Context): P
   } else await summarize(context, report, OUTSIDE_ROOTS);
   if (report.errors.some((error) => error.auth)) return EXIT.auth;
   if (report.errors.some((error) => error.registry)) return EXIT.usage;
-  return report.errors.length > 0 ? EXIT.runtime : EXIT.ok;
+  if (report.errors.length > 0) return EXIT.runtime;
+  return pendingExit(context, parent.id, children);
+}
+
+/** children still unfinished: named, with the command that fetches them later; exit 8 (still pending) */
+function pendingExit(context: Context, parentId: string, children: JobRow[]): number {
+  const pending = children.filter((child) => child.status === 'queued' || child.status === 'running');
+  if (pending.length === 0) return EXIT.ok;
+  const names = pending.map((child) => `${child.service_slug} (${child.status})`).join(', ');
+  context.warn(`not finished yet: ${names}; run fedimpute download ${parentId.slice(0, 8)} again once they are (fedimpute watch ${parentId.slice(0, 8)} follows them)`);
+  return EXIT.pending;
 }
 
 async function summarize(context: Context, report: DownloadReport & { manifest: string }, outsideRoots: string): Promise<void> {
-  const [{ formatBytes }, { redact }] = await Promise.all([import('../output/format.js'), import('../secrets.js')]);
+  const [{ formatBytes }, { redact }, { relative }, { wrapText }] = await Promise.all([
+    import('../output/format.js'),
+    import('../secrets.js'),
+    import('node:path'),
+    import('../output/width.js'),
+  ]);
   const count = (status: string) => report.files.filter((file) => file.status === status);
   const downloaded = count('downloaded');
   const skipped = count('skipped');
   if (context.tty) {
-    for (const file of downloaded) context.out(`${context.style.green('✔')} ${file.service_slug}/${file.name}  ${formatBytes(file.size ?? 0)}`);
+    const { renderTable } = await import('../output/table.js');
+    const { style } = context;
+    const rows = downloaded.map((file) => [`${style.green(style.symbols.completed)} ${file.service_slug}/${file.name}`, formatBytes(file.size ?? 0)]);
+    const columns = [{ header: '', shrink: 'middle' as const, min: 12 }, { header: '', shrink: 'never' as const, align: 'right' as const }];
+    if (rows.length) context.out(renderTable(columns, rows, { tty: true, style, width: context.width, header: false }));
   }
-  for (const note of report.children) context.info(`${note.service_slug}: ${note.note}`);
+  // a child still running is named once, by pendingExit
+  for (const note of report.children) if (note.status !== 'queued' && note.status !== 'running') context.info(`${note.service_slug}: ${note.note}`);
   for (const file of count('listed')) if (!file.note?.startsWith(outsideRoots)) context.info(`${file.service_slug}: ${file.name} not downloaded: ${file.note}`);
   const bytes = downloaded.reduce((sum, file) => sum + (file.size ?? 0), 0);
   const parts = [`${downloaded.length} file${downloaded.length === 1 ? '' : 's'} downloaded (${formatBytes(bytes)})`];
   if (skipped.length) parts.push(`${skipped.length} already here`);
   if (report.errors.length) parts.push(`${report.errors.length} failed`);
-  context.info(`${parts.join(', ')}; manifest: ${report.manifest}`);
+  // on a terminal: the manifest's path from the current folder, the line wrapped to the width
+  const manifest = context.stderrTty ? relative(context.cwd, report.manifest) || report.manifest : report.manifest;
+  const summary = `${parts.join(', ')}; manifest: ${manifest}`;
+  context.info(context.stderrTty ? wrapText(summary, context.errorWidth, '  ').join('\n') : summary);
   for (const error of report.errors) context.stderr.write(`${context.errorStyle.red('error:')} ${redact(`${error.service_slug}: ${error.message}`)}\n`);
 }

@@ -1,7 +1,7 @@
 /** `fedimpute jobs`: parents with their children as a tree. Reads the store only: no network, no zod. */
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { count, positiveInteger, text, type RawOptions, type Registration } from './options.js';
+import { count, examples, positiveInteger, text, type RawOptions, type Registration } from './options.js';
 
 export interface JobsOptions {
   /** only parents in this status */
@@ -15,12 +15,17 @@ export function jobsOptions(raw: RawOptions): JobsOptions {
 }
 
 export const registerJobs: Registration = (program, register) => {
-  program
+  const command = program
     .command('jobs')
     .description('parents with their children as a tree')
     .option('--status <status>', 'only parents in this status (queued, running, completed, failed, canceled)')
-    .addOption(program.createOption('--limit <n>', 'at most n parents').argParser(positiveInteger('--limit')))
-    .action(register(jobsOptions, async () => runJobs));
+    .addOption(program.createOption('--limit <n>', 'at most n parents').argParser(positiveInteger('--limit')));
+  examples(command, [
+    ['fedimpute jobs --limit 5', 'the five newest jobs and their children'],
+    ['fedimpute jobs --status failed', 'jobs with a failed or canceled child'],
+    ["fedimpute jobs --json | jq -r '.jobs[].id'", 'every parent id, for a script'],
+  ]);
+  command.action(register(jobsOptions, async () => runJobs));
 };
 
 export async function runJobs(options: JobsOptions, context: Context): Promise<number> {
@@ -36,7 +41,7 @@ export async function runJobs(options: JobsOptions, context: Context): Promise<n
     context.jsonBytes(parentsJsonBytes(database, { status: options.status, limit: options.limit }), '{"jobs":', '}');
     return 0;
   }
-  const [reader, { childJson, childLine, parentJson, parentLine }, { tsvRow }] = await Promise.all([context.reader(), import('../output/jobs.js'), import('../sanitize.js')]);
+  const [reader, { childJson, jobsTree, parentJson }, { tsvRow }] = await Promise.all([context.reader(), import('../output/jobs.js'), import('../sanitize.js')]);
   const parents = reader.listParents({ status: options.status, limit: options.limit });
   const children = reader.childrenOf(parents.map((parent) => parent.id));
 
@@ -52,21 +57,19 @@ export async function runJobs(options: JobsOptions, context: Context): Promise<n
     );
     return 0;
   }
-  const now = context.now();
+  if (context.tty) {
+    const tree = parents.map((parent) => ({ parent, children: children.get(parent.id) ?? [] }));
+    context.out(jobsTree(tree, context.style, context.now(), context.width));
+    return 0;
+  }
   const lines: string[] = [];
   for (const parent of parents) {
-    const kids = children.get(parent.id) ?? [];
-    if (context.tty) {
-      lines.push(parentLine(parent, context.style, now));
-      kids.forEach((child, index) => lines.push(childLine(child, context.style, now, index === kids.length - 1)));
-    } else {
-      lines.push(tsvRow(['parent', parent.id, parent.name ?? '', parent.status, String(parent.progress), parent.created_at, parent.message ?? '']));
-      for (const child of kids) {
-        const json = childJson(child);
-        lines.push(
-          tsvRow(['child', child.id, parent.id, json.service_slug ?? '', String(json.panel_id ?? ''), json.remote_job_id ?? '', json.status, String(json.progress), json.results_expire_at ?? '']),
-        );
-      }
+    lines.push(tsvRow(['parent', parent.id, parent.name ?? '', parent.status, String(parent.progress), parent.created_at, parent.message ?? '']));
+    for (const child of children.get(parent.id) ?? []) {
+      const json = childJson(child);
+      lines.push(
+        tsvRow(['child', child.id, parent.id, json.service_slug ?? '', String(json.panel_id ?? ''), json.remote_job_id ?? '', json.status, String(json.progress), json.results_expire_at ?? '']),
+      );
     }
   }
   context.out(lines.join('\n'));

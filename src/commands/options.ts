@@ -74,3 +74,12 @@ export function byteSize(flagName: string) {
     return bytes;
   };
 }
+
+/**
+ * gh-style examples at the end of a command's --help: what each does as a comment, then the command line,
+ * pasteable.
+ */
+export function examples(command: Command, list: readonly (readonly [line: string, what: string])[]): Command {
+  const text = list.map(([line, what]) => `  # ${what}\n  $ ${line}`).join('\n\n');
+  return command.addHelpText('after', `\nExamples:\n${text}\n`);
+}

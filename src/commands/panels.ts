@@ -5,7 +5,7 @@
  */
 import type { Context } from '../context.js';
 import { ConfigError, EXIT } from '../errors.js';
-import { flag, type RawOptions, type Registration } from './options.js';
+import { examples, flag, type RawOptions, type Registration } from './options.js';
 
 export interface PanelsOptions {
   /** service id or slug (default: all) */
@@ -19,12 +19,17 @@ export function panelsOptions(raw: RawOptions, [service]: string[]): PanelsOptio
 }
 
 export const registerPanels: Registration = (program, register) => {
-  program
+  const command = program
     .command('panels')
     .description('reference panels per service; --remote reads them from the server')
     .argument('[service]', 'service id or slug')
-    .option('--remote', 'ask the server (Michigan app form, WES service-info)')
-    .action(register(panelsOptions, async () => runPanels));
+    .option('--remote', 'ask the server (Michigan app form, WES service-info)');
+  examples(command, [
+    ['fedimpute panels', "every service's panels from the registry (★ default)"],
+    ['fedimpute panels h3africa --remote', 'the panels the server offers, with the remote_id to paste into services.yaml'],
+    ['fedimpute panels 1 --json', "one service's panels as JSON"],
+  ]);
+  command.action(register(panelsOptions, async () => runPanels));
 };
 
 export async function runPanels(options: PanelsOptions, context: Context): Promise<number> {
@@ -54,10 +59,15 @@ export async function runPanels(options: PanelsOptions, context: Context): Promi
   const { style } = context;
   context.out(
     renderTable(
-      [{ header: 'SERVICE' }, { header: options.remote ? 'REMOTE ID (remote_id)' : 'ID' }, { header: 'NAME' }, { header: 'BUILD' }, { header: 'POPULATIONS' }],
-      rows.map((row) => [row.service, context.tty && row.default ? `${row.id} ${style.green('★')}` : row.id, row.name, row.build, row.populations.join(context.tty ? ', ' : ',')]),
-      context.tty,
-      style.enabled,
+      [
+        { header: 'SERVICE', shrink: 'never' },
+        { header: options.remote ? 'REMOTE ID (remote_id)' : 'ID', shrink: 'never' },
+        { header: 'NAME', shrink: 'end', priority: 1, min: 12 },
+        { header: 'BUILD', shrink: 'never' },
+        { header: 'POPULATIONS', shrink: 'end', priority: 0, min: 10 },
+      ],
+      rows.map((row) => [row.service, context.tty && row.default ? `${row.id} ${style.green(style.symbols.star)}` : row.id, row.name, row.build, row.populations.join(context.tty ? ', ' : ',')]),
+      { tty: context.tty, style, width: context.width },
     ),
   );
   if (options.remote && context.tty) context.info(style.dim('paste a REMOTE ID as remote_id (and its populations) into services.yaml'));

@@ -4,7 +4,7 @@
  */
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
-import { text, type RawOptions, type Registration } from './options.js';
+import { examples, text, type RawOptions, type Registration } from './options.js';
 
 export interface PrepareCommandOptions {
   /** a VCF (.vcf, .vcf.gz) or PLINK 1 .bed (with .bim/.fam) */
@@ -20,15 +20,19 @@ export function prepareOptions(raw: RawOptions, [input]: string[]): PrepareComma
 }
 
 export const registerPrepare: Registration = (program, register) => {
-  program
+  const command = program
     .command('prepare')
     .description('split into one BGZF VCF per chromosome named for the build (VCF or PLINK .bed input)')
     .argument('<input>', 'a VCF (.vcf, .vcf.gz) or PLINK 1 .bed (with .bim/.fam)')
     .option('--build <build>', 'target build: hg19 (no chr prefix) or hg38 (chr prefix)')
     .option('--out <dir>', 'output folder (default: current folder)')
     .option('--format <format>', 'input format when the extension does not say: vcf, plink, bgen')
-    .option('--ref-allele <allele>', 'PLINK input: which allele becomes REF, a2 (default) or a1')
-    .action(register(prepareOptions, async () => runPrepare));
+    .option('--ref-allele <allele>', 'PLINK input: which allele becomes REF, a2 (default) or a1');
+  examples(command, [
+    ['fedimpute prepare study.vcf --build hg38 --out prepared/', 'one bgzipped VCF per chromosome, chr-named for hg38'],
+    ['fedimpute prepare array.bed --build hg19', 'a PLINK 1 fileset (array.bed, .bim, .fam) into per-chromosome VCFs'],
+  ]);
+  command.action(register(prepareOptions, async () => runPrepare));
 };
 
 export async function runPrepare(options: PrepareCommandOptions, context: Context): Promise<number> {

@@ -1,12 +1,13 @@
 /**
- * `fedimpute retry <parent> [--child id]`: resubmit failed or canceled children with the same inputs and
- * options. The inputs must still be the files that were submitted (same sha256); the previous attempt
+ * `fedimpute retry <parent> [--child id]`: resubmit failed, canceled or lost children with the same inputs
+ * and options. The inputs must still be the files that were submitted (same sha256); the previous attempt
  * stays in job_attempts and the parent is re-aggregated.
  */
 import type { Context } from '../context.js';
 import type { InputRecord } from '../domain/inputs.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
-import { count, positiveInteger, text, type RawOptions, type Registration } from './options.js';
+import { isLost } from '../domain/status.js';
+import { count, examples, positiveInteger, text, type RawOptions, type Registration } from './options.js';
 
 export interface RetryOptions {
   /** parent id, unique prefix (≥4) or `last` */
@@ -22,13 +23,19 @@ export function retryOptions(raw: RawOptions, [parent]: string[]): RetryOptions 
 }
 
 export const registerRetry: Registration = (program, register) => {
-  program
+  const command = program
     .command('retry')
-    .description('resubmit failed or canceled children with the same inputs and options')
+    .description('resubmit failed, canceled or lost children with the same inputs and options')
     .argument('<parent>', 'parent id, unique prefix (≥4) or `last`')
     .option('--child <id>', 'only this child (id prefix or service slug)')
-    .addOption(program.createOption('--concurrency <n>', 'uploads at once').default(4).argParser(positiveInteger('--concurrency')))
-    .action(register(retryOptions, async () => runRetry));
+    .addOption(program.createOption('--concurrency <n>', 'uploads at once').default(4).argParser(positiveInteger('--concurrency')));
+  examples(command, [
+    ['fedimpute retry last', 'every failed, canceled or lost child of the newest job'],
+    ['fedimpute retry 3f2a --child h3africa', 'only the child on h3africa'],
+    ['fedimpute retry 3f2a --json', 'the new attempts as JSON'],
+  ]);
+  command.addHelpText('after', '\nCtrl-C stops as in submit: uploads aborted, created jobs canceled (exit 130).\n');
+  command.action(register(retryOptions, async () => runRetry));
 };
 
 export async function runRetry(options: RetryOptions, context: Context): Promise<number> {
@@ -42,11 +49,14 @@ export async function runRetry(options: RetryOptions, context: Context): Promise
   ]);
   const parent = resolveParent(store, options.parent);
   const candidates = options.child ? [resolveChild(store, parent, options.child)] : store.children(parent.id);
-  const targets = candidates.filter((child) => child.status === 'failed' || child.status === 'canceled');
+  // a job the service lost is retried like a failed one: waiting does not bring it back
+  const targets = candidates.filter((child) => child.status === 'failed' || child.status === 'canceled' || isLost(child));
   if (options.child && targets.length === 0) {
-    throw new UsageError(`child ${candidates[0].id.slice(0, 8)} (${candidates[0].service_slug}) is ${candidates[0].status}; only failed or canceled children can be retried`);
+    throw new UsageError(`child ${candidates[0].id.slice(0, 8)} (${candidates[0].service_slug}) is ${candidates[0].status}; only failed, canceled or lost children can be retried`, {
+      hint: `follow it with: fedimpute watch ${parent.id.slice(0, 8)}`,
+    });
   }
-  if (targets.length === 0) throw new UsageError(`nothing to retry: job ${parent.id.slice(0, 8)} has no failed or canceled children`);
+  if (targets.length === 0) throw new UsageError(`nothing to retry: job ${parent.id.slice(0, 8)} has no failed, canceled or lost children`);
 
   const registry = await context.registry();
   const services = targets.map((child) => serviceOfJob(registry, child));
@@ -65,12 +75,19 @@ export async function runRetry(options: RetryOptions, context: Context): Promise
   ]);
   await checkServices(context, services);
 
-  targets.forEach((child, index) => {
+  for (const [index, child] of targets.entries()) {
+    // a lost job might be brought back by the service's administrator: cancel it first, if it can be
+    if (isLost(child)) await (await context.adapter(services[index])).cancel(child.remote_job_id!).catch(() => undefined);
     store.jobs.reopenForRetry(child.id);
     // a new job, a new password: the old one was sent with the failed attempt
     if (capabilitiesOf(services[index]).resultPassword) store.updateChild(child.id, { result_password: generatePassword() });
-  });
+  }
+  const childIds = targets.map((child) => child.id);
+  const { onInterrupt, reportInterrupted } = await import('./submit-output.js');
+  const interrupt = await onInterrupt(context, store, childIds);
   const outcome = await uploadChildren(context, store, parent.id, options.concurrency ?? 4);
+  interrupt.dispose();
+  if (context.signal.aborted) return reportInterrupted(context, store, parent.id, childIds, outcome.sentWhole);
   const retried = targets.map((child) => store.get(child.id)!);
   if (context.globals.json) {
     context.json({

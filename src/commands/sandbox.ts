@@ -10,7 +10,7 @@
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Sandbox, SandboxSpeed } from '../sandbox/index.js';
-import { text, type RawOptions, type Registration } from './options.js';
+import { examples, text, type RawOptions, type Registration } from './options.js';
 
 export interface SandboxCommandOptions {
   port?: string;
@@ -24,15 +24,20 @@ export function sandboxOptions(raw: RawOptions): SandboxCommandOptions {
 }
 
 export const registerSandbox: Registration = (program, register) => {
-  program
+  const command = program
     .command('sandbox')
     .description('a Michigan-API and a WES server on this machine that impute a simulated study, with a ready registry, until Ctrl-C (no accounts, no network)')
     .option('--port <n>', 'Michigan on n, WES on n+1 (default: free ports)')
     .option('--speed <speed>', 'fast (a job takes seconds) or realistic (minutes, with queue positions)', 'fast')
     .option('--faults <rate>', 'inject server faults (500, 429, resets, slow and malformed replies) at this rate, e.g. 0.1')
     .option('--dir <dir>', 'where to write sandbox.services.yaml, its token files, study.vcf.gz and truth.vcf.gz (default: current folder)')
-    .addHelpText('after', '\n--json prints one ready line {michigan_url, wes_url, registry, token_files, study, truth}. SIGTERM exits 0, Ctrl-C 130.')
-    .action(register(sandboxOptions, async () => runSandbox));
+    .addHelpText('after', '\n--json prints one ready line {michigan_url, wes_url, registry, token_files, study, truth}. SIGTERM exits 0, Ctrl-C 130.');
+  examples(command, [
+    ['fedimpute sandbox --dir /tmp/fi', 'both servers until Ctrl-C; the registry, tokens, study and truth in /tmp/fi'],
+    ['fedimpute sandbox --dir /tmp/fi --speed realistic --faults 0.1', 'jobs that take minutes, with server faults, to test a pipeline'],
+    ['fedimpute sandbox --dir /tmp/fi --json > /tmp/fi.json &', 'in the background, one JSON line once ready'],
+  ]);
+  command.action(register(sandboxOptions, async () => runSandbox));
 };
 
 export interface SandboxSettings {

@@ -3,11 +3,12 @@
  * and expiry, and problems (workflow not advertised, maintenance). Services are asked in parallel.
  */
 import type { Context } from '../context.js';
-import { AuthError, ConfigError, EXIT, FedimputeError } from '../errors.js';
+import { AuthError, ConfigError, EXIT, FedimputeError, MissingTokenError } from '../errors.js';
 import type { ServiceCheck } from '../adapters/types.js';
 import { findService } from '../lifecycle/plan.js';
 import { relativeTime } from '../output/format.js';
 import { renderTable } from '../output/table.js';
+import { wrapText } from '../output/width.js';
 import type { Registry, Service } from '../registry/types.js';
 
 export interface ServicesCheckOptions {
@@ -35,28 +36,57 @@ export async function runServicesCheck({ ids }: ServicesCheckOptions, context: C
         problems: check.problems,
       })),
     });
+  } else if (context.tty) {
+    printTable(context, results);
   } else {
-    const { style } = context;
-    const now = context.now();
-    const rows = results.map(({ service, check }) =>
-      context.tty
-        ? [
-            isOk(check) ? style.green('✔') : check.reachable ? style.yellow('!') : style.red('✖'),
-            `${service.id} ${style.bold(service.slug)}`,
-            `${check.protocol}${check.version ? ` ${style.dim(check.version)}` : ''}`,
-            check.latencyMs !== undefined ? `${check.latencyMs} ms` : '',
-            check.tokenValid === undefined ? style.dim('—') : check.tokenValid ? `${style.green('valid')}${check.tokenExpiresAt ? style.dim(` until ${check.tokenExpiresAt.slice(0, 10)} (${relativeTime(check.tokenExpiresAt, now)})`) : ''}` : style.red('rejected'),
-            check.problems.join('\n'),
-          ]
-        : [String(service.id), service.slug, isOk(check) ? 'ok' : 'problem', check.protocol, check.version ?? '', String(check.latencyMs ?? ''), String(check.tokenValid ?? ''), check.tokenExpiresAt ?? '', check.problems.join('; ')],
-    );
-    const headers = context.tty ? ['', 'SERVICE', 'PROTOCOL', 'LATENCY', 'TOKEN', 'PROBLEMS'] : [];
-    context.out(renderTable(headers.map((header) => ({ header })), rows, context.tty, context.style.enabled));
+    const rows = results.map(({ service, check }) => [String(service.id), service.slug, isOk(check) ? 'ok' : 'problem', check.protocol, check.version ?? '', String(check.latencyMs ?? ''), String(check.tokenValid ?? ''), check.tokenExpiresAt ?? '', check.problems.join('; ')]);
+    context.out(renderTable([], rows, { tty: false }));
   }
+  // a rejected or missing token: exit 4 (README "Exit codes")
   if (results.some(({ check }) => check.tokenValid === false)) return EXIT.auth;
-  // a registry mistake (token variable unset, token_file missing or readable by others) is exit 2, as everywhere
+  // a registry mistake (a token_file readable by others, a bad entry) is exit 2, as everywhere
   if (results.some(({ check }) => REGISTRY_PROBLEMS.has(check))) return EXIT.usage;
   return results.every(({ check }) => isOk(check)) ? EXIT.ok : EXIT.runtime;
+}
+
+/** a table that fits the terminal; each problem in full under it, wrapped */
+function printTable(context: Context, results: { service: Service; check: ServiceCheck }[]): void {
+  const { style, width } = context;
+  const now = context.now();
+  const { symbols } = style;
+  const rows = results.map(({ service, check }) => [
+    isOk(check) ? style.green(symbols.completed) : check.reachable ? style.yellow(symbols.attention) : style.red(symbols.failed),
+    `${service.id} ${style.bold(service.slug)}`,
+    `${check.protocol}${check.version ? ` ${style.dim(check.version)}` : ''}`,
+    check.latencyMs !== undefined ? `${check.latencyMs} ms` : '',
+    tokenCell(check, style, now),
+  ]);
+  context.out(
+    renderTable(
+      [
+        { header: '', shrink: 'never' },
+        { header: 'SERVICE', shrink: 'never' },
+        { header: 'PROTOCOL', shrink: 'end', priority: 1, min: 8 },
+        { header: 'LATENCY', shrink: 'never', align: 'right', optional: true },
+        { header: 'TOKEN', shrink: 'end', priority: 0, min: 8 },
+      ],
+      rows,
+      { tty: true, style, width },
+    ),
+  );
+  for (const { service, check } of results) {
+    for (const problem of check.problems) {
+      const lines = wrapText(`${service.slug}: ${problem}`, width - 2, '  ');
+      context.out([`${check.reachable ? style.yellow(symbols.attention) : style.red(symbols.failed)} ${lines[0]}`, ...lines.slice(1)].join('\n'));
+    }
+  }
+}
+
+function tokenCell(check: ServiceCheck & { tokenMissing?: boolean }, style: Context['style'], now: Date): string {
+  if (check.tokenMissing) return style.red('not set');
+  if (check.tokenValid === undefined) return style.dim(style.symbols.none);
+  if (!check.tokenValid) return style.red('rejected');
+  return `${style.green('valid')}${check.tokenExpiresAt ? style.dim(` until ${check.tokenExpiresAt.slice(0, 10)} (${relativeTime(check.tokenExpiresAt, now)})`) : ''}`;
 }
 
 function pick(registry: Registry, id: string): Service {
@@ -77,10 +107,11 @@ async function checkOne(context: Context, service: Service): Promise<ServiceChec
     return await (await context.adapter(service)).check();
   } catch (error) {
     if (!(error instanceof FedimputeError)) throw error;
-    const check: ServiceCheck = {
-      reachable: !(error instanceof ConfigError),
+    const check: ServiceCheck & { tokenMissing?: boolean } = {
+      reachable: !(error instanceof ConfigError || error instanceof MissingTokenError),
       protocol: service.type,
       tokenValid: error instanceof AuthError ? false : undefined,
+      tokenMissing: error instanceof MissingTokenError,
       problems: [error.hint ? `${error.message} (${error.hint})` : error.message],
     };
     if (error instanceof ConfigError) REGISTRY_PROBLEMS.add(check);

@@ -1,7 +1,7 @@
 /** `fedimpute services [list]`: the registry's services and panels (`services check` is services-check.ts). */
 import type { Context } from '../context.js';
 import type { Service } from '../registry/types.js';
-import type { Registration } from './options.js';
+import { examples, type Registration } from './options.js';
 import type { ServicesCheckOptions } from './services-check.js';
 
 /** services takes no options of its own; `services check` takes service ids */
@@ -9,15 +9,29 @@ export type ServicesOptions = Record<string, never>;
 
 export const registerServices: Registration = (program, register) => {
   const services = program.command('services').description('services and panels from the registry');
-  services
+  examples(services, [
+    ['fedimpute services', 'the services and panels of the registry'],
+    ['fedimpute services check', 'is each service up, and is its token valid (and until when)?'],
+    ['fedimpute --config other.yaml services --json', 'another registry, as JSON'],
+  ]);
+  const list = services
     .command('list', { isDefault: true })
     .description('list services and their panels')
     .action(register((): ServicesOptions => ({}), async () => runServices));
-  services
+  examples(list, [
+    ['fedimpute services list', 'the services and panels of the registry'],
+    ['fedimpute services --json', 'the same as JSON (tokens never shown, only whether they are set)'],
+  ]);
+  const check = services
     .command('check')
     .description('reachability, latency, protocol version, token validity and expiry, per service')
-    .argument('[ids...]', 'service ids or slugs (default: all)')
-    .action(register((_raw, ids): ServicesCheckOptions => ({ ids }), async () => (await import('./services-check.js')).runServicesCheck));
+    .argument('[ids...]', 'service ids or slugs (default: all)');
+  examples(check, [
+    ['fedimpute services check', 'every service of the registry'],
+    ['fedimpute services check 1 ilifu', 'two services, by id and by slug'],
+    ['fedimpute services check --json', 'the checks as JSON (exit 4 when a token is rejected)'],
+  ]);
+  check.action(register((_raw, ids): ServicesCheckOptions => ({ ids }), async () => (await import('./services-check.js')).runServicesCheck));
 };
 
 type Tokens = typeof import('../registry/tokens.js');
@@ -74,26 +88,34 @@ export async function runServices(_options: ServicesOptions, context: Context): 
         service.default_panel === panel.id ? 'default' : '',
       ]),
     );
-    context.out(renderTable([], rows, false));
+    context.out(renderTable([], rows, { tty: false }));
     return 0;
   }
+  const star = style.symbols.star;
   const rows = services.map((service, index) => [
     style.bold(String(service.id)),
-    `${style.bold(service.slug)}\n${style.dim(service.name)}`,
-    `${capabilitiesOf(registry.services[index]).protocol}\n${style.dim(service.base_url)}`,
+    style.bold(service.slug),
+    capabilitiesOf(registry.services[index]).protocol,
     service.panels
-      .map((panel) => `${panel.id === service.default_panel ? style.green('★') : ' '} ${panel.id} ${panel.name} ${style.dim(`(${panel.build})`)}`)
+      .map((panel) => `${panel.id === service.default_panel ? style.green(star) : ' '} ${panel.id} ${panel.name}${panel.name.includes(panel.build) ? '' : ` ${style.dim(`(${panel.build})`)}`}`)
       .join('\n'),
-    service.token.source === 'none'
-      ? style.dim('none')
-      : `${service.token.source}\n${service.token.set ? style.green('set') : style.yellow('not set')}`,
+    service.token.source === 'none' ? style.dim('none') : `${service.token.set ? style.green('set') : style.yellow('not set')} ${style.dim(service.token.source)}`,
+    style.dim(service.base_url),
+    style.dim(service.name),
   ]);
   context.out(
     renderTable(
-      [{ header: 'ID' }, { header: 'SERVICE' }, { header: 'PROTOCOL' }, { header: 'PANELS (★ default)' }, { header: 'TOKEN' }],
+      [
+        { header: 'ID', shrink: 'never' },
+        { header: 'SERVICE', shrink: 'never' },
+        { header: 'PROTOCOL', shrink: 'never' },
+        { header: `PANELS (${star} default)`, shrink: 'end', priority: 3, min: 16 },
+        { header: 'TOKEN', shrink: 'end', priority: 2, min: 7 },
+        { header: 'URL', shrink: 'end', priority: 1, min: 16, optional: true },
+        { header: 'NAME', shrink: 'end', priority: 0, min: 12, optional: true },
+      ],
       rows,
-      true,
-      style.enabled,
+      { tty: true, style, width: context.width },
     ),
   );
   context.info(style.dim(`registry: ${registry.file}`));

@@ -4,13 +4,11 @@
  */
 import { capabilitiesOf } from '../adapters/capabilities.js';
 import type { Context } from '../context.js';
-import type { InputRecord } from '../domain/inputs.js';
-import type { SubmitOptions } from '../domain/submission.js';
 import { EXIT, UsageError } from '../errors.js';
+import type { SubmitOptions } from '../domain/submission.js';
 import type { ChildPlan } from '../lifecycle/plan.js';
 import type { SubmitRequestOptions } from '../lifecycle/validate.js';
-import type { JobRow } from '../store/rows.js';
-import { count, flag, flagOrText, positiveInteger, text, type RawOptions, type Registration } from './options.js';
+import { count, examples, flag, flagOrText, positiveInteger, text, type RawOptions, type Registration } from './options.js';
 
 export interface SubmitCommandOptions extends SubmitRequestOptions {
   /** the VCF files (or, with prepare, a VCF or PLINK .bed to split first) */
@@ -48,7 +46,7 @@ export function submitOptions(raw: RawOptions, files: string[]): SubmitCommandOp
 }
 
 export const registerSubmit: Registration = (program, register) => {
-  program
+  const command = program
     .command('submit')
     .description('submit VCF files to several services at once; one parent job, one child per service')
     .argument('<vcf...>', 'bgzipped VCF files, one chromosome each')
@@ -68,26 +66,46 @@ export const registerSubmit: Registration = (program, register) => {
     .option('--no-check', 'skip the local pre-flight check of the input')
     .option('--prepare', 'split per chromosome and rename for --build first (VCF or PLINK .bed input)')
     .option('--format <format>', 'with --prepare: input format when the extension does not say (vcf, plink)')
-    .option('--dry-run', 'validate and print the plan; upload nothing')
-    .action(register(submitOptions, async () => runSubmit));
+    .option('--dry-run', 'validate and print the plan; upload nothing');
+  examples(command, [
+    ['fedimpute submit --services 1,4 study.chr20.vcf.gz', "one parent job, one child per service, each on its default panel"],
+    ['fedimpute submit --services h3africa:37,ilifu:39 --population afr chr*.vcf.gz', 'chosen panels and population, every chromosome file at once'],
+    ['fedimpute submit --services 1,4 --prepare --dry-run study.vcf', 'split, name and bgzip a plain VCF first; show the plan, upload nothing'],
+  ]);
+  command.addHelpText('after', '\nCtrl-C stops: uploads are aborted, jobs already created are canceled, the rest is marked canceled (exit 130).\n');
+  command.action(register(submitOptions, async () => runSubmit));
 };
 
 export async function runSubmit(options: SubmitCommandOptions, context: Context): Promise<number> {
-  const [{ randomUUID }, { basename }, { checkServices, hashInputs, validateSubmission }, { uploadChildren }, { generatePassword }] = await Promise.all([
+  const [{ randomUUID }, { basename }, { checkServices, hashInputs, validateSubmission }, { uploadChildren }, { generatePassword }, { startSpinner }, output] = await Promise.all([
     import('node:crypto'),
     import('node:path'),
     import('../lifecycle/validate.js'),
     import('../lifecycle/upload.js'),
     import('../domain/password.js'),
+    import('../output/spinner.js'),
+    import('./submit-output.js'),
   ]);
   const registry = await context.registry();
   const files = options.files;
-  const paths = options.prepare ? await prepareInputs(context, options, files) : files;
-  const submission = await validateSubmission(context, registry, options, paths);
-  await checkServices(context, submission.plans.map((plan) => plan.service));
+  const prepared = options.prepare ? await prepareInputs(context, options, files) : undefined;
+  // the pre-flight reads every input and asks every service: never a blank screen meanwhile
+  const spinner = startSpinner(context, 'checking the input against the servers\' rules…');
+  let submission;
+  try {
+    submission = await validateSubmission(context, registry, { ...options, build: prepared?.build ?? options.build }, prepared?.paths ?? files);
+    spinner.update('asking each service whether it is up and takes the token…');
+    await checkServices(context, submission.plans.map((plan) => plan.service));
+  } finally {
+    spinner.stop();
+  }
   const name = options.name ?? defaultName(files[0] && basename(files[0]));
   warnMetaPhasing(context, submission.plans, submission.options);
-  if (options.dryRun) return printPlan(context, name, submission.plans, submission.options, submission.inputs);
+  if (options.dryRun) return output.printPlan(context, name, submission.plans, submission.options, submission.inputs);
+  if (context.signal.aborted) {
+    context.info('interrupted before anything was uploaded; no job was recorded');
+    return EXIT.interrupted;
+  }
 
   // hashed on worker threads while the uploads run; recorded with the job as soon as known
   const hashing = hashInputs(submission.inputs);
@@ -120,28 +138,43 @@ export async function runSubmit(options: SubmitCommandOptions, context: Context)
     },
     children,
   );
+  const childIds = children.map((child) => child.id);
+  const interrupt = await output.onInterrupt(context, store, childIds);
   const outcome = await uploadChildren(context, store, parentId, options.concurrency ?? 4);
+  interrupt.dispose();
+  // an interrupted submit does not wait for the hash of a large file (retry records it)
+  if (context.signal.aborted) return output.reportInterrupted(context, store, parentId, childIds, outcome.sentWhole);
   store.jobs.setInputs(parentId, JSON.stringify(await hashing));
   const parent = store.get(parentId)!;
   const rows = store.children(parentId);
-  await printResult(context, parent, rows, submission.plans.length);
+  await output.printResult(context, parent, rows, submission.plans.length);
   if (outcome.authError) throw outcome.authError;
   return rows.some((child) => child.status === 'failed') ? EXIT.jobFailed : EXIT.ok;
 }
 
 /** `submit --prepare`: split and rename first, into a folder beside the store that retry can find again */
-async function prepareInputs(context: Context, options: SubmitCommandOptions, files: string[]): Promise<string[]> {
-  if (options.build !== 'hg19' && options.build !== 'hg38') throw new UsageError('--prepare needs --build hg19 or hg38 (the build to name the chromosomes for)');
-  const [{ prepareVcf }, { randomUUID }, { dirname, join, resolve }] = await Promise.all([import('../vcf/prepare.js'), import('node:crypto'), import('node:path')]);
+async function prepareInputs(context: Context, options: SubmitCommandOptions, files: string[]): Promise<{ paths: string[]; build: 'hg19' | 'hg38' }> {
+  const [{ prepareVcf }, { randomUUID }, { dirname, join, resolve }, { sniffBuild }] = await Promise.all([
+    import('../vcf/prepare.js'),
+    import('node:crypto'),
+    import('node:path'),
+    import('../lifecycle/inputs.js'),
+  ]);
+  if (options.build !== undefined && options.build !== 'hg19' && options.build !== 'hg38') throw new UsageError(`--build must be hg19 or hg38, got '${options.build}'`);
+  // the chromosome names of a VCF say its build (chr20: hg38, 20: hg19); PLINK codes do not
+  const detected = options.build ? undefined : files[0] && !/\.bed$/i.test(files[0]) ? await sniffBuild(resolve(context.cwd, files[0])) : undefined;
+  const build = (options.build as 'hg19' | 'hg38' | undefined) ?? detected;
+  if (!build) throw new UsageError('--prepare needs the build to name the chromosomes for, and the input does not say it', { hint: 'add --build hg38 (or --build hg19)' });
+  if (detected) context.info(`preparing for ${detected} (the input's chromosome names say so; --build chooses another)`);
   const outDir = join(dirname(context.dbPath), 'prepared', randomUUID());
   const prepared: string[] = [];
   for (const file of files) {
-    const result = await prepareVcf(resolve(context.cwd, file), { build: options.build, outDir, format: options.format as 'vcf' | 'plink' | 'bgen' | undefined });
+    const result = await prepareVcf(resolve(context.cwd, file), { build, outDir, format: options.format as 'vcf' | 'plink' | 'bgen' | undefined });
     for (const warning of result.warnings) context.warn(warning);
     prepared.push(...result.outputs.map((output) => output.path));
   }
-  context.info(`prepared ${prepared.length} file${prepared.length === 1 ? '' : 's'} for ${options.build} in ${outDir}`);
-  return prepared;
+  context.info(`prepared ${prepared.length} file${prepared.length === 1 ? '' : 's'} for ${build} in ${outDir}`);
+  return { paths: prepared, build };
 }
 
 /** meta-imputation weighs haplotypes against each other: services that phase the study themselves phase it apart */
@@ -153,78 +186,4 @@ function warnMetaPhasing(context: Context, plans: ChildPlan[], options: SubmitOp
 /** the job's name when --name is not given: the first file's, without its extension */
 function defaultName(file: string | undefined): string {
   return file ? file.replace(/\.vcf\.gz$|\.vcf$|\.bed$/, '') : 'fedimpute';
-}
-
-async function printPlan(context: Context, name: string, plans: ChildPlan[], options: SubmitOptions, inputs: InputRecord[]): Promise<number> {
-  if (context.globals.json) {
-    context.json({
-      dry_run: true,
-      parent_job_name: name,
-      total_services: plans.length,
-      options,
-      inputs: inputs.map((input) => ({ path: input.path, size: input.size })),
-      child_jobs: plans.map((plan) => ({ service_id: plan.service.id, service_name: plan.service.name, panel_id: plan.panelId, panel_name: plan.panelName, meta: plan.meta })),
-    });
-    return EXIT.ok;
-  }
-  const { renderTable } = await import('../output/table.js');
-  const rows = plans.map((plan) => [String(plan.service.id), plan.service.slug, plan.service.type, `${plan.panelId} ${plan.panelName}`, options.build, options.population ?? '', options.phasing]);
-  context.out(renderTable([{ header: 'ID' }, { header: 'SERVICE' }, { header: 'PROTOCOL' }, { header: 'PANEL' }, { header: 'BUILD' }, { header: 'POPULATION' }, { header: 'PHASING' }], rows, context.tty, context.style.enabled));
-  context.info(`dry run: "${name}" would go to ${plans.length} service${plans.length === 1 ? '' : 's'}; nothing was uploaded`);
-  return EXIT.ok;
-}
-
-async function printResult(context: Context, parent: JobRow, children: JobRow[], total: number): Promise<void> {
-  const [{ childDetail }, { shortId, statusLabel }, { renderTable }, { errorOf }] = await Promise.all([
-    import('../output/jobs.js'),
-    import('../output/format.js'),
-    import('../output/table.js'),
-    import('../domain/display.js'),
-  ]);
-  const failed = children.filter((child) => child.status === 'failed').length;
-  const waiting = children.filter((child) => !child.remote_job_id && child.status === 'queued').length;
-  const message =
-    failed > 0
-      ? `${total - failed} of ${total} child jobs submitted, ${failed} refused`
-      : waiting > 0
-        ? `${total - waiting} of ${total} child jobs submitted, ${waiting} waiting for a free slot`
-        : `all ${total} child jobs submitted`;
-  if (context.globals.json) {
-    context.json({
-      parent_job_id: parent.id,
-      parent_job_name: parent.name,
-      total_services: total,
-      child_jobs: children.map((child) => ({
-        id: child.id,
-        service_id: child.service_id,
-        service_name: child.service_name,
-        panel_id: child.reference_panel_id,
-        status: child.status,
-        remote_job_id: child.remote_job_id,
-        error: errorOf(child),
-      })),
-      status: parent.status,
-      message,
-    });
-    return;
-  }
-  if (!context.tty) {
-    context.out(parent.id);
-    for (const child of children) {
-      context.info(`${child.service_slug}\t${child.status}\t${child.remote_job_id ?? ''}\t${childDetail(child, context.now())}`);
-    }
-    context.info(message);
-    return;
-  }
-  const { style } = context;
-  context.out(`${style.green('✔')} ${style.bold(shortId(parent.id))} ${parent.name ?? ''} — ${message}`);
-  context.out(
-    renderTable(
-      [{ header: 'SERVICE' }, { header: 'PANEL' }, { header: 'REMOTE JOB' }, { header: 'STATUS' }, { header: 'NOTE' }],
-      children.map((child) => [child.service_slug ?? '', `${child.reference_panel_id} ${child.panel_name ?? ''}`, child.remote_job_id ?? '', statusLabel(child.status, style), childDetail(child, context.now())]),
-      true,
-      style.enabled,
-    ),
-  );
-  context.out(style.dim(`parent ${parent.id}\nfollow it with: fedimpute watch ${shortId(parent.id)}`));
 }

@@ -2,7 +2,8 @@
  * The parent's status follows the seed's rules (DESIGN §4), evaluated after every child change:
  * all completed → completed 100; any failed or canceled → failed (all canceled → canceled);
  * any running → running; otherwise queued 0. Progress is the children's average except for the
- * two ends of the table.
+ * two ends of the table, and below 100 until every child completed. The summary keeps the seed's words
+ * and counts queued children too (`1/3 jobs completed, 0 failed, 1 running, 1 queued`).
  */
 import { shownProgress } from './display.js';
 import type { EventDraft } from './transition.js';
@@ -28,6 +29,7 @@ export function aggregate(children: readonly ChildSnapshot[]): ParentAggregate {
   const failed = count('failed');
   const canceled = count('canceled');
   const running = count('running');
+  const queued = count('queued');
   const average = total === 0 ? 0 : children.reduce((sum, child) => sum + shownProgress(child), 0) / total;
 
   let status: ChildStatus;
@@ -46,10 +48,11 @@ export function aggregate(children: readonly ChildSnapshot[]): ParentAggregate {
     progress = 0;
   }
   let summary = `${completed}/${total} jobs completed, ${failed} failed, ${running} running`;
+  if (queued > 0) summary += `, ${queued} queued`;
   if (canceled > 0) summary += `, ${canceled} canceled`;
   return {
     status,
-    progress: Math.round(progress * 10) / 10,
+    progress: status === 'completed' ? 100 : Math.min(99, Math.round(progress * 10) / 10),
     summary,
     settled: total > 0 && children.every((child) => TERMINAL.has(child.status)),
   };

@@ -16,6 +16,8 @@ export interface Change {
   progress: number;
   remote_job_id: string | null;
   message: string | null;
+  /** the child's submission news when its status stays (waiting-slot, unconfirmed, lost, …) */
+  submit_state: string | null;
 }
 
 /** a job_events row with what it needs of its job (parent id, service) */
@@ -29,6 +31,7 @@ export interface EventWithJob {
   remote_job_id: string | null;
   parent_job_id: string | null;
   service_slug: string | null;
+  submit_state?: string | null;
 }
 
 export function changeFromEvent(event: EventWithJob): Change {
@@ -44,6 +47,7 @@ export function changeFromEvent(event: EventWithJob): Change {
     progress: event.progress ?? 0,
     remote_job_id: parent ? null : event.remote_job_id,
     message: event.message,
+    submit_state: parent ? null : (event.submit_state ?? null),
   };
 }
 
@@ -71,5 +75,6 @@ export function snapshot(child: {
     progress: child.progress,
     remote_job_id: child.remote_job_id,
     message: shownMessage(child),
+    submit_state: child.submit_state ?? null,
   };
 }

@@ -29,4 +29,14 @@ export type SubmitState =
   /** the POST got no usable answer: find it again on the service before resubmitting */
   | 'unconfirmed'
   /** the service refused it (child failed) */
-  | 'rejected';
+  | 'rejected'
+  /**
+   * accepted once, but the service has lost it since (a Michigan job left dead, state -1, by a server
+   * restart; a WES run the server no longer knows): nothing happens by waiting, the user retries or cancels
+   */
+  | 'lost';
+
+/** an unfinished child its service has lost: `retry` resubmits it, `cancel` settles it */
+export function isLost(child: { status: ChildStatus; submit_state: SubmitState | null }): boolean {
+  return child.submit_state === 'lost' && !TERMINAL.has(child.status);
+}

@@ -15,12 +15,13 @@ export interface StuckFlag {
  * service sets no limit, the job is finished or not on the service, or the limit is not passed yet.
  */
 export function stuckFlag(
-  job: { status: ChildStatus; remote_job_id: string | null },
+  job: { status: ChildStatus; remote_job_id: string | null; submit_state?: string | null },
   since: string | null | undefined,
   limitSeconds: number | undefined,
   now: Date,
 ): StuckFlag | undefined {
-  if (!limitSeconds || !since || !job.remote_job_id || TERMINAL.has(job.status)) return undefined;
+  // a job the service lost is not stuck but gone: it is flagged as lost instead
+  if (!limitSeconds || !since || !job.remote_job_id || TERMINAL.has(job.status) || job.submit_state === 'lost') return undefined;
   const forMs = now.getTime() - Date.parse(since);
   const limitMs = limitSeconds * 1000;
   return forMs > limitMs ? { forMs, limitMs } : undefined;

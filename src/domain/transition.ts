@@ -6,7 +6,9 @@
  *   older news. A terminal status is final, unless the child is reopened (retry).
  * - started_at is set when a child first runs (or completes); completed_at when it reaches a terminal status.
  * - An event is appended when the status changes, and when the submission reaches news a reader should
- *   see (accepted by the service, waiting for a slot, answer lost) while the child is unfinished.
+ *   see (accepted by the service, waiting for a slot, answer lost, job lost by the service) while the
+ *   child is unfinished.
+ * - Progress is 100 only for a completed child.
  */
 import type { ChildPatch, ChildState } from './job.js';
 import { shownMessage } from './display.js';
@@ -15,7 +17,7 @@ import { TERMINAL, type ChildStatus, type SubmitState } from './status.js';
 const RANK: Record<ChildStatus, number> = { queued: 0, running: 1, completed: 2, failed: 2, canceled: 2 };
 
 /** submission states worth an event: the others are a lease being held ('submitting') or bookkeeping */
-const SUBMIT_NEWS: ReadonlySet<SubmitState> = new Set(['submitted', 'cancel-pending', 'waiting-slot', 'unconfirmed']);
+const SUBMIT_NEWS: ReadonlySet<SubmitState> = new Set(['submitted', 'cancel-pending', 'waiting-slot', 'unconfirmed', 'lost']);
 
 export interface TransitionOptions {
   /** retry: a terminal child becomes queued again, its timestamps cleared */
@@ -72,6 +74,8 @@ export function transition(
     columns.completed_at = null;
     columns.started_at = null;
   }
+  // 100 % means completed: a job that is not (running, failed, canceled) never shows it (display.ts)
+  if (status !== 'completed' && (columns.progress ?? before.progress) > 99) columns.progress = 99;
   const after: ChildState = { ...before, ...columns, status };
   const submitNews = after.submit_state !== null && SUBMIT_NEWS.has(after.submit_state) && after.submit_state !== lastNews && !TERMINAL.has(status);
   if (status === before.status && !submitNews) return { columns };

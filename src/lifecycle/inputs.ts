@@ -29,7 +29,8 @@ export function statInputs(paths: string[], cwd: string, problems: string[]): In
     }
     const name = basename(path);
     if (!hasServerName(name)) {
-      problems.push(`${given}: the servers only accept bgzipped VCF files named *.vcf.gz (bgzip it: bgzip -c file.vcf > file.vcf.gz)`);
+      const plain = /\.vcf$/.test(name) ? ` or compress it yourself: bgzip ${name} && tabix -p vcf ${name}.gz` : '';
+      problems.push(`${given}: the servers only accept bgzipped VCF files named *.vcf.gz; add --prepare to have submit split, name and bgzip it for you,${plain || ' or convert it with fedimpute prepare'}`);
       continue;
     }
     inputs.push({ path, name, size, sha256: '' });
@@ -56,17 +57,23 @@ export async function hashInputs(inputs: InputRecord[]): Promise<InputRecord[]> 
 
 /**
  * The build the first record's chromosome name implies (chr20 → hg38, 20 → hg19), reading only the first
- * few blocks: `submit --no-check` still sends the right `build` without a full pass over the file.
+ * few blocks of a VCF, bgzipped, gzipped or plain: `submit --no-check` still sends the right `build`
+ * without a full pass over the file, and `submit --prepare` needs no --build for names that say it.
  */
 export async function sniffBuild(path: string): Promise<Build | undefined> {
   const { createReadStream } = await import('node:fs');
-  const { createGunzip } = await import('node:zlib');
+  const { open } = await import('node:fs/promises');
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  const magic = Buffer.alloc(2);
+  await handle.read(magic, 0, 2, 0).finally(() => handle.close());
   const source = createReadStream(path, { highWaterMark: 1 << 16 });
-  const gunzip = createGunzip();
-  source.pipe(gunzip);
+  const gzipped = magic[0] === 0x1f && magic[1] === 0x8b;
+  const gunzip = gzipped ? (await import('node:zlib')).createGunzip() : undefined;
+  const stream = gunzip ? source.pipe(gunzip) : source;
   let text = '';
   try {
-    for await (const chunk of gunzip) {
+    for await (const chunk of stream) {
       text += (chunk as Buffer).toString('latin1');
       const record = text.split('\n').find((line, index, lines) => !line.startsWith('#') && line.includes('\t') && index < lines.length - 1);
       if (record) return record.startsWith('chr') ? 'hg38' : 'hg19';
@@ -76,7 +83,7 @@ export async function sniffBuild(path: string): Promise<Build | undefined> {
     return undefined;
   } finally {
     source.destroy();
-    gunzip.destroy();
+    gunzip?.destroy();
   }
   return undefined;
 }

@@ -9,7 +9,9 @@ import { AuthError, ConfigError, RemoteError } from '../errors.js';
 import type { ImputationAdapter } from '../adapters/types.js';
 import type { Change } from '../domain/change.js';
 import { patchFromReport, reportDiffers } from '../domain/remote.js';
-import { TERMINAL } from '../domain/status.js';
+import { childReference } from '../domain/display.js';
+import { elapsedProgress } from '../domain/estimate.js';
+import { isLost, TERMINAL } from '../domain/status.js';
 import { stuckFlag } from '../domain/stuck.js';
 import { serviceOfJob, ServiceGoneError } from '../registry/lookup.js';
 import type { Service } from '../registry/types.js';
@@ -27,12 +29,27 @@ export interface ServiceProblem {
   auth: boolean;
   /** the service is no longer in the registry: the user must act (exit 2) */
   registry: boolean;
+  /** the parents with children on that service that this refresh could not follow */
+  parent_ids: string[];
+}
+
+/** a child its service has lost (Michigan -1, a run a WES server forgot): retry or cancel it */
+export interface LostChild {
+  service: string;
+  child_id: string;
+  /** how `--child` names it (domain/display.ts childReference) */
+  child_ref: string;
+  parent_id: string;
+  remote_job_id: string | null;
+  message: string | null;
 }
 
 /** a child longer in one state than its service's max_run_seconds (DESIGN §6) */
 export interface StuckChild {
   service: string;
   child_id: string;
+  /** how `--child` names it (domain/display.ts childReference) */
+  child_ref: string;
   parent_id: string;
   status: string;
   since: string;
@@ -44,6 +61,9 @@ export interface RefreshResult {
   changes: Change[];
   problems: ServiceProblem[];
   stuck: StuckChild[];
+  lost: LostChild[];
+  /** how many services were asked (a problem with each of them: none could be reached) */
+  services: number;
 }
 
 export interface RefreshOptions {
@@ -76,14 +96,30 @@ export async function refreshParents(context: Context, parentIds: string[], opti
         await refreshService(context, store, adapter, service, group, options);
       } catch (error) {
         if (!(error instanceof RemoteError || error instanceof AuthError || error instanceof ConfigError)) throw error;
-        problems.push({ service: label, message: error.message, auth: error instanceof AuthError, registry: error instanceof ServiceGoneError });
+        const parents = [...new Set(group.map((child) => child.parent_job_id!))].filter((id) => parentIds.includes(id));
+        problems.push({ service: label, message: error.message, auth: error instanceof AuthError, registry: error instanceof ServiceGoneError, parent_ids: parents });
         context.debug(`${label}: ${error.message}`);
       }
     }),
   );
   const asked = new Set(parentIds);
-  const stuck = stuckChildren(context, store, registry.services, [...byService.values()].flat().filter((child) => asked.has(child.parent_job_id!)));
-  return { changes: store.jobs.changesSince(mark), problems, stuck };
+  const mine = [...byService.values()].flat().filter((child) => asked.has(child.parent_job_id!));
+  const stuck = stuckChildren(context, store, registry.services, mine);
+  return { changes: store.jobs.changesSince(mark), problems, stuck, lost: lostChildren(store, mine), services: byService.size };
+}
+
+function lostChildren(store: Store, children: JobRow[]): LostChild[] {
+  return children
+    .map((before) => store.get(before.id)!)
+    .filter(isLost)
+    .map((child) => ({
+      service: child.service_slug ?? String(child.service_id),
+      child_id: child.id,
+      child_ref: childReference(child, store.children(child.parent_job_id!)),
+      parent_id: child.parent_job_id!,
+      remote_job_id: child.remote_job_id,
+      message: child.message,
+    }));
 }
 
 async function refreshService(
@@ -101,6 +137,7 @@ async function refreshService(
   const submitted = group.filter((child) => child.remote_job_id);
   if (submitted.length > 0) {
     const states = await adapter.statusMany(submitted.map((child) => child.remote_job_id!));
+    store.jobs.markChecked(submitted.filter((child) => states.has(child.remote_job_id!)).map((child) => child.id));
     for (const child of submitted) {
       const state = states.get(child.remote_job_id!);
       if (!state) continue;
@@ -111,14 +148,22 @@ async function refreshService(
         if (error instanceof RemoteError) return state;
         throw error;
       });
-      if (detailed.status === null) context.warn(`${service.slug}: job ${child.remote_job_id} is in state ${detailed.rawState}; keeping ${child.status}`);
-      store.updateChild(child.id, patchFromReport(detailed, child));
+      if (detailed.status === null && !detailed.lost) context.warn(`${service.slug}: job ${child.remote_job_id} is in state ${detailed.rawState}; keeping ${child.status}`);
+      const report = detailed.progress === undefined && (detailed.status ?? child.status) === 'running' ? { ...detailed, progress: estimate(store, child) } : detailed;
+      store.updateChild(child.id, patchFromReport(report, child));
     }
   }
   // children not accepted by the service yet: waiting for a slot, or interrupted mid-submit
   for (const child of group.filter((candidate) => !candidate.remote_job_id)) {
     await submitChild(store, adapter, child.id, { signal: context.signal });
   }
+  store.jobs.markChecked(group.filter((child) => !child.remote_job_id).map((child) => child.id));
+}
+
+/** a running child whose service gives no progress signal: how far its time says it is (domain/estimate.ts) */
+function estimate(store: Store, child: JobRow): number {
+  const started = child.started_at ?? store.clock().toISOString();
+  return elapsedProgress(store.clock().getTime() - Date.parse(started), store.jobs.typicalRunMs(child.service_id!));
 }
 
 /** the unfinished children on a service with a max_run_seconds that have been in one state too long */
@@ -134,6 +179,7 @@ function stuckChildren(context: Context, store: Store, services: readonly Servic
     stuck.push({
       service: child.service_slug ?? String(child.service_id),
       child_id: child.id,
+      child_ref: childReference(child, store.children(child.parent_job_id!)),
       parent_id: child.parent_job_id!,
       status: child.status,
       since: since.get(child.id)!,

@@ -13,7 +13,7 @@ const readerOf = (jobs: Jobs): JobReader => ('jobs' in jobs ? jobs.jobs : jobs);
 export function resolveParent(store: Jobs, reference: string): JobRow {
   if (reference === 'last') {
     const [newest] = readerOf(store).listParents({ limit: 1 });
-    if (!newest) throw new UsageError('there are no jobs yet', { hint: 'submit one with `fedimpute submit`' });
+    if (!newest) throw new UsageError('there are no jobs yet', { hint: 'submit one: fedimpute submit --services 1 study.vcf.gz (fedimpute services lists the ids)' });
     return newest;
   }
   if (reference.length < 4) {
@@ -21,7 +21,7 @@ export function resolveParent(store: Jobs, reference: string): JobRow {
   }
   const matches = readerOf(store).parentsByPrefix(reference, 6);
   if (matches.length === 0) {
-    throw new UsageError(`no parent job matches '${reference}'`, { hint: 'list jobs with `fedimpute jobs`' });
+    throw new UsageError(`no parent job matches '${reference}'`, { hint: 'list the jobs and their ids: fedimpute jobs' });
   }
   if (matches.length > 1) {
     const ids = matches.slice(0, 5).map((job) => job.id.slice(0, 8));
@@ -41,7 +41,7 @@ export function resolveChild(store: Jobs, parent: JobRow, reference: string): Jo
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) {
     throw new UsageError(`job ${parent.id.slice(0, 8)} has no child '${reference}'`, {
-      hint: 'give a child id prefix or a service slug shown by `fedimpute status`',
+      hint: `give a service slug or a child id prefix; see them with: fedimpute status ${parent.id.slice(0, 8)}`,
     });
   }
   throw new UsageError(`child '${reference}' is ambiguous in job ${parent.id.slice(0, 8)}`, { hint: 'give more characters of the child id' });

@@ -54,8 +54,11 @@ export async function submitChild(
     }
     if (remoteId) return recordSubmitted(store, adapter, child, remoteId, 'found');
     if (hold && hold > store.clock().toISOString()) {
-      // the server may still be taking in the dead process's upload: look again on the next refresh
-      const message = checkingMessage(hold);
+      // the server may still be taking in the dead process's upload: look again on the next refresh. One the
+      // user interrupted is never sent again: if no job shows by then, it is canceled
+      const message = child.cancel_requested_at
+        ? `interrupted: checking whether the upload arrived; canceled after ${hold} if the service does not show the job by then`
+        : checkingMessage(hold);
       store.updateChild(childId, { submit_state: 'unconfirmed', lease_owner: null, lease_until: hold, message });
       return { kind: 'unconfirmed', message };
     }

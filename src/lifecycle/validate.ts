@@ -4,7 +4,7 @@
  * each service is asked once whether it is up and accepts our token.
  */
 import type { Context } from '../context.js';
-import { AuthError, ConfigError, InputError, RemoteError, UsageError } from '../errors.js';
+import { AuthError, ConfigError, InputError, MissingTokenError, RemoteError, UsageError } from '../errors.js';
 import type { InputRecord } from '../domain/inputs.js';
 import type { Build, Registry, Service } from '../registry/types.js';
 import type { CheckReport } from '../vcf/check.js';
@@ -70,11 +70,13 @@ export async function validateSubmission(
   problems.push(...planProblems);
   const inputs = statInputs(files, context.cwd, problems);
   const { resolveToken } = await import('../registry/tokens.js');
+  const missing: MissingTokenError[] = [];
   for (const service of new Set(plans.map((plan) => plan.service))) {
     try {
       resolveToken(service, context.env);
     } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
+      if (!(error instanceof ConfigError || error instanceof MissingTokenError)) throw error;
+      if (error instanceof MissingTokenError) missing.push(error);
       problems.push(error.hint ? `${error.message} (${error.hint})` : error.message);
     }
   }
@@ -93,6 +95,8 @@ export async function validateSubmission(
       problems.push('the input is not phased, so --no-phasing cannot work: drop --no-phasing (the servers phase with eagle)');
     }
   }
+  // a missing token is exit 4 like a rejected one (README "Exit codes"), whatever else is wrong too
+  if (missing.length > 0) throw new AuthError(missing[0].service, problemsError('cannot submit', problems).message);
   if (problems.length > 0) throw problemsError('cannot submit', problems, report && !report.ok ? 'input' : 'usage');
   const build = parsed.build ?? report?.files[0]?.namingBuild ?? (await sniffBuild(inputs[0].path)) ?? 'hg19';
   return { plans, options: { ...parsed, build }, inputs, report };

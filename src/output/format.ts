@@ -39,10 +39,26 @@ export function relativeTime(iso: string | null | undefined, now: Date): string 
   return 'just now';
 }
 
-export function progressBar(percent: number, width = 12): string {
+export function progressBar(percent: number, width: number, style: Pick<Style, 'symbols'>): string {
   const clamped = Math.max(0, Math.min(100, percent));
   const filled = Math.round((clamped / 100) * width);
-  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+  return `${style.symbols.barFull.repeat(filled)}${style.symbols.barEmpty.repeat(width - filled)}`;
+}
+
+/** "45%" right-aligned in four columns */
+export function percent(value: number): string {
+  return `${Math.floor(value)}%`.padStart(4);
+}
+
+/** "3.2 MB/s" */
+export function formatRate(bytesPerSecond: number): string {
+  return Number.isFinite(bytesPerSecond) && bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '';
+}
+
+/** time left at the rate so far: "ETA 1m 05s", '' when it cannot be told yet */
+export function formatEta(done: number, total: number | undefined, elapsedMs: number): string {
+  if (!total || done <= 0 || done >= total || elapsedMs < 500) return '';
+  return `ETA ${formatDuration(((total - done) / done) * elapsedMs)}`;
 }
 
 export function formatBytes(bytes: number): string {
@@ -57,16 +73,10 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-const SYMBOLS: Record<string, string> = {
-  queued: '○',
-  running: '◐',
-  completed: '✔',
-  failed: '✖',
-  canceled: '⊘',
-};
-
+/** "✔ completed", coloured; the symbol is ASCII where the terminal cannot draw it */
 export function statusLabel(status: string, style: Style): string {
-  const text = `${SYMBOLS[status] ?? '?'} ${status}`;
+  const symbols = style.symbols as unknown as Record<string, string>;
+  const text = `${symbols[status] ?? '?'} ${status}`;
   switch (status) {
     case 'completed':
       return style.green(text);

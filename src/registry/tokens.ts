@@ -3,7 +3,7 @@
  * variables unset. token_file must be private (0600): a token readable by others is a leaked token.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { ConfigError } from '../errors.js';
+import { ConfigError, MissingTokenError } from '../errors.js';
 import { registerSecret } from '../secrets.js';
 import type { Registry, Service } from './types.js';
 
@@ -34,7 +34,7 @@ export function resolveToken(service: Service, env: NodeJS.ProcessEnv): string |
   if (source.kind === 'env') {
     const value = env[source.variable]?.trim();
     if (!value) {
-      throw new ConfigError(`${where}.token: environment variable ${source.variable} is not set (needed by service ${service.id} ${service.slug})`, {
+      throw new MissingTokenError(service.slug, `${where}.token: environment variable ${source.variable} is not set (needed by service ${service.id} ${service.slug})`, {
         hint: `export ${source.variable}=<your API token from ${service.base_url}>`,
       });
     }
@@ -45,7 +45,7 @@ export function resolveToken(service: Service, env: NodeJS.ProcessEnv): string |
   try {
     mode = statSync(source.path).mode & 0o777;
   } catch {
-    throw new ConfigError(`${where}.token_file: ${source.path} does not exist`, {
+    throw new MissingTokenError(service.slug, `${where}.token_file: ${source.path} does not exist`, {
       hint: `save your API token from ${service.base_url} there and run chmod 600 ${source.path}`,
     });
   }
@@ -56,7 +56,7 @@ export function resolveToken(service: Service, env: NodeJS.ProcessEnv): string |
     );
   }
   const value = readFileSync(source.path, 'utf8').trim();
-  if (!value) throw new ConfigError(`${where}.token_file: ${source.path} is empty`, { hint: 'paste your API token into it' });
+  if (!value) throw new MissingTokenError(service.slug, `${where}.token_file: ${source.path} is empty`, { hint: `paste your API token into it` });
   registerSecret(value);
   return value;
 }

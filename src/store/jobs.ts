@@ -5,6 +5,7 @@
  * decided by domain/transition.ts and domain/aggregate.ts; this file only persists it.
  */
 import { reaggregate } from '../domain/aggregate.js';
+import { typicalRunMs } from '../domain/estimate.js';
 import { changeFromEvent, type Change, type EventWithJob } from '../domain/change.js';
 import type { ChildPatch } from '../domain/job.js';
 import type { ChildStatus, SubmitState } from '../domain/status.js';
@@ -112,6 +113,26 @@ export class Jobs extends JobReader {
     }).immediate();
   }
 
+  /** how long this service's last completed runs took (median of the last 20, ms): domain/estimate.ts */
+  typicalRunMs(serviceId: number): number {
+    const rows = this.statements
+      .get(
+        `SELECT (julianday(completed_at) - julianday(started_at)) * 86400000 AS ms FROM jobs
+         WHERE service_id = ? AND status = 'completed' AND started_at IS NOT NULL AND completed_at IS NOT NULL
+         ORDER BY completed_at DESC LIMIT 20`,
+      )
+      .all(serviceId) as { ms: number }[];
+    return typicalRunMs(rows.map((row) => row.ms));
+  }
+
+  /** a service answered about these children now (status's "as of") */
+  markChecked(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    this.statements
+      .get('INSERT OR REPLACE INTO job_checks (job_id, checked_at) SELECT value, ? FROM json_each(?)')
+      .run(this.now(), JSON.stringify(ids));
+  }
+
   /** a mark in this connection's history, for changesSince */
   mark(): number {
     return this.appended.length;
@@ -128,7 +149,7 @@ export class Jobs extends JobReader {
     const rows = this.statements
       .get(
         `SELECT event.job_id, event.at, event.from_status, event.to_status, event.message, event.progress, event.remote_job_id,
-           job.parent_job_id, job.service_slug
+           event.submit_state, job.parent_job_id, job.service_slug
          FROM job_events AS event JOIN jobs AS job ON job.id = event.job_id
          WHERE event.id IN (SELECT value FROM json_each(?)) ORDER BY event.id`,
       )

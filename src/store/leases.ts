@@ -46,12 +46,16 @@ export class Leases {
     this.statements.get(`UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND submit_state = 'submitting'`).run(until, id, owner);
   }
 
-  /** children of ours holding a slot on a service: accepted remotely and not finished, or being uploaded */
+  /**
+   * children of ours holding a slot on a service: accepted remotely and not finished, or being uploaded.
+   * A job the service lost (a dead Michigan job) is in no queue of the server's, so it holds none.
+   */
   activeRemoteJobs(serviceId: number, exceptId: string): number {
     const row = this.statements
       .get(
         `SELECT COUNT(*) AS count FROM jobs WHERE service_id = ? AND id != ? AND parent_job_id IS NOT NULL
-           AND status IN ('queued', 'running') AND (remote_job_id IS NOT NULL OR submit_state = 'submitting')`,
+           AND status IN ('queued', 'running') AND (remote_job_id IS NOT NULL OR submit_state = 'submitting')
+           AND coalesce(submit_state, '') != 'lost'`,
       )
       .get(serviceId, exceptId) as { count: number };
     return row.count;

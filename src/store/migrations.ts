@@ -141,6 +141,13 @@ const MIGRATION_5 = `ALTER TABLE job_events ADD COLUMN reason TEXT;
    ALTER TABLE job_events ADD COLUMN submit_state TEXT;
    ALTER TABLE job_events ADD COLUMN settled INTEGER;`;
 
-export const MIGRATIONS: readonly string[] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5];
+/**
+ * migration 6: when a service last answered about each job, so that `status` can say how old what it
+ * shows is ("as of 3 min ago"). A table of its own: a check writes nothing to `jobs`, whose triggers
+ * would rewrite the parent's `jobs --json` document on every poll.
+ */
+const MIGRATION_6 = `CREATE TABLE job_checks (job_id TEXT PRIMARY KEY, checked_at TEXT NOT NULL);`;
+
+export const MIGRATIONS: readonly string[] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5, MIGRATION_6];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

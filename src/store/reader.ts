@@ -54,6 +54,20 @@ export class JobReader {
     return this.statements.get('SELECT * FROM job_events WHERE job_id = ? ORDER BY id').all(jobId) as EventRow[];
   }
 
+  /**
+   * How old the news of a parent's unfinished children is: the oldest time a service last answered about
+   * one of them (or, never asked, when it was last written). Null when every child has finished.
+   */
+  checkedAt(parentId: string): string | null {
+    const row = this.statements
+      .get(
+        `SELECT min(coalesce(checks.checked_at, job.updated_at)) AS at FROM jobs AS job LEFT JOIN job_checks AS checks ON checks.job_id = job.id
+         WHERE job.parent_job_id = ? AND job.status IN ('queued', 'running')`,
+      )
+      .get(parentId) as { at: string | null } | undefined;
+    return row?.at ?? null;
+  }
+
   /** when each job entered its current status (its last status-changing event) */
   statusSince(jobIds: readonly string[]): Map<string, string> {
     const rows = this.statements

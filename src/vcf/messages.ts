@@ -21,6 +21,26 @@ interface Entry {
   fix: (params: Params, file: string) => string;
 }
 
+/** a file name as the shell reads it */
+function quoted(name: string): string {
+  return /^[\w.,+@%/-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
+}
+
+/** the command that turns `file` into a BGZF file of the same name (plain gzip or uncompressed), indexed */
+export function bgzipCommand(file: string, gzipped: boolean): string {
+  const stem = file.replace(/\.gz$/, '');
+  const target = file.endsWith('.gz') ? file : `${file}.gz`;
+  const steps =
+    gzipped && file.endsWith('.gz')
+      ? [`gunzip ${quoted(file)}`, `bgzip ${quoted(stem)}`]
+      : gzipped
+        ? [`gunzip -c ${quoted(file)} | bgzip -c > ${quoted(target)}`]
+        : file.endsWith('.gz')
+          ? [`mv ${quoted(file)} ${quoted(stem)}`, `bgzip ${quoted(stem)}`]
+          : [`bgzip ${quoted(file)}`];
+  return [...steps, `tabix -p vcf ${quoted(target)}`].join(' && ');
+}
+
 const prepare = (build = 'hg38') => `run \`fedimpute prepare --build ${build}\` on it`;
 
 const TABLE: Record<FindingCode, Entry> = {
@@ -29,7 +49,7 @@ const TABLE: Record<FindingCode, Entry> = {
   'not-bgzf': {
     severity: 'error',
     message: (p) => `The provided VCF file is not bgzip compressed (${p.value}). Please compress it with bgzip and index it with tabix.`,
-    fix: (_p, file) => `bgzip the file (\`bgzip ${file.replace(/\.gz$/, '')}\`, then \`tabix -p vcf ${file.replace(/\.gz$/, '')}.gz\`), or run \`fedimpute prepare\``,
+    fix: (p, file) => `recompress it with bgzip: \`${bgzipCommand(file, p.value === 'plain gzip')}\` (or let \`fedimpute prepare\` do it)`,
   },
   'truncated-bgzf': { severity: 'error', message: (p) => `truncated BGZF: ${p.detail}.`, fix: () => 'copy or download the file again, or recompress it with bgzip' },
   'corrupt-compression': { severity: 'error', message: (p) => `The compressed data is damaged: ${p.detail}.`, fix: () => 'copy or download the file again, or recompress it with bgzip' },

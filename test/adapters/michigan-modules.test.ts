@@ -35,13 +35,14 @@ describe('Michigan states and details', () => {
     expect(mapMichiganState(42)).toMatchObject({ status: null, hint: 'unrecognised Cloudgene state 42; keeping the previous status' });
   });
 
-  test('progress from the last (k/n) message, the running step, errors as the message, results kept 7 days', () => {
+  test('progress from the step and its (k/n) (within the imputation step\'s share, 12–89 %), the running step, errors as the message, results kept 7 days', () => {
     const steps = [
       { name: 'QC', logMessages: [{ message: '<b>Quality control</b> done', type: 0 }] },
       { name: 'Imputation', logMessages: [{ message: 'Imputation (3/12)', type: 0 }, { message: 'Imputing chr20', type: 3 }] },
     ];
     const running = mapJob({ id: 'job-1', state: 2, startTime: 1_000, steps }, plain);
-    expect(running).toMatchObject({ status: 'running', rawState: '2', progress: 25, step: 'Imputing chr20', message: 'Imputing chr20' });
+    // 3 of 12 chunks: 12 + 3/12 × (89 − 12) ≈ 31 % of the whole job, not 25 % (the step is not the job)
+    expect(running).toMatchObject({ status: 'running', rawState: '2', progress: 31, step: 'Imputing chr20', message: 'Imputing chr20' });
     expect(running.messages).toEqual(['Quality control done', 'Imputation (3/12)', 'Imputing chr20']);
     expect(running.startedAt).toBe(new Date(1_000).toISOString());
     const failed = mapJob({ id: 'job-1', state: 5, endTime: 5_000, steps: [{ name: 'QC', logMessages: [{ message: 'No chunks passed QC', type: 1 }] }] }, plain);

@@ -18,11 +18,11 @@ describe('WES run list', () => {
     expect(readRunPage({})).toEqual({ runs: [], showsInFlight: false });
   });
 
-  test('an unfinished /status is cross-checked only where lists show runs in flight; a lost run fails with why', () => {
+  test('an unfinished /status is cross-checked only where lists show runs in flight; a lost run is lost (no status of its own), with why', () => {
     expect(needsCrossCheck(true, 'RUNNING')).toBe(true);
     expect(needsCrossCheck(true, 'COMPLETE')).toBe(false);
     expect(needsCrossCheck(false, 'RUNNING')).toBe(false);
-    expect(lostRun('ILIFU', 'r1', '/status answered 404')).toEqual({ remoteId: 'r1', status: 'failed', rawState: 'NOT_FOUND', message: 'ILIFU no longer knows run r1 (/status answered 404)' });
+    expect(lostRun('ILIFU', 'r1', '/status answered 404')).toEqual({ remoteId: 'r1', status: null, lost: true, rawState: 'NOT_FOUND', message: 'ILIFU no longer knows run r1 (/status answered 404)' });
   });
 
   test("a child's run is the one whose tags (an object or JSON text) name it and its parent", () => {

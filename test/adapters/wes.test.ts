@@ -146,7 +146,7 @@ describe('status', () => {
       expect((await adapter.status(id)).status).toBe(expected);
     }
   });
-  it('reference server: a run it forgot (RUNNING on /status, 404 on GET) is reported failed', async () => {
+  it('reference server: a run it forgot (RUNNING on /status, 404 on GET) is reported lost: no status of its own, the user decides', async () => {
     // no time passes: the kept run stays queued
     const adapter = await setup({ flavor: 'reference' });
     const kept = await submitted(adapter, 'a');
@@ -154,7 +154,7 @@ describe('status', () => {
     emulator.forgetRun(forgotten);
     const states = await adapter.statusMany([kept, forgotten]);
     expect(states.get(kept)!.status).toBe('queued');
-    expect(states.get(forgotten)).toMatchObject({ status: 'failed', message: expect.stringMatching(/no longer knows/) });
+    expect(states.get(forgotten)).toMatchObject({ status: null, lost: true, message: expect.stringMatching(/no longer knows/) });
   });
   it('reference server: restart ends runs in flight as failed with the log text as message', async () => {
     const adapter = await setup({ flavor: 'reference', timing: { queuedMs: 5, initializingMs: 5, runningMs: 60_000 } });

@@ -10,7 +10,7 @@ describe('changeFromEvent', () => {
   const event = { job_id: 'c1', at: 'T', from_status: 'queued', to_status: 'running', message: 'm', progress: 40, remote_job_id: 'r1' };
   it('a child event', () => {
     expect(changeFromEvent({ ...event, parent_job_id: 'p1', service_slug: 'mich1' })).toEqual({
-      at: 'T', kind: 'child', id: 'c1', parent_id: 'p1', service_slug: 'mich1', from: 'queued', to: 'running', progress: 40, remote_job_id: 'r1', message: 'm',
+      at: 'T', kind: 'child', id: 'c1', parent_id: 'p1', service_slug: 'mich1', from: 'queued', to: 'running', progress: 40, remote_job_id: 'r1', message: 'm', submit_state: null,
     });
   });
   it('a parent event: its own id as parent, no service, no remote id; an old event without progress shows 0', () => {
@@ -25,10 +25,15 @@ describe('changeFromEvent', () => {
 });
 
 describe('display rules', () => {
-  it('completed means 100 %; progress stays within 0..100', () => {
+  it('completed means 100 %; a running job is within 1..99, a queued one 0, a stopped one below 100', () => {
     expect(shownProgress({ status: 'completed', progress: 40 })).toBe(100);
-    expect(shownProgress({ status: 'running', progress: 140 })).toBe(100);
-    expect(shownProgress({ status: 'running', progress: -3 })).toBe(0);
+    expect(shownProgress({ status: 'running', progress: 140 })).toBe(99);
+    expect(shownProgress({ status: 'running', progress: 100 })).toBe(99);
+    expect(shownProgress({ status: 'running', progress: 99.9 })).toBe(99);
+    expect(shownProgress({ status: 'running', progress: -3 })).toBe(1);
+    expect(shownProgress({ status: 'queued', progress: 30 })).toBe(0);
+    expect(shownProgress({ status: 'failed', progress: 100 })).toBe(99);
+    expect(shownProgress({ status: 'canceled', progress: 42 })).toBe(42);
   });
   it('a failed job shows its error', () => {
     expect(shownMessage({ status: 'failed', message: 'submitted', last_error: 'QC failed' })).toBe('QC failed');
@@ -43,9 +48,9 @@ describe('reaggregate', () => {
   const parent = { status: 'queued' as const, progress: 0, message: null, settled: 0, started_at: null, completed_at: null };
   it('writes the aggregate and the first start; no event while the status and settled flag stay', () => {
     const update = reaggregate(parent, [{ status: 'queued', progress: 0, started_at: null, completed_at: null }], 'NOW');
-    expect(update.columns).toMatchObject({ status: 'queued', message: '0/1 jobs completed, 0 failed, 0 running', updated_at: 'NOW' });
+    expect(update.columns).toMatchObject({ status: 'queued', message: '0/1 jobs completed, 0 failed, 0 running, 1 queued', updated_at: 'NOW' });
     expect(update.event).toBeUndefined();
-    expect(reaggregate({ ...parent, message: '0/1 jobs completed, 0 failed, 0 running' }, [{ status: 'queued', progress: 0, started_at: null, completed_at: null }], 'NOW')).toEqual({});
+    expect(reaggregate({ ...parent, message: '0/1 jobs completed, 0 failed, 0 running, 1 queued' }, [{ status: 'queued', progress: 0, started_at: null, completed_at: null }], 'NOW')).toEqual({});
   });
   it('a parent that settles without changing status appends an event (failed → failed, settled)', () => {
     const failed = { ...parent, status: 'failed' as const, progress: 50, message: '0/2 jobs completed, 1 failed, 1 running', started_at: 'a' };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
 import { Store } from '../../src/store/store.js';
+import { filledStore } from '../helpers/filled.js';
 import { cleanEnv, ROOT, runCli, runTty as runTtyWith, tempDir, type CliResult } from '../helpers/cli.js';
 import { session } from '../helpers/harness.js';
 
@@ -25,35 +26,6 @@ const cli = (args: string[], options: { env?: Record<string, string> } = {}): Pr
 
 /** run the binary under a pseudo-terminal (shared helper), here with env only */
 const runTty = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runTtyWith(args, { env });
-
-/** a store with one parent of 3 children (completed, running, failed) and one queued parent */
-function filledStore(path: string): { running: string; queued: string } {
-  let clock = Date.parse('2025-05-01T08:00:00Z');
-  const store = new Store(openDatabase(path), () => new Date((clock += 60_000)));
-  const running = '5eed0001-aaaa-4bbb-8ccc-000000000001';
-  const queued = '5eed0002-aaaa-4bbb-8ccc-000000000002';
-  const child = (parent: string, serviceId: number, slug: string, panel: number) => ({
-    id: `${parent.slice(0, 8)}-c${serviceId}`,
-    name: null,
-    service_id: serviceId,
-    service_slug: slug,
-    service_name: `${slug} service`,
-    reference_panel_id: panel,
-    panel_name: `panel ${panel}`,
-    submit_state: 'submitted' as const,
-  });
-  store.jobs.insertParent({ id: running, name: 'chr20-study', input_files: '[{"path":"/d/chr20.vcf.gz","name":"chr20.vcf.gz","size":42,"sha256":"ff"}]', options: '{"build":"hg38"}' }, [
-    child(running, 1, 'h3africa', 37),
-    child(running, 2, 'michigan', 21),
-    child(running, 4, 'ilifu', 39),
-  ]);
-  store.updateChild(`${running.slice(0, 8)}-c1`, { status: 'completed', progress: 100, remote_job_id: 'job-20250501-1' });
-  store.updateChild(`${running.slice(0, 8)}-c2`, { status: 'running', progress: 40, remote_job_id: 'job-20250501-2', step: 'Imputation (3/22)' });
-  store.updateChild(`${running.slice(0, 8)}-c4`, { status: 'failed', remote_job_id: 'run-4', last_error: 'workflow failed' });
-  store.jobs.insertParent({ id: queued, name: 'second' }, [child(queued, 1, 'h3africa', 37)]);
-  store.close();
-  return { running, queued };
-}
 
 describe('basics', () => {
   it('--help and --version exit 0', async () => {
@@ -141,7 +113,6 @@ describe('services', () => {
     expect(result.stdout).toMatch(ANSI);
     expect(result.stdout).toContain('SERVICE');
     expect(result.stdout).toContain('PANELS');
-    expect(result.stdout).toContain('┌');
     expect(result.stdout).toContain('★');
     const plain = await runTty(['services', '--config', EXAMPLE], { NO_COLOR: '1' });
     expect(plain.code).toBe(0);
@@ -159,15 +130,16 @@ describe('jobs with a filled store', () => {
   });
 
   it('TTY: a tree with branches and status symbols', async () => {
-    const result = await runTty(['jobs', '--db', db], { NO_COLOR: '1' });
+    const result = await runTtyWith(['jobs', '--db', db], { env: { NO_COLOR: '1' }, columns: 120 });
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(6);
-    expect(lines[0]).toMatch(/^5eed0002 {2}second {2}○ queued {2}0% {2}0\/1 jobs completed, 0 failed, 0 running/);
-    expect(lines[2]).toMatch(/^5eed0001 {2}chr20-study {2}✖ failed {2}47% {2}1\/3 jobs completed, 1 failed, 1 running/);
-    expect(lines[3]).toMatch(/^ {2}├─ ✔ completed +h3africa +panel 37/);
-    expect(lines[4]).toMatch(/^ {2}├─ ◐ running +michigan +panel 21 .* 40% {2}Imputation \(3\/22\)$/);
-    expect(lines[5]).toMatch(/^ {2}└─ ✖ failed +ilifu +panel 39 .*workflow failed$/);
+    expect(lines).toHaveLength(7);
+    expect(lines[0]).toMatch(/^JOB +NAME +STATUS +% +NOTE$/);
+    expect(lines[1]).toMatch(/^5eed0002 +second +○ queued +1 of 1 still running · \d+ days ago$/);
+    expect(lines[3]).toMatch(/^5eed0001 +chr20-study +✖ failed +█+░+ +46% +1 of 3 still running · 1 completed · 1 failed · \d+ days ago$/);
+    expect(lines[4]).toMatch(/^├─ h3africa +37 panel 37 +✔ completed +█{10} +100%$/);
+    expect(lines[5]).toMatch(/^├─ michigan +21 panel 21 +◐ running +█+░+ +40% +Imputation \(3\/22\)$/);
+    expect(lines[6]).toMatch(/^└─ ilifu +39 panel 39 +✖ failed +░+ +0% +workflow failed$/);
     const colour = await runTty(['jobs', '--db', db]);
     expect(colour.stdout).toMatch(ANSI);
   });
@@ -178,7 +150,7 @@ describe('jobs with a filled store', () => {
     expect(result.stderr).toBe('');
     const rows = result.stdout.trimEnd().split('\n').map((line) => line.split('\t'));
     expect(rows.map((row) => row[0])).toEqual(['parent', 'child', 'parent', 'child', 'child', 'child']);
-    expect(rows[0]).toEqual(['parent', ids.queued, 'second', 'queued', '0', expect.stringMatching(/^2025-05-01T/), '0/1 jobs completed, 0 failed, 0 running']);
+    expect(rows[0]).toEqual(['parent', ids.queued, 'second', 'queued', '0', expect.stringMatching(/^2025-05-01T/), '0/1 jobs completed, 0 failed, 0 running, 1 queued']);
     expect(rows[4]).toEqual(['child', '5eed0001-c2', ids.running, 'michigan', '21', 'job-20250501-2', 'running', '40', '']);
     expect(result.stdout).not.toMatch(ANSI);
   });

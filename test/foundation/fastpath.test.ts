@@ -21,11 +21,19 @@ const db = join(tmp.path, 'fedimpute.db');
 async function helpOptions(args: string[]): Promise<{ options: string[]; usage: string }> {
   const { code, stdout: text } = await session({ cwd: ROOT }).cli([...args, '--help']);
   expect(code).toBe(0);
-  const options = [...text.matchAll(/^ {2}(?:-\w, )?--([\w-]+)/gm)].map((match) => match[1]).filter((name) => name !== 'help' && name !== 'version');
+  // a command's --help lists the global options too (under "Global Options:"): only its own are compared
+  const own = text.split(/^Global Options:$/m)[0];
+  const options = [...own.matchAll(/^ {2}(?:-\w, )?--([\w-]+)/gm)].map((match) => match[1]).filter((name) => name !== 'help' && name !== 'version');
   return { options: options.sort(), usage: text.split('\n')[0] };
 }
 
 describe('FAST_COMMANDS mirrors cli.ts', () => {
+  it("a command's --help lists the global options and examples", async () => {
+    const { stdout } = await session({ cwd: ROOT }).cli(['status', '--help']);
+    expect(stdout).toMatch(/^Global Options:$/m);
+    for (const flag of Object.keys(GLOBAL_OPTIONS)) expect(stdout).toContain(`--${flag}`);
+    expect(stdout).toMatch(/^Examples:\n {2}# .+\n {2}\$ fedimpute status /m);
+  });
   it('global options', async () => {
     expect(Object.keys(GLOBAL_OPTIONS).sort()).toEqual((await helpOptions([])).options);
   });

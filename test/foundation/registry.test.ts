@@ -2,7 +2,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, MissingTokenError } from '../../src/errors.js';
 import { loadRegistry, parseRegistry } from '../../src/registry/load.js';
 import { resolveToken } from '../../src/registry/tokens.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
@@ -166,16 +166,17 @@ describe('tokens', () => {
     return (await parseRegistry(registry(service(extra)), file)).services[0];
   }
 
-  it('an unset variable is a ConfigError naming it', async () => {
+  it('an unset variable is a MissingTokenError (exit 4, like a rejected token) naming it', async () => {
     const entry = await one('    token: ${ONE_TOKEN}');
     const error = (() => {
       try {
         resolveToken(entry, {});
       } catch (caught) {
-        return caught as ConfigError;
+        return caught as MissingTokenError;
       }
     })();
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(MissingTokenError);
+    expect(error!.exitCode).toBe(4);
     expect(error!.message).toBe(
       `${join(tmp.path, 'tokens', 'services.yaml')}: services[0].token: environment variable ONE_TOKEN is not set (needed by service 1 one)`,
     );

@@ -50,7 +50,7 @@ describe('opening', () => {
   it('creates a fresh store: tables, user_version, WAL, mode 0600', () => {
     const { path, store } = openStore();
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['download_claims', 'downloads', 'job_attempts', 'job_docs', 'job_events', 'jobs', 'sqlite_sequence']);
+    expect(tables).toEqual(['download_claims', 'downloads', 'job_attempts', 'job_checks', 'job_docs', 'job_events', 'jobs', 'sqlite_sequence']);
     expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -131,7 +131,7 @@ describe('Store', () => {
     const { path, store } = openStore();
     store.jobs.insertParent(...parentWith(P));
     const parent = store.get(P)!;
-    expect(parent).toMatchObject({ parent_job_id: null, status: 'queued', progress: 0, settled: 0, message: '0/3 jobs completed, 0 failed, 0 running' });
+    expect(parent).toMatchObject({ parent_job_id: null, status: 'queued', progress: 0, settled: 0, message: '0/3 jobs completed, 0 failed, 0 running, 3 queued' });
     expect(store.children(P).map((row) => [row.service_id, row.status, row.parent_job_id])).toEqual([
       [1, 'queued', P],
       [2, 'queued', P],
@@ -215,11 +215,11 @@ describe('Store', () => {
     });
     it('too short, unknown, ambiguous', () => {
       expect(usage('abc')).toEqual(["job id 'abc' is too short", 'give at least 4 characters, or `last`']);
-      expect(usage('9999')).toEqual(["no parent job matches '9999'", 'list jobs with `fedimpute jobs`']);
+      expect(usage('9999')).toEqual(["no parent job matches '9999'", 'list the jobs and their ids: fedimpute jobs']);
       expect(usage('abcd')).toEqual(["job id 'abcd' is ambiguous: it matches abcd1234, abcd5678", 'give more characters of the id']);
-      expect(usage('ab%d')).toEqual(["no parent job matches 'ab%d'", 'list jobs with `fedimpute jobs`']);
+      expect(usage('ab%d')).toEqual(["no parent job matches 'ab%d'", 'list the jobs and their ids: fedimpute jobs']);
       // a child id is not a parent
-      expect(usage('abcd1234-child')).toEqual(["no parent job matches 'abcd1234-child'", 'list jobs with `fedimpute jobs`']);
+      expect(usage('abcd1234-child')).toEqual(["no parent job matches 'abcd1234-child'", 'list the jobs and their ids: fedimpute jobs']);
     });
     it('`last` on an empty store', () => {
       const empty = openStore().store;

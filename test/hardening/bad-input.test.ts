@@ -190,6 +190,14 @@ const EXPIRY = () => new Date(JSON.parse(Buffer.from(fed.michigan[0].tokenFor('a
 const childOf = (remote: string) => jobRows(fed.db).find((row) => row.remote_job_id === remote)! as { id: string };
 const lastChild = () => (jobRows(fed.db).filter((row) => row.parent_job_id === lastParent()).at(-1)!.id as string);
 const lastParent = () => (jobRows(fed.db).filter((row) => row.parent_job_id === null).at(-1)!.id as string);
+/** how a cron line names the parents a poll could not follow: [short id name, …] */
+const polled = () =>
+  `[${jobRows(fed.db)
+    .filter((row) => row.parent_job_id === null && row.settled === 0)
+    .map((row) => `${String(row.id).slice(0, 8)} ${row.name}`)
+    .join(', ')}]`;
+/** a poll's line for a service it could not reach (exit 1 when it was the only one asked) */
+const pollWarning = (text: string) => () => `warning: mich1: ${text} ${polled()} (the next poll tries again)`;
 const cases: Case[] = [
   // --- registry mistakes ------------------------------------------------------------------------------
   {
@@ -250,7 +258,8 @@ const cases: Case[] = [
     args: submit('good'),
     message: () =>
       `error: cannot submit: ${join(fed.dir, 'no-token.yaml')}: services[0].token: environment variable NOT_SET_TOKEN is not set (needed by service 1 one) (export NOT_SET_TOKEN=<your API token from ${M1()}>)`,
-    code: 2,
+    // a missing token is exit 4 like a rejected one: the fix is the same, and cron jobs meet it (README)
+    code: 4,
   },
   {
     name: 'registry: token_file with mode 0644 (submit)',
@@ -271,8 +280,8 @@ const cases: Case[] = [
     args: () => ['services', 'check'],
     message: '',
     stdout: () =>
-      `1\tone\tproblem\tmichigan\t\t\t\t\t${join(fed.dir, 'token-missing.yaml')}: services[0].token_file: ${join(fed.dir, 'nope')} does not exist (save your API token from ${M1()} there and run chmod 600 ${join(fed.dir, 'nope')})`,
-    code: 2,
+      `1\tone\tproblem\tmichigan\t\t\tfalse\t\t${join(fed.dir, 'token-missing.yaml')}: services[0].token_file: ${join(fed.dir, 'nope')} does not exist (save your API token from ${M1()} there and run chmod 600 ${join(fed.dir, 'nope')})`,
+    code: 4,
   },
   {
     name: 'registry: --config names a missing file',
@@ -298,8 +307,8 @@ const cases: Case[] = [
     code: 2,
   },
   { name: 'cli: population not on the panel', args: () => ['submit', '--services', '1', '--population', 'eur', files.good], message: "error: cannot submit: population 'eur' is not offered by panel 37 (H3Africa v6) on mich1; choose one of afr, mixed, off", code: 2 },
-  { name: 'cli: unknown parent', args: () => ['status', 'ffff'], message: "error: no parent job matches 'ffff'", hint: 'list jobs with `fedimpute jobs`', code: 2 },
-  { name: 'cli: unknown parent (cancel)', args: () => ['cancel', 'ffff0000'], message: "error: no parent job matches 'ffff0000'", hint: 'list jobs with `fedimpute jobs`', code: 2 },
+  { name: 'cli: unknown parent', args: () => ['status', 'ffff'], message: "error: no parent job matches 'ffff'", hint: 'list the jobs and their ids: fedimpute jobs', code: 2 },
+  { name: 'cli: unknown parent (cancel)', args: () => ['cancel', 'ffff0000'], message: "error: no parent job matches 'ffff0000'", hint: 'list the jobs and their ids: fedimpute jobs', code: 2 },
   { name: 'cli: parent id too short', args: () => ['status', 'ab'], message: "error: job id 'ab' is too short", hint: 'give at least 4 characters, or `last`', code: 2 },
   { name: 'cli: ambiguous prefix', db: () => ambiguousDb, args: () => ['status', 'abcd'], message: "error: job id 'abcd' is ambiguous: it matches abcd1111, abcd2222", hint: 'give more characters of the id', code: 2 },
   { name: 'cli: bad --interval', args: () => ['watch', 'last', '--interval', '5x'], message: "error: --interval: '5x' is not a duration", hint: 'use e.g. 30s, 5m, 2h, 1d or 1h30m', code: 2 },
@@ -315,14 +324,14 @@ const cases: Case[] = [
   { name: 'cli: bad --r2-filter', args: () => ['submit', '--services', '1', '--r2-filter', '0.5', files.good], message: "error: cannot submit: --r2-filter '0.5' is not offered by the servers; use one of 0, 0.001, 0.1, 0.2, 0.3", code: 2 },
   { name: 'cli: bad --concurrency', args: () => ['submit', '--services', '1', '--concurrency', '0', files.good], message: "error: --concurrency must be a positive whole number, got '0'", code: 2 },
   { name: 'cli: submit without a file', args: () => ['submit', '--services', '1'], message: "error: missing required argument 'vcf'", code: 2 },
-  { name: 'cli: unknown --child', args: () => ['cancel', 'last', '--child', 'ffffffff'], message: () => `error: job ${lastParent().slice(0, 8)} has no child 'ffffffff'`, hint: 'give a child id prefix or a service slug shown by `fedimpute status`', code: 2 },
+  { name: 'cli: unknown --child', args: () => ['cancel', 'last', '--child', 'ffffffff'], message: () => `error: job ${lastParent().slice(0, 8)} has no child 'ffffffff'`, hint: () => `give a service slug or a child id prefix; see them with: fedimpute status ${lastParent().slice(0, 8)}`, code: 2 },
 
   // --- input files: every pre-flight failure class through check and submit -------------------------
   { name: 'input: missing file (check)', args: () => ['check', join(fed.dir, 'missing.vcf.gz')], message: () => `error: ${join(fed.dir, 'missing.vcf.gz')}: no such file`, hint: 'check the path and try again', code: 2 },
   { name: 'input: missing file (submit)', args: () => ['submit', '--services', '1', join(fed.dir, 'missing.vcf.gz')], message: () => `error: cannot submit: ${join(fed.dir, 'missing.vcf.gz')}: no such file`, code: 2 },
   ...(
     [
-      ['plain gzip', 'gzip', 'not-bgzf', 'The provided VCF file is not bgzip compressed (plain gzip). Please compress it with bgzip and index it with tabix.', 'bgzip the file (`bgzip plain.vcf`, then `tabix -p vcf plain.vcf.gz`), or run `fedimpute prepare`'],
+      ['plain gzip', 'gzip', 'not-bgzf', 'The provided VCF file is not bgzip compressed (plain gzip). Please compress it with bgzip and index it with tabix.', 'recompress it with bgzip: `gunzip plain.vcf.gz && bgzip plain.vcf && tabix -p vcf plain.vcf.gz` (or let `fedimpute prepare` do it)'],
       ['two chromosomes', 'two', 'multiple-chromosomes', 'The file contains more than one chromosome (chr20, chr21); the servers expect one chromosome per file.', 'split it: run `fedimpute prepare --build hg38` on it'],
       ['12 samples', 'twelve', 'too-few-samples', 'At least 20 samples must be uploaded.', 'merge more samples into the file; the servers refuse smaller sets'],
       ['hg19 names with --build hg38', 'hg19', 'chr-naming', 'Chromosome names (20) do not match hg38: hg38 needs the chr prefix (chr20).', 'run `fedimpute prepare --build hg38` on it'],
@@ -355,11 +364,11 @@ const cases: Case[] = [
   // --- server answers -------------------------------------------------------------------------------
   { name: 'server: HTML instead of JSON (services check)', before: html, config: onGarbage, args: () => ['services', 'check', '1'], message: '', stdout: `1\tmich1\tproblem\tmichigan\t\t${LATENCY}\t\t\tMichigan emulator 1 answered the server info with an HTML page (HTTP 200): Welcome to nginx! (the server may be under maintenance or behind a proxy; try again later)`, code: 1 },
   { name: 'server: HTML instead of JSON (submit)', before: html, config: onGarbage, args: submit('good'), message: 'error: cannot submit: mich1: Michigan emulator 1 answered the server info with an HTML page (HTTP 200): Welcome to nginx! (the server may be under maintenance or behind a proxy; try again later)', code: 1 },
-  { name: 'server: HTML instead of JSON (poll)', before: html, config: onGarbage, args: () => ['poll'], message: 'warning: mich1: Michigan emulator 1 answered the job list with an HTML page (HTTP 200): Welcome to nginx!', code: 0 },
+  { name: 'server: HTML instead of JSON (poll)', before: html, config: onGarbage, args: () => ['poll'], message: pollWarning('Michigan emulator 1 answered the job list with an HTML page (HTTP 200): Welcome to nginx!'), code: 1 },
   { name: 'server: truncated JSON (submit)', before: truncated, config: onGarbage, args: submit('good'), message: 'error: cannot submit: mich1: Michigan emulator 1 answered the server info with malformed JSON (HTTP 200): {"count":3,"data":[{"id":"job- (the server may be under maintenance or behind a proxy; try again later)', code: 1 },
   { name: 'server: truncated JSON (status --refresh)', before: truncated, config: onGarbage, args: () => ['status', 'last', '--refresh'], message: 'warning: mich1: Michigan emulator 1 answered the job list with malformed JSON (HTTP 200): {"count":3,"data":[{"id":"job-', code: 0 },
   { name: 'server: 200 with an error body (submit)', before: errorBody, config: onGarbage, args: submit('good'), message: 'error: cannot submit: mich1: the server does not offer the imputationserver2 app; Michigan emulator 1 answered the token check with an error (HTTP 200): Database connection lost.', code: 1 },
-  { name: 'server: 200 with an error body (poll)', before: errorBody, config: onGarbage, args: () => ['poll'], message: 'warning: mich1: Michigan emulator 1 answered the job list with an error (HTTP 200): Database connection lost.', code: 0 },
+  { name: 'server: 200 with an error body (poll)', before: errorBody, config: onGarbage, args: () => ['poll'], message: pollWarning('Michigan emulator 1 answered the job list with an error (HTTP 200): Database connection lost.'), code: 1 },
   {
     name: 'server: unknown state value (status --refresh records it, status unchanged)',
     before: () => {
@@ -385,15 +394,15 @@ const cases: Case[] = [
   },
   { name: 'server: 401 garbage token (services check)', env: () => ({ MICH1_TOKEN: 'not.a.token' }), args: () => ['services', 'check', '1'], message: '', stdout: `1\tmich1\tproblem\tmichigan\timputationserver2 2.0.12\t${LATENCY}\tfalse\t\ttoken rejected: Invalid API Token.; create a new API token in the Michigan emulator 1 web UI profile page`, code: 4 },
   { name: 'server: 401 garbage token (submit)', env: () => ({ MICH1_TOKEN: 'not.a.token' }), args: submit('good'), message: 'error: cannot submit: mich1: token rejected: Invalid API Token.; create a new API token in the Michigan emulator 1 web UI profile page', code: 4 },
-  { name: 'server: 401 garbage token (poll)', env: () => ({ MICH1_TOKEN: 'not.a.token' }), args: () => ['poll'], message: 'warning: mich1: Michigan emulator 1 rejected the API token (HTTP 401)', code: 4 },
-  { name: 'server: 403 revoked token (poll)', env: () => ({ MICH1_TOKEN: bobOld }), args: () => ['poll'], message: 'warning: mich1: Michigan emulator 1 rejected the API token (HTTP 403)', code: 4 },
+  { name: 'server: 401 garbage token (poll)', env: () => ({ MICH1_TOKEN: 'not.a.token' }), args: () => ['poll'], message: () => `error: mich1: Michigan emulator 1 rejected the API token (HTTP 401) ${polled()}`, code: 4 },
+  { name: 'server: 403 revoked token (poll)', env: () => ({ MICH1_TOKEN: bobOld }), args: () => ['poll'], message: () => `error: mich1: Michigan emulator 1 rejected the API token (HTTP 403) ${polled()}`, code: 4 },
   { name: 'server: 403 revoked token (cancel)', env: () => ({ MICH1_TOKEN: bobOld }), args: () => ['cancel', 'last'], message: '', stdout: () => `mich1\t${lastChild()}\tauth-error\tMichigan emulator 1 rejected the API token (HTTP 403)`, code: 4 },
   { name: 'server: 503 maintenance (services check)', before: maintenance(true), after: maintenance(false), args: () => ['services', 'check', '1'], message: '', stdout: () => `1\tmich1\tproblem\tmichigan\timputationserver2 2.0.12\t${LATENCY}\t\t${EXPIRY()}\tthe server is in maintenance mode; Michigan emulator 1 answered the token check with an error (HTTP 503): This functionality is currently under maintenance. (the server may be under maintenance; try again later)`, code: 1 },
   { name: 'server: 503 maintenance (submit)', before: maintenance(true), after: maintenance(false), args: submit('good'), message: 'error: cannot submit: mich1: the server is in maintenance mode; Michigan emulator 1 answered the token check with an error (HTTP 503): This functionality is currently under maintenance. (the server may be under maintenance; try again later)', code: 1 },
-  { name: 'server: 503 maintenance (poll)', before: maintenance(true), after: maintenance(false), args: () => ['poll'], message: 'warning: mich1: Michigan emulator 1: the job list failed (HTTP 503): This functionality is currently under maintenance.', code: 0 },
+  { name: 'server: 503 maintenance (poll)', before: maintenance(true), after: maintenance(false), args: () => ['poll'], message: pollWarning('Michigan emulator 1: the job list failed (HTTP 503): This functionality is currently under maintenance.'), code: 1 },
   { name: 'server: redirect loop (services check)', before: redirectLoop, config: onGarbage, args: () => ['services', 'check', '1'], message: '', stdout: '1\tmich1\tproblem\tmichigan\t\t\t\t\tMichigan emulator 1: too many redirects (the server redirects in a loop) (check base_url in services.yaml)', code: 1 },
   { name: 'server: redirect loop (submit)', before: redirectLoop, config: onGarbage, args: submit('good'), message: 'error: cannot submit: mich1: Michigan emulator 1: too many redirects (the server redirects in a loop) (check base_url in services.yaml)', code: 1 },
-  { name: 'server: redirect loop (poll)', before: redirectLoop, config: onGarbage, args: () => ['poll'], message: 'warning: mich1: Michigan emulator 1: too many redirects (the server redirects in a loop)', code: 0 },
+  { name: 'server: redirect loop (poll)', before: redirectLoop, config: onGarbage, args: () => ['poll'], message: pollWarning('Michigan emulator 1: too many redirects (the server redirects in a loop)'), code: 1 },
   {
     name: 'server: 413 on upload (submit records the refused child)',
     args: () => ['submit', '--services', '2', '--panels', '37', files.good],
@@ -416,7 +425,8 @@ const cases: Case[] = [
     before: () => fed.michigan[0].setState(deletedJob, 10),
     args: () => ['poll'],
     message: '',
-    stdout: () => `${'*'}\tchild\t${childOf(deletedJob).id}\tmich1\tqueued->failed\t0\t${deletedJob}\t${M} no longer knows job ${deletedJob} — the job was deleted on the server before it was seen to finish`,
+    stdout: () =>
+      `${'*'}\t${(childOf(deletedJob) as { parent_job_id: string }).parent_job_id.slice(0, 8)}\tdeleted\tmich1\t${childOf(deletedJob).id.slice(0, 8)}\tqueued->failed\t0\t${deletedJob}\t${M} no longer knows job ${deletedJob} — the job was deleted on the server before it was seen to finish`,
     code: 0,
     store: (before, after) => {
       // the deleted job's child failed (its results are gone), with the reason; its parent follows

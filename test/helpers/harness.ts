@@ -112,7 +112,8 @@ export interface Session {
 /** env: the variables a command may read (the rest of process.env stays out, as for the spawned binary) */
 export function session(base: { env?: Record<string, string>; cwd: string; clock?: FakeClock }): Session {
   const clock = base.clock ?? new FakeClock();
-  const env: Record<string, string> = { FEDIMPUTE_RETRY_BASE_MS: '1', ...base.env };
+  // a UTF-8 locale, as a terminal has (without one the symbols are ASCII, see output/style.ts)
+  const env: Record<string, string> = { FEDIMPUTE_RETRY_BASE_MS: '1', LANG: 'C.UTF-8', ...base.env };
   const environment = (extra: RunOptions['env'] = {}): NodeJS.ProcessEnv => {
     const merged: NodeJS.ProcessEnv = { HOME: process.env.HOME, ...env };
     for (const [key, value] of Object.entries(extra)) {

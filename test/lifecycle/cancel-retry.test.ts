@@ -163,7 +163,7 @@ describe.concurrent('retry', () => {
 
     const notFailed = await federation.call(runRetry, { parent: 'last', child: 'mich2' });
     expect(notFailed.code).toBe(2);
-    expect(notFailed.stderr).toContain(`child ${completed.id.slice(0, 8)} (mich2) is completed; only failed or canceled children can be retried`);
+    expect(notFailed.stderr).toContain(`child ${completed.id.slice(0, 8)} (mich2) is completed; only failed, canceled or lost children can be retried`);
 
     const retry = await federation.call(runRetry, { parent: 'last', child: 'mich1' });
     expect(retry.code, retry.stderr).toBe(0);
@@ -182,7 +182,7 @@ describe.concurrent('retry', () => {
     expect(attempts).toEqual([
       expect.objectContaining({ job_id: failed.id, attempt: 1, remote_job_id: failed.remote_job_id, status: 'failed', message: expect.stringContaining('No chunks passed') }),
     ]);
-    expect(parentRow(federation.db)).toMatchObject({ status: 'queued', settled: 0, completed_at: null, message: '1/2 jobs completed, 0 failed, 0 running' });
+    expect(parentRow(federation.db)).toMatchObject({ status: 'queued', settled: 0, completed_at: null, message: '1/2 jobs completed, 0 failed, 0 running, 1 queued' });
 
     expect((await federation.call(runWatch, { parent: 'last', interval: '0.1' })).code).toBe(0);
     expect(parentRow(federation.db)).toMatchObject({ status: 'completed', progress: 100, settled: 1 });

@@ -71,7 +71,7 @@ describe('concurrent poll and watch', () => {
     // every child's submission was reported once, by whichever process won it
     const output = results.map((result) => result.stdout).join('');
     for (const child of [...children, wesChild]) {
-      const submissions = output.split('\n').filter((line) => line.includes(`\t${child.id}\t`) && line.includes('\tqueued->queued\t'));
+      const submissions = output.split('\n').filter((line) => line.includes(`\t${child.id.slice(0, 8)}\t`) && line.includes('\tqueued->queued (accepted by the service)\t'));
       expect(submissions, output).toHaveLength(1);
     }
     expectConsistentEvents(federation.db);

@@ -33,12 +33,14 @@ describe.concurrent('a federated run', () => {
     expect(submit.stdout.trim()).toBe(parent.id);
 
     const watch = await federation.call(runWatch, { parent: 'last', interval: '0.1' });
-    expect(watch.stderr).toBe('');
+    // it ends with the next command, on stderr
+    expect(watch.stderr).toBe(`next: fedimpute download ${parent.id.slice(0, 8)}  # bring the results home\n`);
     expect(watch.code, watch.stderr).toBe(0);
     const lines = watch.stdout.trim().split('\n').map((line) => line.split('\t'));
-    // non-TTY watch: one tab-separated line per change (at, kind, id, slug, from->to, progress, remote id, message)
-    expect(lines.every((fields) => fields.length === 8 && !Number.isNaN(Date.parse(fields[0])))).toBe(true);
-    expect(lines.at(-1)!.slice(1, 6)).toEqual(['parent', parent.id, '', 'running->completed', '100']);
+    // non-TTY watch: one tab-separated line per change (at, parent short id, parent name, service, child short
+    // id or 'parent', from->to, progress, remote id, message)
+    expect(lines.every((fields) => fields.length === 9 && !Number.isNaN(Date.parse(fields[0])) && fields[1] === parent.id.slice(0, 8) && fields[2] === 'study')).toBe(true);
+    expect(lines.at(-1)!.slice(1, 7)).toEqual([parent.id.slice(0, 8), 'study', '', 'parent', 'running->completed', '100']);
 
     const settled = parentRow(federation.db, parent.id);
     expect(settled).toMatchObject({ status: 'completed', progress: 100, settled: 1, message: '3/3 jobs completed, 0 failed, 0 running' });
@@ -83,7 +85,7 @@ describe.concurrent('the seed cases of the parent status', () => {
 
     const watch = await federation.call(runWatch, { parent: 'last', interval: '0.1' });
     expect(watch.code, watch.stderr).toBe(3);
-    expect(watch.stdout.match(/\tchild\t.*->failed\t/g)).toHaveLength(2);
+    expect(watch.stdout.match(/\tmich\d\t[0-9a-f]{8}\t[a-z]*->failed\t/g)).toHaveLength(2);
     const parent = parentRow(federation.db);
     expect(parent).toMatchObject({ status: 'failed', settled: 1, message: '0/2 jobs completed, 2 failed, 0 running' });
     for (const child of childRows(federation.db, parent.id)) {
@@ -145,7 +147,7 @@ describe.concurrent('the seed cases of the parent status', () => {
     expect(poll.code).toBe(0);
     expect(poll.stdout).toContain('running->completed');
     // the parent's status stays failed, and it says it has settled
-    expect(poll.stdout).toMatch(new RegExp(`\tparent\t${parent.id}\t\tfailed \\(settled\\)\t`));
+    expect(poll.stdout).toMatch(new RegExp(`\t${parent.id.slice(0, 8)}\tstudy\t\tparent\tfailed \\(settled\\)\t`));
     expect(parentRow(federation.db)).toMatchObject({ status: 'failed', settled: 1, message: '1/2 jobs completed, 1 failed, 0 running' });
     expect((await federation.call(runStatus, { parent: 'last', exitStatus: true })).code).toBe(3);
     expectConsistentEvents(federation.db);
@@ -172,7 +174,8 @@ describe.concurrent('reading the store', () => {
     const status = await federation.call(runStatus, { parent: parent.id.slice(0, 8) });
     expect(status.code).toBe(0);
     const rows = status.stdout.trim().split('\n').map((line) => line.split('\t'));
-    expect(rows[0]).toEqual(['parent', parent.id, 'cohort-a', 'completed', '100', 'settled', parent.created_at, parent.started_at, parent.completed_at, parent.message]);
+    // the last column is "as of" (when the services last answered), empty for a settled parent
+    expect(rows[0]).toEqual(['parent', parent.id, 'cohort-a', 'completed', '100', 'settled', parent.created_at, parent.started_at, parent.completed_at, parent.message, '']);
     expect(rows.slice(1).map((row) => row.slice(0, 7))).toEqual(
       children.map((child) => ['child', child.id, child.service_slug, '37', child.remote_job_id, 'completed', '100']),
     );

@@ -45,10 +45,11 @@ describe.concurrent('a service gone from the registry', () => {
 
     const poll = await federation.call(runPoll, {});
     expect(poll.code).toBe(2);
-    expect(poll.stderr).toContain(`warning: mich2: ${message}\n`);
+    // a service gone from the registry needs the user: an error line naming the parent (the cron contract)
+    expect(poll.stderr).toContain(`error: mich2: ${message} [${parent.id.slice(0, 8)} study]\n`);
     const watch = await federation.call(runWatch, { parent: 'last', interval: '0' });
     expect(watch.code).toBe(2);
-    expect(watch.stderr).toContain(`mich2: ${message}\n`);
+    expect(watch.stderr).toBe(`error: mich2: ${message} [${parent.id.slice(0, 8)} study]\n`);
     expect(watch.stderr).not.toContain('will retry');
     expect(childRows(federation.db, parent.id)[1]).toEqual(before);
 

@@ -66,7 +66,7 @@ describe('per-user job limit', () => {
     [childB] = childRows(federation.db, parentB.id);
     expect(childB).toMatchObject({ submit_state: 'submitted' });
     expect(childB.remote_job_id).toBeTruthy();
-    expect(poll.stdout).toContain(`${childB.id}\tmich1\tqueued->queued\t0\t${childB.remote_job_id}\tsubmitted`);
+    expect(poll.stdout).toContain(`\tmich1\t${childB.id.slice(0, 8)}\tqueued->queued (accepted by the service)\t0\t${childB.remote_job_id}\tsubmitted`);
     expect(childRows(federation.db, parentA.id)[0].status).toBe('completed');
 
     const jobs = federation.michigan[0].jobs;
@@ -103,7 +103,7 @@ describe('per-user job limit', () => {
     expect(childRows(federation.db, parentA.id)[0].status).toBe('completed');
     expect(parents(federation.db)[0]).toMatchObject({ status: 'completed', settled: 1 });
     expect(watch.stdout).not.toContain(parentA.id);
-    expect(watch.stdout).toContain(`${childB.id}\tmich1\tqueued->queued\t0\t${childB.remote_job_id}\tsubmitted`);
+    expect(watch.stdout).toContain(`\tmich1\t${childB.id.slice(0, 8)}\tqueued->queued (accepted by the service)\t0\t${childB.remote_job_id}\tsubmitted`);
     expectConsistentEvents(federation.db);
   });
 });

@@ -19,7 +19,7 @@ const submits = (federation: Federation) =>
   federation.michigan.reduce((sum, emulator) => sum + emulator.requests.filter((request) => SUBMIT.test(request.path)).length, 0);
 
 describe('submit validation', () => {
-  test('unknown service, panel of another service, missing token, missing input: one message, exit 2, store unchanged', async () => {
+  test('unknown service, panel of another service, missing token, missing input: one message, exit 4 (a missing token, as a rejected one), store unchanged', async () => {
     federation = await startFederation({
       michigan: [{}, {}],
       extra: { mich2: '      - { id: 40, name: Only on mich2, remote_id: "apps@1000g-phase-3-v5@2.0.0", build: hg19, populations: [off] }' },
@@ -31,7 +31,7 @@ describe('submit validation', () => {
     const requests = submits(federation);
 
     const result = await federation.call(runSubmit, { files: ['missing.vcf.gz'], services: '1,2,9', panels: '40' }, { env: { MICH2_TOKEN: undefined } });
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines[0]).toBe('error: cannot submit (4 problems):');
@@ -43,6 +43,11 @@ describe('submit validation', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(dumpStore(federation.db)).toBe(before);
     expect(submits(federation)).toBe(requests);
+    // the same mistakes with every token set: a usage error
+    const usage = await federation.call(runSubmit, { files: ['missing.vcf.gz'], services: '1,2,9', panels: '40' });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr.split('\n')[0]).toBe('error: cannot submit (3 problems):');
+    expect(dumpStore(federation.db)).toBe(before);
   });
 
   test('a file the pre-flight check rejects (12 samples) together with an unknown service: exit 2, no store created', async () => {

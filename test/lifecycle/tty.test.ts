@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runTty } from '../helpers/cli.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
+import { displayWidth } from '../../src/output/width.js';
 
 // eslint-disable-next-line no-control-regex
 const plain = (text: string) => text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
@@ -35,13 +36,13 @@ describe.runIf(existsSync('/usr/bin/script'))('on a terminal', () => {
     const watchText = plain(watched.stdout);
     expect(watchText).toContain('all children finished');
     expect(watchText).toMatch(/✔ completed/);
-    expect(watchText).toMatch(/2\/2 jobs completed, 0 failed, 0 running/);
+    expect(watchText).toMatch(/2 of 2 completed/);
 
     const narrow = await tty(['status', 'last'], 100);
     expect(narrow.code).toBe(0);
-    const lines = plain(narrow.stdout).split('\n').filter((line) => line.startsWith('│') || line.startsWith('┌'));
-    expect(lines.length).toBeGreaterThan(2);
-    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(100);
+    const lines = plain(narrow.stdout).trimEnd().split('\n');
+    expect(lines.some((line) => /^SERVICE +(PANEL +)?REMOTE JOB +STATUS/.test(line)), narrow.stdout).toBe(true);
+    for (const line of lines) expect(displayWidth(line), line).toBeLessThanOrEqual(100);
 
     const downloaded = await tty(['download', 'last', '--out', 'tty-results']);
     expect(downloaded.code, downloaded.stdout).toBe(0);
@@ -49,5 +50,29 @@ describe.runIf(existsSync('/usr/bin/script'))('on a terminal', () => {
     expect(downloadText).toContain('✔ mich1/chr20.dose.vcf.gz');
     expect(downloadText).toContain('✔ wes1/');
     expect(downloadText).toMatch(/files downloaded .*manifest: /);
+  });
+
+  test.each([80, 120])('at %i columns: the binary\'s tables and live frames fit (no line wider, no wrapped row, ids whole)', async (columns) => {
+    const vcf = await fed.vcf(`tty-${columns}.vcf.gz`);
+    const runs = [
+      await tty(['submit', '--services', '1,11', '--name', 'a study whose name is much longer than a narrow terminal allows', vcf], columns),
+      await tty(['watch', 'last', '--interval', '0.2'], columns),
+      await tty(['status', 'last'], columns),
+      await tty(['jobs', '--limit', '3'], columns),
+      await tty(['services'], columns),
+      await tty(['services', 'check'], columns),
+    ];
+    for (const run of runs) expect(run.code, run.stdout).toBe(0);
+    const remoteIds = fed.michigan[0].jobs.map((job) => job.id).concat(fed.wes[0].runs.map((run) => run.run_id));
+    for (const run of runs) {
+      // every line a terminal shows, frames of the live table split at their carriage returns
+      for (const line of plain(run.stdout).split(/\r|\n/)) expect(displayWidth(line), line).toBeLessThanOrEqual(columns);
+    }
+    const last = (id: string) => remoteIds.includes(id);
+    for (const text of [runs[0].stdout, runs[1].stdout, runs[2].stdout].map(plain)) {
+      const shown = [...text.matchAll(/job-\d{8}-\d{6}-\d{3}|\b[0-9a-f]{32}\b/g)].map((match) => match[0]);
+      expect(shown.length).toBeGreaterThan(0);
+      for (const id of shown) expect(last(id), id).toBe(true);
+    }
   });
 });

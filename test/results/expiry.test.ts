@@ -43,8 +43,8 @@ describe('results expiry', () => {
     expect(expiry(2) - now).toBeGreaterThan(6.9 * 24 * HOUR);
     const rows = jobRows(fed.db).filter((row) => row.parent_job_id === submitted.parent_job_id) as unknown as JobRow[];
     const style = createStyle(false);
-    expect(expiryNote(rows.find((row) => row.service_id === 1)!, style, new Date())).toMatch(/^ {2}⚠ results deleted in 2[34] hours$/);
-    expect(expiryNote(rows.find((row) => row.service_id === 2)!, style, new Date())).toMatch(/^ {2}results deleted in 6 days$/);
+    expect(expiryNote(rows.find((row) => row.service_id === 1)!, style, new Date())).toMatch(/^⚠ results deleted in 2[34] hours$/);
+    expect(expiryNote(rows.find((row) => row.service_id === 2)!, style, new Date())).toMatch(/^results deleted in 6 days$/);
   });
 
   test('AES-256 zips (aesEncryption) decrypt and extract too', async () => {

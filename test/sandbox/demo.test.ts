@@ -36,13 +36,32 @@ const gzipMagic = Buffer.from([0x1f, 0x8b]);
 
 // a sandbox job takes its seconds of wall time whatever the test's clock says: the two demos run side by side
 describe.concurrent('fedimpute demo', () => {
-  test('runs check, submit --meta, watch, download and combine against the sandbox; results stay in ./fedimpute-demo', async () => {
+  test('without --keep: everything in a temporary folder, nothing left in the current one; the world cached in $XDG_CACHE_HOME', async () => {
+    const temp = tempDir('fedimpute-demo-test-');
+    temps.push(temp);
+    const home = tempDir('fedimpute-demo-home-');
+    temps.push(home);
+    cpSync(cache.path, join(home.path, 'fedimpute', 'sandbox'), { recursive: true });
+    const work = join(temp.path, 'work');
+    cpSync(cache.path, join(temp.path, 'unused'), { recursive: true });
+    const result = await session({ cwd: temp.path, env: { XDG_CACHE_HOME: home.path } }).call(runDemo, {});
+    expect(result.stderr).not.toMatch(/error|warning/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^sandbox-michigan\tpopulation A(\t(0\.\d{3}|1\.000|-)){5}\t\d+\/\d+$/m);
+    expect(result.stderr).toContain('✔ demo complete; the results were in a temporary folder, now removed (fedimpute demo --keep DIR keeps them)\n');
+    // the current folder holds only what the test put there; the cache was used, not simulated again
+    expect(readdirSync(temp.path)).toEqual(['unused']);
+    expect(existsSync(work)).toBe(false);
+    expect(readdirSync(join(home.path, 'fedimpute', 'sandbox')).length).toBeGreaterThan(0);
+  });
+
+  test('--keep DIR: check, submit --meta, watch, download and combine; the results, the input and its truth stay there, the world cached beside them', async () => {
     const temp = tempDir('fedimpute-demo-test-');
     temps.push(temp);
     const keep = join(temp.path, 'fedimpute-demo');
-    // the default cache place, <keep>/.fedimpute-sandbox, seeded so that the test does not simulate again
+    // the cache place with --keep, <keep>/.fedimpute-sandbox, seeded so that the test does not simulate again
     cpSync(cache.path, join(keep, '.fedimpute-sandbox'), { recursive: true });
-    const result = await session({ cwd: temp.path }).call(runDemo, {});
+    const result = await session({ cwd: temp.path }).call(runDemo, { keep: 'fedimpute-demo' });
     expect(result.stderr).not.toMatch(/error|warning/);
     expect(result.code).toBe(0);
     for (const step of ['sandbox', 'input', 'check', 'submit', 'watch', 'download', 'combine', 'results', 'accuracy']) {

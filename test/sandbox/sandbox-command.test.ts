@@ -151,8 +151,8 @@ describe.concurrent('fedimpute sandbox', () => {
     // the sandbox's jobs take seconds of wall time; the watch's own clock is the test's (no real waiting)
     const watch = await call(runWatch, { parent, interval: '1s', timeout: '1h' });
     expect(watch.code).toBe(0);
-    expect(watch.stdout).toMatch(/sandbox-michigan\t\w+->completed/);
-    expect(watch.stdout).toMatch(/sandbox-wes\t\w+->completed/);
+    expect(watch.stdout).toMatch(/sandbox-michigan\t[0-9a-f]{8}\t\w+->completed/);
+    expect(watch.stdout).toMatch(/sandbox-wes\t[0-9a-f]{8}\t\w+->completed/);
 
     const download = await call(runDownload, { parent, out: 'results' });
     expect(download.code).toBe(0);

@@ -11,7 +11,7 @@ import { runCheck } from '../../src/commands/check.js';
 import { runPrepare } from '../../src/commands/prepare.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
-import { jobRows } from '../helpers/store.js';
+import { dumpStore, jobRows } from '../helpers/store.js';
 import { writeFileset } from './corpus.js';
 
 let fed: Federation;
@@ -125,9 +125,17 @@ describe('submit --prepare', () => {
     expect(job.params.build).toBe('hg38');
   });
 
-  test('--prepare without --build: exit 2, nothing recorded', async () => {
-    const result = await fed.call(runSubmit, { files: [join(fed.dir, 'whole.vcf.gz')], services: '1', prepare: true });
-    expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe('error: --prepare needs --build hg19 or hg38 (the build to name the chromosomes for)');
+  test('--prepare without --build: the chromosome names say the build (no question asked); PLINK codes do not (exit 2, nothing recorded)', async () => {
+    const dry = await fed.call(runSubmit, { files: [join(fed.dir, 'whole.vcf.gz')], services: '1', prepare: true, dryRun: true });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain("preparing for hg19 (the input's chromosome names say so; --build chooses another)");
+    const before = dumpStore(fed.db);
+    const base = join(fed.dir, 'no-build');
+    const fam = Array.from({ length: 24 }, (_, index) => `F${index} I${index + 1} 0 0 1 -9`);
+    writeFileset(base, fam, ['20\trs1\t0\t1000\tA\tG'], [fam.map((_, sample) => sample % 4)]);
+    const plink = await fed.call(runSubmit, { files: [`${base}.bed`], services: '1', prepare: true });
+    expect(plink.code).toBe(2);
+    expect(plink.stderr.split('\n').slice(0, 2)).toEqual(['error: --prepare needs the build to name the chromosomes for, and the input does not say it', '  → add --build hg38 (or --build hg19)']);
+    expect(dumpStore(fed.db)).toBe(before);
   });
 });

@@ -1,9 +1,10 @@
 /**
- * What a Cloudgene job says, in fedimpute's terms (pure): its state through the table of states.ts, the
- * progress of its `(k/n)` step messages, the step running now, its messages (HTML stripped), its error, and
+ * What a Cloudgene job says, in fedimpute's terms (pure): its state through the table of states.ts, its
+ * progress from its steps and their `(k/n)` messages (progress.ts), the step running now, its messages (HTML stripped), its error, and
  * when its results expire. Also the report of a job the server no longer knows.
  */
 import type { RemoteJobState } from '../types.js';
+import { michiganProgress } from './progress.js';
 import { mapMichiganState } from './states.js';
 
 const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -28,11 +29,11 @@ export function mapJob(job: JobLike, plainText: (html: string) => string): Remot
   const messages = all.map((message) => plainText(message.message)).filter(Boolean);
   const errors = all.filter((message) => message.type === 1).map((message) => plainText(message.message));
   const progressMessage = [...all].reverse().find((message) => PROGRESS.test(message.message));
-  const match = progressMessage ? PROGRESS.exec(plainText(progressMessage.message)) : null;
   let progress: number | undefined;
   if (info.status === 'completed') progress = 100;
   else if (job.state === 1) progress = 0;
-  else if (match && Number(match[2]) > 0) progress = Math.min(100, Math.round((Number(match[1]) / Number(match[2])) * 100));
+  // running or exporting: the step and its (k/n) within 1..99 (progress.ts); never 100 before the job is done
+  else progress = michiganProgress(job.state, all.map((message) => ({ step: message.step, text: plainText(message.message) })));
   const running = [...all].reverse().find((message) => message.type === 3);
   const endTime = job.endTime && job.endTime > 0 ? job.endTime : undefined;
   return {
@@ -48,6 +49,7 @@ export function mapJob(job: JobLike, plainText: (html: string) => string): Remot
     endedAt: iso(endTime),
     resultsExpireAt: job.deletedOn && job.deletedOn > 0 ? iso(job.deletedOn) : endTime ? iso(endTime + RETENTION_MS) : undefined,
     retired: info.retired,
+    lost: 'lost' in info ? info.lost : undefined,
     messages,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Cloudgene job states → fedimpute child statuses, one exhaustive table (protocols/michigan.md "States").
- * -1 (DEAD: the server restarted while the job waited or ran) is not terminal and maps to null so the child
- * keeps its previous status; `restart` may revive it. 7 and 10 are terminal with the results gone.
+ * -1 (DEAD: the server restarted while the job waited or ran) is not terminal: it maps to null (the child
+ * keeps its status) and `lost` (nothing happens by waiting; the user retries or cancels it, and an
+ * administrator's restart would bring it back). 7 and 10 are terminal with the results gone.
  */
 import type { ChildStatus } from '../../domain/status.js';
 
@@ -9,11 +10,12 @@ interface StateInfo {
   status: ChildStatus | null;
   terminal: boolean;
   retired?: boolean;
+  lost?: boolean;
   hint?: string;
 }
 
 export const MICHIGAN_STATES = {
-  '-1': { status: null, terminal: false, hint: 'the server restarted while this job waited or ran; `restart` may revive it' },
+  '-1': { status: null, terminal: false, lost: true, hint: 'the server restarted while this job waited or ran, and dropped it' },
   1: { status: 'queued', terminal: false },
   2: { status: 'running', terminal: false },
   3: { status: 'running', terminal: false }, // exporting

@@ -3,7 +3,8 @@
  * - the reference server (workflow-service) lists under `workflows`, and lists runs in flight; so does a
  *   spec server whose list shows any unfinished run. On such a server a run missing from the list, that
  *   /status calls unfinished and that GET /runs/{id} 404s, is lost (the server forgot it: a restart with a
- *   fresh work dir) and is reported failed rather than polled forever. The reference server also says
+ *   fresh work dir) and is reported lost — no status of its own; the user retries or cancels it — rather
+ *   than polled forever as running. The reference server also says
  *   RUNNING on /status for ids it does not know, hence the cross-check.
  * - the starter kit lists only finished runs: its list is not trusted for absence.
  * - a child's run is the one whose tags carry its ids.
@@ -32,9 +33,9 @@ export function needsCrossCheck(listsInFlight: boolean, rawState: string): boole
   return listsInFlight && !WES_TERMINAL.has(rawState);
 }
 
-/** a run the server no longer knows: failed, with why we think so */
+/** a run the server no longer knows: lost (not a failure the service reported), with why we think so */
 export function lostRun(name: string, remoteId: string, why: string): RemoteJobState {
-  return { remoteId, status: 'failed', rawState: 'NOT_FOUND', message: `${name} no longer knows run ${remoteId} (${why})` };
+  return { remoteId, status: null, lost: true, rawState: 'NOT_FOUND', message: `${name} no longer knows run ${remoteId} (${why})` };
 }
 
 /** do a run's tags name this child (and this parent, when they name one)? */
