@@ -10,6 +10,7 @@ import { startMichiganEmulator, type MichiganEmulator, type MichiganEmulatorOpti
 import { generateVcf, type GenerateOptions } from '../../src/vcf/generate.js';
 import { runCli, tempDir, type CliOptions, type CliResult } from './cli.js';
 import { session, type Session } from './harness.js';
+import { until } from './until.js';
 
 export interface Federation extends Pick<Session, 'call' | 'cli' | 'context' | 'clock'> {
   dir: string;
@@ -25,9 +26,10 @@ export interface Federation extends Pick<Session, 'call' | 'cli' | 'context' | '
   spawnEnv(): Record<string, string>;
   /**
    * `poll` in this process until `done` holds: the emulators move on their own (wall) clock, so a test that
-   * needs a state waits for it by polling, never by sleeping. Fails after `rounds` polls.
+   * needs a state waits for it by polling, never by sleeping. Fails after a generous wall-time deadline (a
+   * count of polls ran out under load: polls are quick, the emulators' imputation is not).
    */
-  pollUntil(done: () => boolean, what: string, rounds?: number): Promise<void>;
+  pollUntil(done: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   vcf(name: string, options?: Partial<GenerateOptions>): Promise<string>;
   close(): Promise<void>;
 }
@@ -107,15 +109,14 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     cli: (argv, io) => inProcess.cli(argv, withTokens(io)),
     context: (io) => inProcess.context(withTokens(io)),
     spawnEnv,
-    async pollUntil(done, what, rounds = 2000) {
+    async pollUntil(done, what, timeoutMs = 60_000) {
       const { runPoll } = await import('../../src/commands/poll.js');
-      for (let round = 0; round < rounds; round++) {
-        if (done()) return;
+      await until(async () => {
+        if (done()) return true;
         const result = await inProcess.call(runPoll, {}, withTokens());
         if (result.code !== 0) throw new Error(`poll exited ${result.code} while waiting for ${what}: ${result.stderr}`);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      if (!done()) throw new Error(`${what} did not happen within ${rounds} polls`);
+        return done();
+      }, what, timeoutMs);
     },
     spawn: (args, runOptions = {}) => runCli(args, { ...runOptions, cwd: runOptions.cwd ?? temp.path, env: { ...spawnEnv(), ...runOptions.env } }),
     vcf: async (name, generate = {}) => {

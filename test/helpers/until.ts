@@ -11,3 +11,14 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
+
+/**
+ * Every request a client sent (a killed one too) has reached the emulators and ended: a fresh request to each
+ * is answered only after the server accepted every connection made before it (the kernel queues connections
+ * in order, and the server accepts all that are waiting at once), and then no recorded request is still in
+ * flight (status 0).
+ */
+export async function serversSettled(servers: { url: string; requests: { status: number }[] }[], timeoutMs = 30_000): Promise<void> {
+  await Promise.all(servers.map((server) => fetch(server.url).then((response) => response.arrayBuffer(), () => undefined)));
+  await until(() => servers.every((server) => server.requests.every((request) => request.status !== 0)), 'the servers to take in every request sent to them', timeoutMs);
+}

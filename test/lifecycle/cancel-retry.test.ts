@@ -15,7 +15,8 @@ import { runWatch } from '../../src/commands/watch.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
 import { dumpStore, withDb } from '../helpers/store.js';
-import { childRows, expectConsistentEvents, parentRow, until } from './support.js';
+import { until } from '../helpers/until.js';
+import { childRows, expectConsistentEvents, parentRow } from './support.js';
 
 // each test has its own federation: they run side by side (the emulators' jobs take wall time)
 const opened: Federation[] = [];
@@ -131,7 +132,7 @@ describe.concurrent('cancel', () => {
     writeFileSync(input, randomBytes(96 << 20));
     const submit = spawnCli(['submit', '--no-check', '--build', 'hg38', '--services', '1', input], { cwd: federation.dir, env: federation.spawnEnv() });
     const submitted = new Promise<number | null>((resolve) => submit.on('close', resolve));
-    await until(() => federation!.michigan[0].requests.some((request) => /\/jobs\/submit\//.test(request.path)), 20_000, 'the upload');
+    await until(() => federation!.michigan[0].requests.some((request) => /\/jobs\/submit\//.test(request.path)), 'the upload', 20_000);
     const cancel = await federation.call(runCancel, { parent: 'last' });
     expect(cancel.code, cancel.stderr).toBe(0);
     expect(cancel.stdout).toContain('\trequested\tbeing uploaded by another fedimpute process');

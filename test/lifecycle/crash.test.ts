@@ -11,7 +11,8 @@ import { runSubmit } from '../../src/commands/submit.js';
 import { UPLOAD_GRACE_MS } from '../../src/domain/resubmit.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
-import { childRows, expectConsistentEvents, parentRow, until } from './support.js';
+import { serversSettled, until } from '../helpers/until.js';
+import { childRows, expectConsistentEvents, parentRow } from './support.js';
 
 // each test has its own federation: they run side by side (the emulators' jobs take wall time)
 const opened: Federation[] = [];
@@ -42,18 +43,14 @@ describe.concurrent('crash safety', () => {
     // the submit is a process of its own: only a process can be killed mid-upload
     const child = spawnCli(['submit', '--no-check', '--build', 'hg38', '--services', '1,2', input], { cwd: federation.dir, env: federation.spawnEnv() });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? 128 : code)));
-    await until(
-      () => federation!.michigan.every((emulator) => emulator.requests.some((request) => SUBMIT.test(request.path))),
-      20_000,
-      'the uploads to start',
-    );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => federation!.michigan.every((emulator) => emulator.requests.some((request) => SUBMIT.test(request.path))), 'the uploads to start');
     const inFlight = federation.michigan.map((emulator) => emulator.requests.filter((request) => SUBMIT.test(request.path)).every((request) => request.status === 0));
     child.kill('SIGKILL');
     expect(await exited).toBe(128);
     // both uploads were still in flight when the process died (else this test proves less than it claims)
     expect(inFlight).toEqual([true, true]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // the servers have seen the uploads break off (each request ended) and made no job of what came
+    await serversSettled(federation.michigan);
     expect(federation.michigan.map((emulator) => emulator.jobs.length)).toEqual([0, 0]);
 
     const parent = parentRow(federation.db);

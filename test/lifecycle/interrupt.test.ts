@@ -13,7 +13,8 @@ import { runRetry } from '../../src/commands/retry.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
-import { childRows, expectConsistentEvents, parentRow, until } from './support.js';
+import { until } from '../helpers/until.js';
+import { childRows, expectConsistentEvents, parentRow } from './support.js';
 
 const opened: Federation[] = [];
 afterAll(async () => {
@@ -58,8 +59,8 @@ async function interruptible(fed: Federation) {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? 128 : code)));
   await until(
     () => fed.michigan[0].jobs.length === 1 && fed.michigan[1].requests.some((request) => SUBMIT.test(request.path) && request.status === 0),
-    60_000,
     'the first job created and the second upload under way',
+    60_000,
   );
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
@@ -98,7 +99,7 @@ describe.concurrent('Ctrl-C during submit', () => {
     fed.michigan[0].setFaults({ rate: 1, kinds: ['timeout'], match: (request) => /\/cancel$/.test(request.url ?? '') });
     const run = await interruptible(fed);
     run.child.kill('SIGINT');
-    await until(() => run.output().stderr.includes('interrupted:') && fed.michigan[0].requests.some((request) => /\/cancel$/.test(request.path)), 20_000, 'the cleanup under way');
+    await until(() => run.output().stderr.includes('interrupted:') && fed.michigan[0].requests.some((request) => /\/cancel$/.test(request.path)), 'the cleanup under way', 20_000);
     const second = Date.now();
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);

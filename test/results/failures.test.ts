@@ -4,7 +4,7 @@
  * they run side by side.
  */
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { runDownload } from '../../src/commands/download.js';
@@ -14,6 +14,7 @@ import { shownMessage } from '../../src/domain/display.js';
 import { jobRows } from '../helpers/store.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
+import { until } from '../helpers/until.js';
 import { startProxy, type Proxy } from './proxy.js';
 import { sha256, shareRequests, submitAndWatch, tree } from './setup.js';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -125,18 +126,17 @@ describe.concurrent('download failures', () => {
   test('a download killed mid-transfer leaves only a .part that the next run replaces', async () => {
     const { fed, out, folder } = await setup({ michigan: [{ syntheticResultBytes: 4 << 20 }] });
     const proxy = await throughProxy(fed);
-    proxy.options.bytesPerSecond = 1 << 20;
+    // the transfer stops after 1 MiB until the test lets it go: the kill surely lands mid-transfer
+    proxy.options.holdAfter = 1 << 20;
     // a process of its own: only a process can be killed mid-transfer
     const child = spawnCli(['download', 'last', '--out', out], { cwd: fed.dir, env: fed.spawnEnv() });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     const part = join(folder, '.chr_20.zip.part');
-    for (let waited = 0; !(existsSync(part) && readFileSync(part).length > 100_000); waited += 20) {
-      if (waited > 20_000) throw new Error('the transfer never started');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until(() => existsSync(part) && statSync(part).size > 100_000, 'the transfer to be written to its part file');
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await exited;
     expect(leftovers(folder)).toContain('.chr_20.zip.part');
-    proxy.options.bytesPerSecond = undefined;
+    proxy.release();
     const again = await fed.call(runDownload, { parent: 'last', out });
     expect(again.code).toBe(0);
     expect(leftovers(folder)).toEqual([]);

@@ -1,6 +1,7 @@
 /**
  * A tiny loopback proxy in front of an emulator for transfer faults the emulator cannot make: result
- * downloads (/share/) cut off after N bytes (socket destroyed mid-body) or throttled to a slow pace.
+ * downloads (/share/) cut off after N bytes (socket destroyed mid-body) or held after N bytes until the test
+ * releases them (a transfer that is surely in flight when the test acts, however loaded the machine).
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,41 +9,46 @@ import type { AddressInfo } from 'node:net';
 export interface ProxyOptions {
   /** destroy the client socket after this many body bytes of a /share/ download */
   cutAfter?: number;
-  /** pace /share/ bodies to about this many bytes per second */
-  bytesPerSecond?: number;
+  /** stop sending a /share/ body after this many bytes until `release()` */
+  holdAfter?: number;
 }
 
 export interface Proxy {
   url: string;
   options: ProxyOptions;
+  /** let held transfers go on (and hold no more) */
+  release(): void;
   close(): Promise<void>;
 }
 
 export async function startProxy(target: string, options: ProxyOptions = {}): Promise<Proxy> {
   const upstream = new URL(target);
+  let released: () => void = () => undefined;
+  let held = new Promise<void>((resolve) => (released = resolve));
   const server: Server = createServer((incoming, outgoing) => {
     const forward = request(
       { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
       async (response) => {
         outgoing.writeHead(response.statusCode ?? 502, response.headers);
         const shaped = incoming.url?.includes('/share/') && response.statusCode === 200;
-        if (!shaped || (!proxy.options.cutAfter && !proxy.options.bytesPerSecond)) return void response.pipe(outgoing);
+        if (!shaped || (proxy.options.cutAfter === undefined && proxy.options.holdAfter === undefined)) return void response.pipe(outgoing);
         let sent = 0;
         for await (const chunk of response as AsyncIterable<Buffer>) {
           const cut = proxy.options.cutAfter;
           if (cut !== undefined && sent + chunk.length >= cut) {
-            outgoing.write(chunk.subarray(0, cut - sent));
-            // flush what was written, then reset the connection mid-body
-            setTimeout(() => outgoing.socket?.destroy(), 20);
+            // reset the connection mid-body once what was written has been handed to the kernel
+            outgoing.write(chunk.subarray(0, cut - sent), () => outgoing.socket?.destroy());
             response.destroy();
             return;
           }
-          for (let offset = 0; offset < chunk.length; offset += 16384) {
+          const hold = proxy.options.holdAfter;
+          if (hold !== undefined && sent + chunk.length >= hold) {
+            outgoing.write(chunk.subarray(0, hold - sent));
+            await held;
             if (outgoing.destroyed) return response.destroy();
-            outgoing.write(chunk.subarray(offset, offset + 16384));
-            sent += Math.min(16384, chunk.length - offset);
-            if (proxy.options.bytesPerSecond) await new Promise((resolve) => setTimeout(resolve, (16384 / proxy.options.bytesPerSecond!) * 1000));
-          }
+            outgoing.write(chunk.subarray(hold - sent));
+          } else outgoing.write(chunk);
+          sent += chunk.length;
         }
         outgoing.end();
       },
@@ -55,7 +61,13 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
   const proxy: Proxy = {
     url: `http://127.0.0.1:${port}${upstream.pathname.replace(/\/$/, '')}`,
     options,
+    release() {
+      proxy.options.holdAfter = undefined;
+      released();
+      held = new Promise<void>((resolve) => (released = resolve));
+    },
     close: async () => {
+      released();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

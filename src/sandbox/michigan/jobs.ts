@@ -47,9 +47,11 @@ export class JobStore {
     return this.jobs.find((job) => job.id === id);
   }
 
+  /** 1-based place among the waiting jobs: by when each (re)entered the queue, then in submission order */
   positionInQueue(job: EmulatorJob): number {
     if (job.state !== 1) return -1;
-    return this.jobs.filter((other) => other.state === 1 && other.clock <= job.clock).length;
+    const order = this.jobs.indexOf(job);
+    return this.jobs.filter((other, index) => other.state === 1 && (other.clock < job.clock || (other.clock === job.clock && index <= order))).length;
   }
 
   async refreshAll(now = this.settings.clock.now()): Promise<void> {

@@ -152,6 +152,7 @@ export interface ExpectedFile {
 export interface RequestRecord {
   method: string;
   path: string;
+  /** 0 while in flight; -1 when the connection closed without an answer */
   status: number;
   at: number;
 }

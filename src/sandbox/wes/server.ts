@@ -17,11 +17,10 @@ export function createHandler(context: EmulatorContext) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url ?? '/', 'http://emulator');
     const route = routeOf(context.apiPrefix, url.pathname);
+    // recorded on arrival (status 0 while in flight), so that a test can wait for the requests it caused to end
     const record: RecordedRequest = { method: request.method ?? '', path: url.pathname, route, query: url.search, status: 0, at: context.clock.now() };
-    response.on('close', () => {
-      record.status = response.headersSent ? response.statusCode : 0;
-      context.requests.push(record);
-    });
+    context.requests.push(record);
+    response.on('close', () => (record.status = response.headersSent ? response.statusCode : -1));
     if (context.faults(request, response, 'before')) return;
     const reply: Reply = (status, body, type = 'application/json') => {
       if (context.faults(request, response, 'after')) return;

@@ -77,6 +77,7 @@ export interface RecordedRequest {
   /** path relative to the API root, e.g. /runs or /runs/{id}/status ('' outside the API) */
   route: string;
   query: string;
+  /** 0 while in flight; -1 when the connection closed without an answer */
   status: number;
   at: number;
 }
