@@ -126,7 +126,7 @@ export function session(base: { env?: Record<string, string>; cwd: string; clock
   const make = (io: RunOptions = {}) => {
     const { stdout, stderr } = streams(io);
     const globals: Globals = { json: io.json ?? false, quiet: io.quiet ?? false, verbose: io.verbose ?? false, color: io.color ?? true, config: io.config, db: io.db };
-    const context = new Context({ env: environment(io.env), cwd: io.cwd ?? base.cwd, globals, stdout, stderr, now: clock.now, sleep: clock.sleep, signal: io.signal });
+    const context = new Context({ env: environment(io.env), cwd: io.cwd ?? base.cwd, globals, stdout, stderr, now: clock.now, sleep: clock.sleep, sandboxClock: clock.emulators, signal: io.signal });
     return { context, stdout: stdout.text, stderr: stderr.text };
   };
   return {
@@ -148,7 +148,7 @@ export function session(base: { env?: Record<string, string>; cwd: string; clock
     },
     async cli(argv, io = {}) {
       const { stdout, stderr } = streams(io);
-      const code = await execute(argv, { env: environment(io.env), cwd: io.cwd ?? base.cwd, stdout, stderr, now: clock.now, sleep: clock.sleep, signal: io.signal });
+      const code = await execute(argv, { env: environment(io.env), cwd: io.cwd ?? base.cwd, stdout, stderr, now: clock.now, sleep: clock.sleep, sandboxClock: clock.emulators, signal: io.signal });
       return { code, stdout: stdout.text(), stderr: stderr.text() };
     },
   };
