@@ -4,12 +4,13 @@
  * commands in-process (`call`: runX with a test Context; `cli`: an argv as the binary runs it) and spawn
  * `bin/fedimpute` (`spawn`) only for what only the binary shows.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMichiganEmulator, type MichiganEmulator, type MichiganEmulatorOptions } from '../../src/sandbox/michigan/index.js';
 import { generateVcf, type GenerateOptions } from '../../src/vcf/generate.js';
 import { runCli, tempDir, type CliOptions, type CliResult } from './cli.js';
 import { session, type Session } from './harness.js';
+import { startProxy, type Proxy, type ProxyOptions } from './proxy.js';
 import { until } from './until.js';
 
 export interface Federation extends Pick<Session, 'call' | 'cli' | 'context' | 'clock'> {
@@ -31,6 +32,8 @@ export interface Federation extends Pick<Session, 'call' | 'cli' | 'context' | '
    */
   pollUntil(done: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   vcf(name: string, options?: Partial<GenerateOptions>): Promise<string>;
+  /** the registry's Michigan service `index` (0-based) reached through a proxy from now on (closed with the federation) */
+  proxy(index: number, options?: ProxyOptions): Promise<Proxy>;
   close(): Promise<void>;
 }
 
@@ -93,6 +96,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   const config = join(temp.path, 'services.yaml');
   writeFileSync(config, `${lines.join('\n')}\n`);
   const db = join(temp.path, 'store.db');
+  const proxies: Proxy[] = [];
   const spawnEnv = () => ({ FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '20', ...env });
   // the session reads `env` at each call, so a test that changes a token variable is seen by the next call
   const inProcess = session({ env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db }, cwd: temp.path });
@@ -124,8 +128,14 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       await generateVcf(path, { samples: 24, chromosomes: ['20'], recordsPerChromosome: 200, chrPrefix: true, phased: true, ...generate });
       return path;
     },
+    async proxy(index, proxyOptions = {}) {
+      const proxy = await startProxy(michigan[index].url, proxyOptions);
+      proxies.push(proxy);
+      writeFileSync(config, readFileSync(config, 'utf8').replace(`base_url: ${michigan[index].url}\n`, `base_url: ${proxy.url}\n`));
+      return proxy;
+    },
     close: async () => {
-      await Promise.all([...michigan.map((emulator) => emulator.close()), ...wes.map((emulator) => emulator.close())]);
+      await Promise.all([...proxies.map((proxy) => proxy.close()), ...michigan.map((emulator) => emulator.close()), ...wes.map((emulator) => emulator.close())]);
       temp.cleanup();
     },
   };

@@ -48,9 +48,13 @@ function expectAllCanceled(fed: Federation): void {
   expectConsistentEvents(fed.db);
 }
 
-/** submit to the three services one upload at a time; resolves once the first job exists and the second upload is under way */
+/**
+ * submit to the three services one upload at a time; resolves once the first job exists and the second upload
+ * is under way (held after 1 MiB by a proxy, so that the interrupt surely lands mid-upload)
+ */
 async function interruptible(fed: Federation) {
-  const input = bigFile(fed.dir, 150);
+  await fed.proxy(1, { holdUploadAfter: 1 << 20 });
+  const input = bigFile(fed.dir, 32);
   const child = spawnCli(['submit', '--no-check', '--build', 'hg38', '--concurrency', '1', '--services', '1,2,3', input], { cwd: fed.dir, env: fed.spawnEnv() });
   let stdout = '';
   let stderr = '';

@@ -15,9 +15,8 @@ import { jobRows } from '../helpers/store.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
 import { until } from '../helpers/until.js';
-import { startProxy, type Proxy } from './proxy.js';
 import { sha256, shareRequests, submitAndWatch, tree } from './setup.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
 const Sqlite = require('better-sqlite3') as typeof import('better-sqlite3');
@@ -35,13 +34,8 @@ async function setup(options: FederationOptions = {}) {
   return { fed, job, out, folder: join(job.folder(out), 'mich1') };
 }
 
-/** route mich1 through a proxy that can cut or slow down result transfers */
-async function throughProxy(federation: Federation): Promise<Proxy> {
-  const started = await startProxy(federation.michigan[0].url);
-  opened.push(started);
-  writeFileSync(federation.config, readFileSync(federation.config, 'utf8').replace(federation.michigan[0].url, started.url));
-  return started;
-}
+/** route mich1 through a proxy that can cut or hold result transfers */
+const throughProxy = (federation: Federation) => federation.proxy(0);
 
 const leftovers = (folder: string) => (existsSync(folder) ? tree(folder).filter((file) => file.endsWith('.part')) : []);
 

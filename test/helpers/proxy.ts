@@ -1,9 +1,10 @@
 /**
  * A tiny loopback proxy in front of an emulator for transfer faults the emulator cannot make: result
- * downloads (/share/) cut off after N bytes (socket destroyed mid-body) or held after N bytes until the test
- * releases them (a transfer that is surely in flight when the test acts, however loaded the machine).
+ * downloads (/share/) cut off after N bytes (socket destroyed mid-body) or held after N bytes, and uploads
+ * (request bodies) held after N bytes, until the test releases them: a transfer that is surely in flight
+ * when the test acts, however loaded the machine.
  */
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ProxyOptions {
@@ -11,6 +12,8 @@ export interface ProxyOptions {
   cutAfter?: number;
   /** stop sending a /share/ body after this many bytes until `release()` */
   holdAfter?: number;
+  /** stop passing a request body on to the server after this many bytes until `release()` */
+  holdUploadAfter?: number;
 }
 
 export interface Proxy {
@@ -54,8 +57,27 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
       },
     );
     forward.on('error', () => outgoing.destroy());
-    incoming.pipe(forward);
+    // a client that goes away mid-upload: the server sees the upload break off too
+    incoming.on('close', () => incoming.complete || forward.destroy());
+    passBody(incoming, forward).catch(() => forward.destroy());
   });
+
+  /** the request body on to the server, held after `holdUploadAfter` bytes until released */
+  async function passBody(incoming: IncomingMessage, forward: ReturnType<typeof request>): Promise<void> {
+    const hold = proxy.options.holdUploadAfter;
+    if (hold === undefined) return void incoming.pipe(forward);
+    let sent = 0;
+    for await (const chunk of incoming as AsyncIterable<Buffer>) {
+      if (sent <= hold && sent + chunk.length > hold) {
+        forward.write(chunk.subarray(0, hold - sent));
+        await held;
+        forward.write(chunk.subarray(hold - sent));
+      } else forward.write(chunk);
+      sent += chunk.length;
+    }
+    forward.end();
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const proxy: Proxy = {
@@ -63,6 +85,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     options,
     release() {
       proxy.options.holdAfter = undefined;
+      proxy.options.holdUploadAfter = undefined;
       released();
       held = new Promise<void>((resolve) => (released = resolve));
     },
