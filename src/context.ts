@@ -8,6 +8,7 @@ import type { ImputationAdapter } from './adapters/types.js';
 import { noSecrets, redact } from './secrets.js';
 import { createStyle, unicodeTerminal, type OutputStream, type Style } from './output/style.js';
 import type { Registry, Service } from './registry/types.js';
+import type { EmulatorClock } from './sandbox/clock.js';
 import type { Database } from './store/db.js';
 import type { JobReader } from './store/reader.js';
 import type { Store } from './store/store.js';
@@ -44,6 +45,8 @@ export interface ContextOptions {
   stdinIsTTY?: boolean;
   now?: () => Date;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** the time a sandbox started in this process (the demo's) runs on: the wall clock unless a test gives its own */
+  sandboxClock?: EmulatorClock;
   signal?: AbortSignal;
 }
 
@@ -61,6 +64,8 @@ export class Context {
   readonly signal: AbortSignal;
   readonly now: () => Date;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** the time a sandbox started in this process runs on (undefined: the wall clock) */
+  readonly sandboxClock?: EmulatorClock;
   /** a live area drawing on stderr (bars, spinner): chatter is printed above it, not into it */
   stderrLive?: { above(text: string): void };
   private openedStore?: Store;
@@ -84,6 +89,7 @@ export class Context {
     this.signal = options.signal ?? new AbortController().signal;
     this.now = options.now ?? (() => new Date());
     this.sleep = options.sleep ?? defaultSleep;
+    this.sandboxClock = options.sandboxClock;
   }
 
   /** a line of data on stdout */

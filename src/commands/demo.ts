@@ -61,7 +61,9 @@ export async function runDemo(options: DemoOptions, context: Context): Promise<n
     const { startSandbox, CACHE_FOLDER } = await import('../sandbox/index.js');
     const cache = context.env.FEDIMPUTE_SANDBOX_CACHE;
     const userCache = join(context.env.XDG_CACHE_HOME || join(context.env.HOME ?? tmpdir(), '.cache'), 'fedimpute', 'sandbox');
-    sandbox = await startSandbox({ dir: work, speed: 'fast', cacheDir: cache ? context.resolvePath(cache) : options.keep ? join(keep, CACHE_FOLDER) : userCache });
+    const cacheDir = cache ? context.resolvePath(cache) : options.keep ? join(keep, CACHE_FOLDER) : userCache;
+    // the sandbox's jobs move on the context's time: the wall clock, or a test's that the watch's sleeps advance
+    sandbox = await startSandbox({ dir: work, speed: 'fast', cacheDir, clock: context.sandboxClock });
     heading(context, 'sandbox', `Michigan API at ${sandbox.michiganUrl} (population A's panel), GA4GH WES at ${sandbox.wesUrl} (population B's)`);
     inner = await innerContext(context, sandbox.registry, context.globals.db ?? join(work, 'demo.db'));
 
@@ -110,6 +112,7 @@ async function innerContext(context: Context, registry: string, db: string): Pro
     signal: context.signal,
     now: context.now,
     sleep: context.sleep,
+    sandboxClock: context.sandboxClock,
   });
 }
 

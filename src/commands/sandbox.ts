@@ -65,7 +65,7 @@ export async function runSandbox(options: SandboxCommandOptions, context: Contex
   const settings = parseSandboxOptions(options, context);
   const { startSandbox } = await import('../sandbox/index.js');
   const cache = context.env.FEDIMPUTE_SANDBOX_CACHE;
-  const sandbox = await startSandbox({ ...settings, ...(cache ? { cacheDir: context.resolvePath(cache) } : {}) });
+  const sandbox = await startSandbox({ ...settings, ...(cache ? { cacheDir: context.resolvePath(cache) } : {}), clock: context.sandboxClock });
   try {
     if (context.globals.json) {
       // one line, whatever the terminal: scripts read it with `head -1 | jq`

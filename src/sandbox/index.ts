@@ -12,6 +12,7 @@ import { chmod, copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/pro
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import type { EmulatorClock } from './clock.js';
 import { FAULT_KINDS, type FaultConfig } from './faults.js';
 import { startMichiganEmulator, type EmulatorTiming, type MichiganEmulator } from './michigan/index.js';
 import { DEFAULT_PANELS } from './michigan/panels.js';
@@ -59,6 +60,8 @@ export interface SandboxOptions {
   world?: WorldSpec;
   /** the speed's timing replaced (tests: jobs that take no wall time beyond their imputation) */
   timing?: { michigan: EmulatorTiming; wes: WesTiming };
+  /** the time both services' jobs move on (default the wall clock; the demo passes its context's) */
+  clock?: EmulatorClock;
 }
 
 export interface Sandbox {
@@ -109,6 +112,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       faults: sandboxFaults(options.faults ?? 0, 1),
       world,
       worldPanel: SANDBOX_PANELS.michigan,
+      clock: options.clock,
     }),
   );
   // the WES node wants a Bearer token too (many eLwazi nodes have none; a sandbox that needs one tests more)
@@ -125,6 +129,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         faults: sandboxFaults(options.faults ?? 0, 2),
         world,
         worldPanel: SANDBOX_PANELS.wes,
+        clock: options.clock,
       }),
     );
   } catch (error) {

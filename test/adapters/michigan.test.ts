@@ -7,14 +7,18 @@ import type { SubmitRequest } from '../../src/adapters/types.js';
 import { AuthError, RemoteError } from '../../src/errors.js';
 import type { MichiganService } from '../../src/registry/types.js';
 import { createVcf, startMichiganEmulator, type MichiganEmulator, type MichiganEmulatorOptions } from '../../src/sandbox/michigan/index.js';
+import { FakeClock } from '../helpers/harness.js';
+import { until } from '../helpers/until.js';
 
 let emulator: MichiganEmulator;
+/** the emulator's time: its jobs move on only when a test advances it */
+let clock: FakeClock;
 afterEach(async () => emulator?.close());
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fast = { retries: 3, baseDelayMs: 1, maxDelayMs: 5, sleep: async () => {} };
 
 async function setup(options: MichiganEmulatorOptions = {}, token?: string) {
-  emulator = await startMichiganEmulator({ pathPrefix: '/imputationserver', ...options });
+  clock = new FakeClock();
+  emulator = await startMichiganEmulator({ pathPrefix: '/imputationserver', clock: clock.emulators, ...options });
   const service: MichiganService = {
     id: 1, slug: 'h3africa', name: 'H3Africa', type: 'michigan', base_url: emulator.url,
     token: { kind: 'env', variable: 'H3AFRICA_TOKEN' }, max_samples: 50_000, source: { file: 'services.yaml', index: 0 },
@@ -38,8 +42,7 @@ async function request(overrides: Partial<SubmitRequest> = {}): Promise<SubmitRe
 
 describe('Michigan adapter', () => {
   test('submit sends the documented form; status/details/outputs map the job', async () => {
-    // a queue long enough to be seen on a loaded machine
-    const adapter = await setup({ timing: { queuedMs: 400 } });
+    const adapter = await setup();
     let sent = 0;
     const outcome = await adapter.submit(await request({ meta: true, onProgress: (bytes) => (sent = bytes) }));
     expect(outcome.kind).toBe('submitted');
@@ -53,11 +56,18 @@ describe('Michigan adapter', () => {
     const queued = await adapter.status(id);
     expect(queued).toMatchObject({ status: 'queued', rawState: '1', queuePosition: 1, progress: 0 });
     let state = queued;
-    while (state.status !== 'completed') {
-      await sleep(20);
+    let sawImputation = false;
+    // 20 ms of the server's time per look; past its timeline the job completes when its results are written
+    await until(async () => {
+      clock.advance(20);
       state = await adapter.details(id);
-      if (state.status === 'running' && state.step?.startsWith('Imputation')) expect(state.progress).toBeGreaterThan(0);
-    }
+      if (state.status === 'running' && state.step?.startsWith('Imputation')) {
+        sawImputation = true;
+        expect(state.progress).toBeGreaterThan(0);
+      }
+      return state.status === 'completed';
+    }, 'the job to complete');
+    expect(sawImputation).toBe(true);
     expect(state.progress).toBe(100);
     expect(Date.parse(state.resultsExpireAt!) - Date.parse(state.endedAt!)).toBe(7 * 24 * 3600 * 1000);
     const outputs = await adapter.outputs(id);
@@ -76,8 +86,9 @@ describe('Michigan adapter', () => {
     const second = await setup();
     const bad = await second.submit(await request({ build: 'hg19' }));
     const id = (bad as { remoteId: string }).remoteId;
+    clock.advance(30);
     let state = await second.details(id);
-    while (state.status !== 'failed') state = (await sleep(20), await second.details(id));
+    await until(async () => (state = await second.details(id)).status === 'failed', 'the validation to fail the job');
     expect(state.message).toContain("Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding.");
     const rejected = await second.submit(await request({ panelId: 38, population: 'xyz' }));
     expect(rejected.kind).toBe('submitted'); // the server accepts and fails later
@@ -109,7 +120,7 @@ describe('Michigan adapter', () => {
   });
 
   test('statusMany follows pages when the server paginates the unpaged list', async () => {
-    const adapter = await setup({ maxJobsPerUser: 100, paginateUnpaged: true, timing: { queuedMs: 60_000 } });
+    const adapter = await setup({ maxJobsPerUser: 100, paginateUnpaged: true });
     const ids: string[] = [];
     for (let i = 0; i < 17; i++) ids.push(((await adapter.submit(await request())) as { remoteId: string }).remoteId);
     emulator.requests.length = 0;
@@ -119,7 +130,7 @@ describe('Michigan adapter', () => {
   });
 
   test('cancel, dead jobs (-1) with a hint, retired and 8/9 states', async () => {
-    const adapter = await setup({ maxJobsPerUser: 5, timing: { queuedMs: 60_000 } });
+    const adapter = await setup({ maxJobsPerUser: 5 });
     const a = ((await adapter.submit(await request())) as { remoteId: string }).remoteId;
     const b = ((await adapter.submit(await request())) as { remoteId: string }).remoteId;
     expect(await adapter.cancel(a)).toEqual({ kind: 'canceled' });
@@ -149,7 +160,7 @@ describe('Michigan adapter', () => {
     await expect(adapter.status('job-1')).rejects.toBeInstanceOf(RemoteError);
     await emulator.close();
     const expired = await setup({}, undefined);
-    const stale = createMichiganAdapter(expired.service as MichiganService, { token: emulator.issueToken('alice', { expiresAt: Date.now() - 1000 }), http: fast });
+    const stale = createMichiganAdapter(expired.service as MichiganService, { token: emulator.issueToken('alice', { expiresAt: clock.emulators.now() - 1000 }), http: fast });
     const result = await stale.check();
     expect(result.tokenValid).toBe(false);
   });

@@ -8,6 +8,8 @@ import type { SubmitRequest } from '../../src/adapters/types.js';
 import { AuthError, RemoteError } from '../../src/errors.js';
 import type { WesService } from '../../src/registry/types.js';
 import { startWesEmulator, type WesEmulator, type WesEmulatorOptions } from '../../src/sandbox/wes/index.js';
+import { FakeClock } from '../helpers/harness.js';
+import { until } from '../helpers/until.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wes-adapter-'));
 const vcf = join(dir, 's1.vcf.gz');
@@ -16,9 +18,10 @@ const cwl = join(dir, 'impute.cwl');
 writeFileSync(cwl, 'cwlVersion: v1.2\n');
 const FAST = { queuedMs: 5, initializingMs: 5, runningMs: 30 };
 const HTTP = { baseDelayMs: 1, maxDelayMs: 2, retries: 3 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let emulator: WesEmulator;
+/** the emulator's time: a run moves on when a test advances it (its workflow, real work, is waited for) */
+let clock: FakeClock;
 afterEach(() => emulator?.close());
 
 function cwlService(url: string, extra: Partial<WesService> = {}): WesService {
@@ -48,7 +51,8 @@ const request = (child = 'child-1'): SubmitRequest => ({
 });
 
 async function setup(options: WesEmulatorOptions = {}, make = cwlService, token?: string) {
-  emulator = await startWesEmulator({ timing: FAST, ...options });
+  clock = new FakeClock();
+  emulator = await startWesEmulator({ timing: FAST, clock: clock.emulators, ...options });
   return createWesAdapter(make(emulator.url), { token, http: HTTP });
 }
 async function submitted(adapter: ReturnType<typeof createWesAdapter>, child = 'child-1') {
@@ -125,8 +129,9 @@ describe('status', () => {
   it('statusMany pages the list (one request per page), no per-run calls for listed runs', async () => {
     const adapter = await setup({ maxPageSize: 2 });
     const ids = [await submitted(adapter, 'a'), await submitted(adapter, 'b'), await submitted(adapter, 'c')];
-    // the runs finish on the emulator's own clock (a loaded machine may take longer than their timing says)
-    while (!emulator.runs.every((run) => run.state === 'COMPLETE')) await sleep(20);
+    clock.advance(40);
+    // past their time, the runs complete when their workflows have written the outputs
+    await until(() => emulator.runs.every((run) => run.state === 'COMPLETE'), 'the three runs to complete');
     emulator.requests.length = 0;
     const states = await adapter.statusMany(ids);
     expect([...states.values()].map((state) => state.status)).toEqual(['completed', 'completed', 'completed']);
@@ -142,8 +147,8 @@ describe('status', () => {
     }
   });
   it('reference server: a run it forgot (RUNNING on /status, 404 on GET) is reported lost: no status of its own, the user decides', async () => {
-    // the kept run stays queued however slow the machine (a 5 ms queue lost that race under load)
-    const adapter = await setup({ flavor: 'reference', timing: { queuedMs: 60_000, initializingMs: 5, runningMs: 60_000 } });
+    // no time passes: the kept run stays queued
+    const adapter = await setup({ flavor: 'reference' });
     const kept = await submitted(adapter, 'a');
     const forgotten = await submitted(adapter, 'b');
     emulator.forgetRun(forgotten);
@@ -164,7 +169,7 @@ describe('status', () => {
     const id = await submitted(adapter);
     const first = (await adapter.statusMany([id])).get(id)!;
     expect(first.status).toBeNull();
-    await sleep(120);
+    clock.advance(120);
     expect((await adapter.statusMany([id])).get(id)!.status).toBe('running');
     expect(emulator.requests.filter((item) => item.route.startsWith('/runs/')).every((item) => item.route.endsWith('/status'))).toBe(true);
   });
@@ -175,26 +180,27 @@ describe('details, outputs, cancel, check', () => {
     let adapter = await setup({ flavor: 'reference' });
     emulator.scriptNext({ fail: 'phasing failed: chr20 missing' });
     let id = await submitted(adapter);
-    await sleep(60);
+    clock.advance(40);
     expect((await adapter.details(id)).message).toMatch(/phasing failed: chr20 missing/);
     await emulator.close();
     adapter = await setup({ version: '1.1.0', timing: { queuedMs: 0, initializingMs: 0, runningMs: 400 } });
     id = await submitted(adapter);
-    await sleep(220);
+    clock.advance(220);
     const running = await adapter.details(id);
     expect(running.status).toBe('running');
     expect(running.progress).toBeGreaterThan(0);
     expect(running.progress).toBeLessThan(100);
     emulator.scriptNext({ fail: 'out of memory' });
     const failed = await submitted(adapter, 'child-2');
-    await sleep(450);
+    clock.advance(400);
     expect((await adapter.details(failed)).message).toBe('out of memory');
   });
   it('outputs: include globs select dose/info, http and file schemes', async () => {
     for (const mode of ['http', 'file'] as const) {
       const adapter = await setup({ outputs: mode });
       const id = await submitted(adapter);
-      await sleep(60);
+      clock.advance(40);
+      await until(() => emulator.run(id)!.state === 'COMPLETE', 'the run to complete');
       const outputs = await adapter.outputs(id);
       expect(outputs.map((output) => output.name)).toEqual(['s1.dose.vcf.gz', 's1.info.gz']);
       expect(outputs.every((output) => output.scheme === mode && typeof output.size === 'number')).toBe(true);
@@ -206,9 +212,10 @@ describe('details, outputs, cancel, check', () => {
     for (const [flavor, make, expected] of [['spec', cwlService, 'CANCELED'], ['reference', cwlService, 'RUNNING'], ['starter-kit', nfService, 'CANCELED']] as const) {
       const adapter = await setup({ flavor, timing: slow }, make);
       const id = await submitted(adapter);
-      await sleep(20);
+      clock.advance(20);
+      expect(emulator.run(id)!.state).toBe('RUNNING');
       expect(await adapter.cancel(id)).toEqual({ kind: 'requested' });
-      await sleep(20);
+      clock.advance(5);
       expect(emulator.run(id)!.state).toBe(expected);
       await emulator.close();
     }

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, MissingTokenError } from '../../src/errors.js';
 import { loadRegistry, parseRegistry } from '../../src/registry/load.js';
 import { resolveToken } from '../../src/registry/tokens.js';
-import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
+import { session } from '../helpers/harness.js';
 
 const FILE = '/etc/fedimpute/services.yaml';
 const tmp = tempDir('fedimpute-registry-');
@@ -242,13 +243,13 @@ describe('search order', () => {
     }
   });
 
-  it('the binary follows the same order (cwd and env of the spawned process)', async () => {
+  it('a command line follows the same order (the cwd and environment it runs with, argv parsed as the binary does)', async () => {
     const files = layout();
     try {
       const xdg = join(files.base.path, 'xdg');
       const cwd = join(files.base.path, 'work');
       const slug = async (args: string[], env: Record<string, string>, where: string) => {
-        const result = await runCli(['services', '--json', ...args], { env, cwd: where });
+        const result = await session({ cwd: where, env }).cli(['services', '--json', ...args]);
         expect(result.stderr).toBe('');
         expect(result.code).toBe(0);
         return (JSON.parse(result.stdout) as { services: { slug: string }[] }).services[0].slug;
@@ -257,7 +258,7 @@ describe('search order', () => {
       expect(await slug([], { FEDIMPUTE_CONFIG: files.env, XDG_CONFIG_HOME: xdg }, cwd)).toBe('fromenv');
       expect(await slug([], { XDG_CONFIG_HOME: xdg }, cwd)).toBe('fromcwd');
       expect(await slug([], { XDG_CONFIG_HOME: xdg }, files.base.path)).toBe('fromxdg');
-      const none = await runCli(['services'], { env: { XDG_CONFIG_HOME: join(files.base.path, 'empty') }, cwd: files.base.path });
+      const none = await session({ cwd: files.base.path, env: { XDG_CONFIG_HOME: join(files.base.path, 'empty') } }).cli(['services']);
       expect(none.code).toBe(2);
       expect(none.stderr).toBe(
         `error: no service registry found (looked for ${join(files.base.path, 'services.yaml')} and ${join(files.base.path, 'empty', 'fedimpute', 'services.yaml')})\n` +

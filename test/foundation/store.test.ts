@@ -9,7 +9,8 @@ import { openDatabase } from '../../src/store/db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { Store, type NewJob } from '../../src/store/store.js';
 import { resolveParent } from '../../src/lifecycle/resolve.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
+import { session } from '../helpers/harness.js';
 import { dumpStore, jobRows } from '../helpers/store.js';
 
 const require = createRequire(import.meta.url);
@@ -107,7 +108,8 @@ describe('opening', () => {
     expect(dumpStore(path)).toBe(before);
   });
 
-  it('the binary creates the store 0600: --db, $FEDIMPUTE_DB, and $XDG_DATA_HOME/fedimpute/fedimpute.db', async () => {
+  it('a command creates the store 0600: --db, $FEDIMPUTE_DB, and $XDG_DATA_HOME/fedimpute/fedimpute.db', async () => {
+    const runCli = (argv: string[], io: { env?: Record<string, string> } = {}) => session({ cwd: tmp.path, env: io.env }).cli(argv);
     const flag = fresh();
     expect((await runCli(['jobs', '--json', '--db', flag])).code).toBe(0);
     expect(mode(flag)).toBe(0o600);

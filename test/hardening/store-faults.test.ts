@@ -1,9 +1,10 @@
 /**
- * The machine's refusals for every command, through the binary: --db naming a folder, a store locked by
- * another process past the busy timeout, a registry whose YAML aliases would expand without bound, a
- * read-only or full disk under the store (a private mount namespace, where user namespaces are allowed), and
- * `submit` whose remote job was created while the store could not record it. Each: one line naming the path
- * and what to do, the documented exit code, never "internal error … report it".
+ * The machine's refusals for every command: --db naming a folder and a registry whose YAML aliases would
+ * expand without bound (command lines run in this process as the binary parses them); through the binary, a
+ * store locked by another process past the busy timeout and a read-only or full disk under the store (a
+ * private mount namespace, where user namespaces are allowed); and `submit` whose remote job was created while
+ * the store could not record it. Each: one line naming the path and what to do, the documented exit code,
+ * never "internal error … report it".
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,7 @@ describe('store and registry faults, for every command', () => {
     const folder = join(fed.dir, 'a-folder');
     mkdirSync(folder);
     for (const args of [['jobs'], ['status', 'last'], ['poll']]) {
-      const result = await fed.spawn([...args, '--db', folder]);
+      const result = await fed.cli([...args, '--db', folder]);
       expect(result.stderr).toBe(`error: the job store ${folder} is a folder, not a file\n  → point --db at a file, e.g. ${join(folder, 'fedimpute.db')}\n`);
       expect(result.code).toBe(2);
     }
@@ -76,7 +77,7 @@ describe('store and registry faults, for every command', () => {
     const config = join(fed.dir, 'laughs.yaml');
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[index]}`).join(', ')}]`)];
     writeFileSync(config, `${levels.join('\n')}\nservices: []\n`);
-    const result = await fed.spawn(['services', '--config', config]);
+    const result = await fed.cli(['services', '--config', config]);
     expect(result.stderr).toBe(`error: ${config}: its YAML aliases (*name) expand more than 100 times\n  → write the repeated parts out, or use fewer nested anchors (&name)\n`);
     expect(result.code).toBe(2);
   });
@@ -84,7 +85,7 @@ describe('store and registry faults, for every command', () => {
   test.skipIf(!namespaces)('a store on a read-only file system: one line, exit 2', async () => {
     const folder = join(fed.dir, 'ro');
     mkdirSync(folder);
-    await fed.spawn(['jobs', '--db', join(folder, 'store.db')]);
+    await fed.cli(['jobs', '--db', join(folder, 'store.db')]);
     const result = await inNamespace(`mount --bind ${folder} ${folder} && mount -o remount,bind,ro ${folder}`, ['poll'], join(folder, 'store.db'));
     noInternal(result);
     expect(result.stderr).toBe(`error: cannot create or open the job store ${join(folder, 'store.db')}: read-only file system\n  → point --db or FEDIMPUTE_DB at a writable SQLite file\n`);
@@ -95,7 +96,7 @@ describe('store and registry faults, for every command', () => {
     const folder = join(fed.dir, 'full');
     mkdirSync(folder);
     const source = join(fed.dir, 'seed.db');
-    await fed.spawn(['jobs', '--db', source]);
+    await fed.cli(['jobs', '--db', source]);
     const vcf = await fed.vcf('full.vcf.gz');
     // a tmpfs just big enough for the store, then filled up: the first write that needs a new page fails
     const setup = `mount -t tmpfs -o size=512k none ${folder} && cp ${source} ${folder}/store.db && (dd if=/dev/zero of=${folder}/filler bs=4k 2>/dev/null; true)`;

@@ -4,12 +4,14 @@
  * commands in-process (`call`: runX with a test Context; `cli`: an argv as the binary runs it) and spawn
  * `bin/fedimpute` (`spawn`) only for what only the binary shows.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMichiganEmulator, type MichiganEmulator, type MichiganEmulatorOptions } from '../../src/sandbox/michigan/index.js';
 import { generateVcf, type GenerateOptions } from '../../src/vcf/generate.js';
 import { runCli, tempDir, type CliOptions, type CliResult } from './cli.js';
 import { session, type Session } from './harness.js';
+import { startProxy, type Proxy, type ProxyOptions } from './proxy.js';
+import { until } from './until.js';
 
 export interface Federation extends Pick<Session, 'call' | 'cli' | 'context' | 'clock'> {
   dir: string;
@@ -25,10 +27,13 @@ export interface Federation extends Pick<Session, 'call' | 'cli' | 'context' | '
   spawnEnv(): Record<string, string>;
   /**
    * `poll` in this process until `done` holds: the emulators move on their own (wall) clock, so a test that
-   * needs a state waits for it by polling, never by sleeping. Fails after `rounds` polls.
+   * needs a state waits for it by polling, never by sleeping. Fails after a generous wall-time deadline (a
+   * count of polls ran out under load: polls are quick, the emulators' imputation is not).
    */
-  pollUntil(done: () => boolean, what: string, rounds?: number): Promise<void>;
+  pollUntil(done: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   vcf(name: string, options?: Partial<GenerateOptions>): Promise<string>;
+  /** the registry's Michigan service `index` (0-based) reached through a proxy from now on (closed with the federation) */
+  proxy(index: number, options?: ProxyOptions): Promise<Proxy>;
   close(): Promise<void>;
 }
 
@@ -91,6 +96,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   const config = join(temp.path, 'services.yaml');
   writeFileSync(config, `${lines.join('\n')}\n`);
   const db = join(temp.path, 'store.db');
+  const proxies: Proxy[] = [];
   const spawnEnv = () => ({ FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db, FEDIMPUTE_RETRY_BASE_MS: '20', ...env });
   // the session reads `env` at each call, so a test that changes a token variable is seen by the next call
   const inProcess = session({ env: { FEDIMPUTE_CONFIG: config, FEDIMPUTE_DB: db }, cwd: temp.path });
@@ -107,15 +113,14 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     cli: (argv, io) => inProcess.cli(argv, withTokens(io)),
     context: (io) => inProcess.context(withTokens(io)),
     spawnEnv,
-    async pollUntil(done, what, rounds = 2000) {
+    async pollUntil(done, what, timeoutMs = 60_000) {
       const { runPoll } = await import('../../src/commands/poll.js');
-      for (let round = 0; round < rounds; round++) {
-        if (done()) return;
+      await until(async () => {
+        if (done()) return true;
         const result = await inProcess.call(runPoll, {}, withTokens());
         if (result.code !== 0) throw new Error(`poll exited ${result.code} while waiting for ${what}: ${result.stderr}`);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      if (!done()) throw new Error(`${what} did not happen within ${rounds} polls`);
+        return done();
+      }, what, timeoutMs);
     },
     spawn: (args, runOptions = {}) => runCli(args, { ...runOptions, cwd: runOptions.cwd ?? temp.path, env: { ...spawnEnv(), ...runOptions.env } }),
     vcf: async (name, generate = {}) => {
@@ -123,8 +128,14 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       await generateVcf(path, { samples: 24, chromosomes: ['20'], recordsPerChromosome: 200, chrPrefix: true, phased: true, ...generate });
       return path;
     },
+    async proxy(index, proxyOptions = {}) {
+      const proxy = await startProxy(michigan[index].url, proxyOptions);
+      proxies.push(proxy);
+      writeFileSync(config, readFileSync(config, 'utf8').replace(`base_url: ${michigan[index].url}\n`, `base_url: ${proxy.url}\n`));
+      return proxy;
+    },
     close: async () => {
-      await Promise.all([...michigan.map((emulator) => emulator.close()), ...wes.map((emulator) => emulator.close())]);
+      await Promise.all([...proxies.map((proxy) => proxy.close()), ...michigan.map((emulator) => emulator.close()), ...wes.map((emulator) => emulator.close())]);
       temp.cleanup();
     },
   };

@@ -8,6 +8,7 @@
 import { Context, type Globals } from '../../src/context.js';
 import { execute, report } from '../../src/main.js';
 import type { OutputStream } from '../../src/output/style.js';
+import type { EmulatorClock } from '../../src/sandbox/clock.js';
 
 export interface Captured {
   code: number;
@@ -15,9 +16,15 @@ export interface Captured {
   stderr: string;
 }
 
-/** fake time: frozen until a sleep lets it pass (at once); starts at the real now, as the emulators' clocks */
+/**
+ * fake time: frozen until a sleep or a test lets it pass (at once); starts at the real now. `emulators` is
+ * the same time for the emulators (src/sandbox/clock.ts): a test that gives it to them moves their jobs on
+ * with `advance`, and their timers fire in order as it passes.
+ */
 export class FakeClock {
   private time: number;
+  private readonly timers: { at: number; order: number; callback: () => void }[] = [];
+  private scheduled = 0;
   /** every sleep asked for, in ms */
   readonly sleeps: number[] = [];
 
@@ -27,14 +34,34 @@ export class FakeClock {
 
   readonly now = (): Date => new Date(this.time);
 
+  readonly emulators: EmulatorClock = {
+    now: () => this.time,
+    schedule: (ms, callback) => {
+      const timer = { at: this.time + Math.max(0, ms), order: this.scheduled++, callback };
+      this.timers.push(timer);
+      return () => {
+        const index = this.timers.indexOf(timer);
+        if (index >= 0) this.timers.splice(index, 1);
+      };
+    },
+  };
+
   advance(ms: number): void {
-    this.time += Math.max(0, ms);
+    const target = this.time + Math.max(0, ms);
+    for (;;) {
+      const due = this.timers.filter((timer) => timer.at <= target).sort((a, b) => a.at - b.at || a.order - b.order)[0];
+      if (!due) break;
+      this.timers.splice(this.timers.indexOf(due), 1);
+      this.time = Math.max(this.time, due.at);
+      due.callback();
+    }
+    this.time = target;
   }
 
   /**
    * The time passes at once; the event loop then turns for at most 10 ms of wall time (never the interval
-   * asked for): the emulators in this process move on their own wall clock, and a `watch` polling them in
-   * a tight loop would burn the CPU they need to get there.
+   * asked for): emulators on the wall clock move on meanwhile, and a `watch` polling in a tight loop would
+   * burn the CPU that the emulators' imputation needs.
    */
   readonly sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
     this.sleeps.push(ms);
@@ -99,7 +126,7 @@ export function session(base: { env?: Record<string, string>; cwd: string; clock
   const make = (io: RunOptions = {}) => {
     const { stdout, stderr } = streams(io);
     const globals: Globals = { json: io.json ?? false, quiet: io.quiet ?? false, verbose: io.verbose ?? false, color: io.color ?? true, config: io.config, db: io.db };
-    const context = new Context({ env: environment(io.env), cwd: io.cwd ?? base.cwd, globals, stdout, stderr, now: clock.now, sleep: clock.sleep, signal: io.signal });
+    const context = new Context({ env: environment(io.env), cwd: io.cwd ?? base.cwd, globals, stdout, stderr, now: clock.now, sleep: clock.sleep, sandboxClock: clock.emulators, signal: io.signal });
     return { context, stdout: stdout.text, stderr: stderr.text };
   };
   return {
@@ -121,7 +148,7 @@ export function session(base: { env?: Record<string, string>; cwd: string; clock
     },
     async cli(argv, io = {}) {
       const { stdout, stderr } = streams(io);
-      const code = await execute(argv, { env: environment(io.env), cwd: io.cwd ?? base.cwd, stdout, stderr, now: clock.now, sleep: clock.sleep, signal: io.signal });
+      const code = await execute(argv, { env: environment(io.env), cwd: io.cwd ?? base.cwd, stdout, stderr, now: clock.now, sleep: clock.sleep, sandboxClock: clock.emulators, signal: io.signal });
       return { code, stdout: stdout.text(), stderr: stderr.text() };
     },
   };

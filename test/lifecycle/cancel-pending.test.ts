@@ -13,7 +13,7 @@ import { generateVcf } from '../../src/vcf/generate.js';
 import { mich, michiganJob } from '../hardening/hostile-cases.js';
 import { json, startHostileServer, type HostileServer } from '../hardening/hostile-server.js';
 import { createGroup, serviceChild } from '../hardening/hostile-setup.js';
-import { until } from './support.js';
+import { until } from '../helpers/until.js';
 
 let hostile: HostileServer;
 let temp: { path: string; cleanup: () => void };
@@ -49,7 +49,7 @@ describe('a cancel requested during the upload', () => {
     const cancels = () => hostile.recorded.filter((request) => request.caseId === 'cp' && request.route === 'cancel').length;
 
     const submitting = group.spawn(['submit', '--services', '1', vcf]);
-    await until(() => hostile.recorded.some((request) => request.caseId === 'cp' && request.route === 'submit'), 30_000, 'the upload');
+    await until(() => hostile.recorded.some((request) => request.caseId === 'cp' && request.route === 'submit'), 'the upload', 30_000);
     const canceled = await group.run(['cancel', 'last']);
     expect(canceled.stdout).toContain('\trequested\tbeing uploaded by another fedimpute process');
     releaseUpload();

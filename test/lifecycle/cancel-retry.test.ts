@@ -15,7 +15,8 @@ import { runWatch } from '../../src/commands/watch.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
 import { dumpStore, withDb } from '../helpers/store.js';
-import { childRows, expectConsistentEvents, parentRow, until } from './support.js';
+import { until } from '../helpers/until.js';
+import { childRows, expectConsistentEvents, parentRow } from './support.js';
 
 // each test has its own federation: they run side by side (the emulators' jobs take wall time)
 const opened: Federation[] = [];
@@ -127,12 +128,15 @@ describe.concurrent('cancel', () => {
     // queued for a minute: the random bytes are never validated (which would fail the job first)
     const federation = await federationWith({ michigan: [{ timing: { queuedMs: 60_000 } }] });
     federation.michigan[0].setFaults({ rate: 1, kinds: ['reset'], phase: 'after', match: (request) => /\/jobs\/submit\//.test(request.url ?? '') });
+    // the upload goes through a proxy that holds it after 1 MiB until the cancel has run: surely in flight
+    const proxy = await federation.proxy(0, { holdUploadAfter: 1 << 20 });
     const input = join(federation.dir, 'big.vcf.gz');
-    writeFileSync(input, randomBytes(96 << 20));
+    writeFileSync(input, randomBytes(4 << 20));
     const submit = spawnCli(['submit', '--no-check', '--build', 'hg38', '--services', '1', input], { cwd: federation.dir, env: federation.spawnEnv() });
     const submitted = new Promise<number | null>((resolve) => submit.on('close', resolve));
-    await until(() => federation!.michigan[0].requests.some((request) => /\/jobs\/submit\//.test(request.path)), 20_000, 'the upload');
+    await until(() => federation!.michigan[0].requests.some((request) => /\/jobs\/submit\//.test(request.path)), 'the upload', 20_000);
     const cancel = await federation.call(runCancel, { parent: 'last' });
+    proxy.release();
     expect(cancel.code, cancel.stderr).toBe(0);
     expect(cancel.stdout).toContain('\trequested\tbeing uploaded by another fedimpute process');
     expect(await submitted).toBe(0);

@@ -11,7 +11,8 @@ import { runSubmit } from '../../src/commands/submit.js';
 import { UPLOAD_GRACE_MS } from '../../src/domain/resubmit.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
-import { childRows, expectConsistentEvents, parentRow, until } from './support.js';
+import { serversSettled, until } from '../helpers/until.js';
+import { childRows, expectConsistentEvents, parentRow } from './support.js';
 
 // each test has its own federation: they run side by side (the emulators' jobs take wall time)
 const opened: Federation[] = [];
@@ -38,22 +39,23 @@ function bigFile(dir: string, megabytes: number): string {
 describe.concurrent('crash safety', () => {
   test('submit SIGKILLed mid-upload: poll looks, then resubmits after the grace; one remote job per child, parent consistent', async () => {
     const federation = await federationWith({ michigan: [{}, {}] });
-    const input = bigFile(federation.dir, 200);
+    // both uploads go through proxies that hold them after 1 MiB: the kill surely lands mid-upload (the file is
+    // larger than what the sockets' buffers can still deliver after the kill: the uploads surely break off)
+    const proxies = await Promise.all([0, 1].map((index) => federation.proxy(index, { holdUploadAfter: 1 << 20 })));
+    const input = bigFile(federation.dir, 32);
     // the submit is a process of its own: only a process can be killed mid-upload
     const child = spawnCli(['submit', '--no-check', '--build', 'hg38', '--services', '1,2', input], { cwd: federation.dir, env: federation.spawnEnv() });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? 128 : code)));
-    await until(
-      () => federation!.michigan.every((emulator) => emulator.requests.some((request) => SUBMIT.test(request.path))),
-      20_000,
-      'the uploads to start',
-    );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => federation!.michigan.every((emulator) => emulator.requests.some((request) => SUBMIT.test(request.path))), 'the uploads to start');
     const inFlight = federation.michigan.map((emulator) => emulator.requests.filter((request) => SUBMIT.test(request.path)).every((request) => request.status === 0));
     child.kill('SIGKILL');
     expect(await exited).toBe(128);
     // both uploads were still in flight when the process died (else this test proves less than it claims)
     expect(inFlight).toEqual([true, true]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // what the dead client had sent goes on to the servers, which see the uploads break off (each request ended)
+    // and make no job of what came
+    for (const proxy of proxies) proxy.release();
+    await serversSettled(federation.michigan);
     expect(federation.michigan.map((emulator) => emulator.jobs.length)).toEqual([0, 0]);
 
     const parent = parentRow(federation.db);
@@ -83,7 +85,7 @@ describe.concurrent('crash safety', () => {
       expect(jobs).toHaveLength(1);
       expect(federation.michigan[index].jobs).toHaveLength(1);
       expect(jobs[0].id).toBe(row.remote_job_id);
-      expect(jobs[0].files).toEqual([{ name: 'big.vcf.gz', bytes: 200 << 20 }]);
+      expect(jobs[0].files).toEqual([{ name: 'big.vcf.gz', bytes: 32 << 20 }]);
     }
     // a second poll submits nothing more
     expect((await federation.call(runPoll, {})).code).toBe(0);

@@ -23,7 +23,8 @@ beforeAll(async () => {
 });
 afterAll(async () => fed?.close());
 
-describe('poll from cron', () => {
+// one parent followed by cron: nothing changed, errors that change nothing, then its first change (last; never shuffled)
+describe('poll from cron', { shuffle: false }, () => {
   test('nothing changed: exit 0; --quiet prints nothing at all', async () => {
     const quiet = await fed.spawn(['poll', '--quiet']);
     expect(quiet).toEqual({ code: 0, stdout: '', stderr: '' });

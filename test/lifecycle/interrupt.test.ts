@@ -13,7 +13,8 @@ import { runRetry } from '../../src/commands/retry.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation } from '../helpers/federation.js';
-import { childRows, expectConsistentEvents, parentRow, until } from './support.js';
+import { until } from '../helpers/until.js';
+import { childRows, expectConsistentEvents, parentRow } from './support.js';
 
 const opened: Federation[] = [];
 afterAll(async () => {
@@ -47,9 +48,13 @@ function expectAllCanceled(fed: Federation): void {
   expectConsistentEvents(fed.db);
 }
 
-/** submit to the three services one upload at a time; resolves once the first job exists and the second upload is under way */
+/**
+ * submit to the three services one upload at a time; resolves once the first job exists and the second upload
+ * is under way (held after 1 MiB by a proxy, so that the interrupt surely lands mid-upload)
+ */
 async function interruptible(fed: Federation) {
-  const input = bigFile(fed.dir, 150);
+  await fed.proxy(1, { holdUploadAfter: 1 << 20 });
+  const input = bigFile(fed.dir, 32);
   const child = spawnCli(['submit', '--no-check', '--build', 'hg38', '--concurrency', '1', '--services', '1,2,3', input], { cwd: fed.dir, env: fed.spawnEnv() });
   let stdout = '';
   let stderr = '';
@@ -58,8 +63,8 @@ async function interruptible(fed: Federation) {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? 128 : code)));
   await until(
     () => fed.michigan[0].jobs.length === 1 && fed.michigan[1].requests.some((request) => SUBMIT.test(request.path) && request.status === 0),
-    60_000,
     'the first job created and the second upload under way',
+    60_000,
   );
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
@@ -98,7 +103,7 @@ describe.concurrent('Ctrl-C during submit', () => {
     fed.michigan[0].setFaults({ rate: 1, kinds: ['timeout'], match: (request) => /\/cancel$/.test(request.url ?? '') });
     const run = await interruptible(fed);
     run.child.kill('SIGINT');
-    await until(() => run.output().stderr.includes('interrupted:') && fed.michigan[0].requests.some((request) => /\/cancel$/.test(request.path)), 20_000, 'the cleanup under way');
+    await until(() => run.output().stderr.includes('interrupted:') && fed.michigan[0].requests.some((request) => /\/cancel$/.test(request.path)), 'the cleanup under way', 20_000);
     const second = Date.now();
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);

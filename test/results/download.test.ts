@@ -21,7 +21,8 @@ afterAll(async () => fed?.close());
 
 const RESULT_FILES = ['chr20.dose.vcf.gz', 'chr20.info.gz', 'qc_report.txt', 'quality-control.html', 'statistics/chunks-excluded.txt', 'statistics/snps-excluded.txt'];
 
-describe('download', () => {
+// steps of one story: the first run fetches, the later ones find what it wrote (never shuffled)
+describe('download', { shuffle: false }, () => {
   test('fetches, decrypts and records every file into <out>/<parent>-<name>/<service>/', async () => {
     const out = join(fed.dir, 'results');
     const result = await fed.call(runDownload, { parent: job.parentId.slice(0, 6), out });

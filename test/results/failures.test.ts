@@ -4,7 +4,7 @@
  * they run side by side.
  */
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { runDownload } from '../../src/commands/download.js';
@@ -14,9 +14,9 @@ import { shownMessage } from '../../src/domain/display.js';
 import { jobRows } from '../helpers/store.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
-import { startProxy, type Proxy } from './proxy.js';
+import { until } from '../helpers/until.js';
 import { sha256, shareRequests, submitAndWatch, tree } from './setup.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
 const Sqlite = require('better-sqlite3') as typeof import('better-sqlite3');
@@ -34,13 +34,8 @@ async function setup(options: FederationOptions = {}) {
   return { fed, job, out, folder: join(job.folder(out), 'mich1') };
 }
 
-/** route mich1 through a proxy that can cut or slow down result transfers */
-async function throughProxy(federation: Federation): Promise<Proxy> {
-  const started = await startProxy(federation.michigan[0].url);
-  opened.push(started);
-  writeFileSync(federation.config, readFileSync(federation.config, 'utf8').replace(federation.michigan[0].url, started.url));
-  return started;
-}
+/** route mich1 through a proxy that can cut or hold result transfers */
+const throughProxy = (federation: Federation) => federation.proxy(0);
 
 const leftovers = (folder: string) => (existsSync(folder) ? tree(folder).filter((file) => file.endsWith('.part')) : []);
 
@@ -125,18 +120,17 @@ describe.concurrent('download failures', () => {
   test('a download killed mid-transfer leaves only a .part that the next run replaces', async () => {
     const { fed, out, folder } = await setup({ michigan: [{ syntheticResultBytes: 4 << 20 }] });
     const proxy = await throughProxy(fed);
-    proxy.options.bytesPerSecond = 1 << 20;
+    // the transfer stops after 1 MiB until the test lets it go: the kill surely lands mid-transfer
+    proxy.options.holdAfter = 1 << 20;
     // a process of its own: only a process can be killed mid-transfer
     const child = spawnCli(['download', 'last', '--out', out], { cwd: fed.dir, env: fed.spawnEnv() });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     const part = join(folder, '.chr_20.zip.part');
-    for (let waited = 0; !(existsSync(part) && readFileSync(part).length > 100_000); waited += 20) {
-      if (waited > 20_000) throw new Error('the transfer never started');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until(() => existsSync(part) && statSync(part).size > 100_000, 'the transfer to be written to its part file');
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await exited;
     expect(leftovers(folder)).toContain('.chr_20.zip.part');
-    proxy.options.bytesPerSecond = undefined;
+    proxy.release();
     const again = await fed.call(runDownload, { parent: 'last', out });
     expect(again.code).toBe(0);
     expect(leftovers(folder)).toEqual([]);

@@ -17,6 +17,8 @@ import { worldFor } from '../../src/sandbox/world/cache.js';
 import { panelOf } from '../../src/sandbox/world/panel.js';
 import { TINY_WORLD } from '../../src/sandbox/world/spec.js';
 import { writeStudyVcf } from '../../src/sandbox/world/study-files.js';
+import { FakeClock } from '../helpers/harness.js';
+import { until } from '../helpers/until.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fedimpute-emulated-'));
 const study = join(dir, 'study.vcf.gz');
@@ -31,12 +33,12 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const rows = (gz: Uint8Array) => gunzipSync(gz).toString('utf8').split('\n').filter((line) => line && !line.startsWith('#')).map((line) => line.split('\t'));
 const r2Of = (row: string[]) => Number(/(?:^|;)(?:R2|DR2)=([^;]+)/.exec(row[7])![1]);
 
 async function michiganJob(fields: Record<string, string>): Promise<Map<string, Uint8Array>> {
-  michigan = await startMichiganEmulator({ timing: { queuedMs: 10, runningMs: 40, exportingMs: 10 } });
+  const clock = new FakeClock();
+  michigan = await startMichiganEmulator({ timing: { queuedMs: 10, runningMs: 40, exportingMs: 10 }, clock: clock.emulators });
   const token = michigan.tokenFor('alice');
   const form = new FormData();
   form.append('files', new File([await readFile(study)], 'study.vcf.gz'));
@@ -45,10 +47,12 @@ async function michiganJob(fields: Record<string, string>): Promise<Map<string, 
   const submitted = await fetch(`${michigan.url}/api/v2/jobs/submit/imputationserver2`, { method: 'POST', body: form, headers: { 'X-Auth-Token': token } });
   const { id } = (await submitted.json()) as { id: string };
   let job: { state: number; outputParams: { files: { name: string; hash: string }[] }[] } | undefined;
-  for (let waited = 0; job?.state !== 4 && waited < 20_000; waited += 25) {
-    await sleep(25);
-    job = (await (await fetch(`${michigan.url}/api/v2/jobs/${id}`, { headers: { 'X-Auth-Token': token } })).json()) as typeof job;
-  }
+  // past the job's timeline at once; then its imputation is what it waits for
+  clock.advance(60);
+  await until(async () => {
+    job = (await (await fetch(`${michigan!.url}/api/v2/jobs/${id}`, { headers: { 'X-Auth-Token': token } })).json()) as typeof job;
+    return job!.state >= 4;
+  }, 'the job to finish');
   expect(job?.state).toBe(4);
   const zip = job!.outputParams.flatMap((param) => param.files).find((file) => file.name === 'chr_20.zip')!;
   const bytes = new Uint8Array(await (await fetch(`${michigan.url}/share/results/${zip.hash}/chr_20.zip`)).arrayBuffer());
@@ -86,7 +90,8 @@ interface RunLog {
 }
 
 async function wesRun(params: Record<string, unknown>, attach: boolean): Promise<{ state: string; body: RunLog }> {
-  wes = await startWesEmulator({ timing: { queuedMs: 5, initializingMs: 5, runningMs: 20 } });
+  const clock = new FakeClock();
+  wes = await startWesEmulator({ timing: { queuedMs: 5, initializingMs: 5, runningMs: 20 }, clock: clock.emulators });
   const form = new FormData();
   form.append('workflow_url', 'impute.cwl');
   form.append('workflow_type', 'CWL');
@@ -96,11 +101,12 @@ async function wesRun(params: Record<string, unknown>, attach: boolean): Promise
   if (attach) form.append('workflow_attachment', new Blob([await readFile(study)]), 'study.vcf.gz');
   const { run_id } = (await (await fetch(`${wes.apiRoot}/runs`, { method: 'POST', body: form })).json()) as { run_id: string };
   let body = { state: 'QUEUED' } as RunLog;
-  for (let waited = 0; waited < 20_000; waited += 25) {
-    await sleep(25);
-    body = (await (await fetch(`${wes.apiRoot}/runs/${run_id}`)).json()) as RunLog;
-    if (['COMPLETE', 'EXECUTOR_ERROR'].includes(body.state)) break;
-  }
+  // past the run's timeline at once; then its workflow is what it waits for
+  clock.advance(30);
+  await until(async () => {
+    body = (await (await fetch(`${wes!.apiRoot}/runs/${run_id}`)).json()) as RunLog;
+    return ['COMPLETE', 'EXECUTOR_ERROR'].includes(body.state);
+  }, 'the run to end');
   return { state: body.state, body };
 }
 

@@ -2,14 +2,25 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createVcf, startMichiganEmulator, type MichiganEmulator, type VcfFixtureOptions } from '../../src/sandbox/michigan/index.js';
+import { createVcf, startMichiganEmulator as startEmulator, type MichiganEmulator, type MichiganEmulatorOptions, type VcfFixtureOptions } from '../../src/sandbox/michigan/index.js';
+import { FakeClock } from '../helpers/harness.js';
+import { until } from '../helpers/until.js';
 
 let emulator: MichiganEmulator;
+/** the server's time: its jobs move on only when a test advances it */
+let clock: FakeClock;
 afterEach(async () => emulator?.close());
+
+/** the emulator on a clock of the test's own */
+function startMichiganEmulator(options: MichiganEmulatorOptions = {}): Promise<MichiganEmulator> {
+  clock = new FakeClock();
+  return startEmulator({ ...options, clock: clock.emulators });
+}
 
 const H3 = 'apps@h3africa-v6hc-s@1.0.0';
 const KG = 'apps@1000g-phase-3-v5@2.0.0';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** the default timeline: 30 ms queued, 150 ms running, 30 ms exporting */
+const TIMELINE_MS = 210;
 
 async function vcf(options: VcfFixtureOptions = {}, name = 'input.vcf.gz'): Promise<File> {
   const dir = await mkdtemp(join(tmpdir(), 'mi-test-'));
@@ -31,13 +42,15 @@ const get = async (path: string, token = emulator.tokenFor('alice')) => {
   return { status: response.status, text, json: () => JSON.parse(text) };
 };
 
-async function until(id: string, done: (state: number) => boolean) {
-  for (let i = 0; i < 200; i++) {
-    const job = (await get(`/api/v2/jobs/${id}`)).json();
-    if (done(job.state)) return job;
-    await sleep(20);
-  }
-  throw new Error('timeout');
+/**
+ * The server's time moves past the job's timeline (once, so that a slow imputation cannot push the job on
+ * into retention), then the job's real work (validation, imputation, zips) brings it to the state.
+ */
+async function reach(id: string, done: (state: number) => boolean) {
+  clock.advance(TIMELINE_MS);
+  let job: any;
+  await until(async () => done((job = (await get(`/api/v2/jobs/${id}`)).json()).state), `job ${id} to reach ${done}`);
+  return job;
 }
 
 const base = { refpanel: KG, population: 'eur', build: 'hg19', password: 'Secret1234567890abcd', 'job-name': 'study [c1]' };
@@ -50,7 +63,7 @@ describe('Michigan emulator', () => {
     expect(none.status).toBe(401);
     expect(await none.json()).toHaveProperty('_embedded');
     expect((await get('/api/v2/jobs', 'garbage')).status).toBe(401);
-    const expired = emulator.issueToken('bob', { expiresAt: Date.now() - 1000 });
+    const expired = emulator.issueToken('bob', { expiresAt: clock.emulators.now() - 1000 });
     expect((await get('/api/v2/jobs', expired)).status).toBe(401);
     const token = emulator.tokenFor('alice');
     const verify = async (value: string) =>
@@ -85,8 +98,7 @@ describe('Michigan emulator', () => {
   });
 
   test('submit: unknown field 400, per-user limit, unique ids, progression to success with a decryptable zip', async () => {
-    // a queue long enough to be seen on a loaded machine
-    emulator = await startMichiganEmulator({ maxJobsPerUser: 2, timing: { queuedMs: 500 } });
+    emulator = await startMichiganEmulator({ maxJobsPerUser: 2 });
     const file = await vcf();
     expect(await submit({ ...base, bogus: '1' }, [file])).toEqual({ status: 400, text: "Parameter 'bogus' not found." });
     const first = await submit(base, [file]);
@@ -101,7 +113,7 @@ describe('Michigan emulator', () => {
     const queued = (await get(`/api/v2/jobs/${id}`)).json();
     expect(queued.state).toBe(1);
     expect(queued.positionInQueue).toBe(1);
-    const done = await until(id, (state) => state === 4);
+    const done = await reach(id, (state) => state === 4);
     expect(done.deletedOn).toBe(-1);
     expect(done.steps.map((step: { name: string }) => step.name)).toEqual(['Input Validation', 'Quality Control', 'Phasing and Imputation', 'Summary']);
     const files = done.outputParams.flatMap((param: { files: unknown[] }) => param.files);
@@ -136,7 +148,7 @@ describe('Michigan emulator', () => {
   ])('deferred validation %#: %s', async (fixture, fields, message) => {
     emulator = await startMichiganEmulator({ maxSamples: 1000 });
     const { text } = await submit({ ...base, ...fields }, [await vcf(fixture)]);
-    const job = await until(JSON.parse(text).id, (state) => state === 5);
+    const job = await reach(JSON.parse(text).id, (state) => state === 5);
     const errors = job.steps.flatMap((step: any) => step.logMessages).filter((entry: any) => entry.type === 1);
     expect(job.steps[0].name).toBe('Input Validation');
     expect(errors[0].message.replace(/&#39;/g, "'")).toContain(message);
@@ -146,7 +158,7 @@ describe('Michigan emulator', () => {
   test('different samples across files, unknown panel fails at once without steps', async () => {
     emulator = await startMichiganEmulator();
     const mixed = await submit(base, [await vcf({}, 'a.vcf.gz'), await vcf({ chromosome: '21', samplePrefix: 'T' }, 'b.vcf.gz')]);
-    const job = await until(JSON.parse(mixed.text).id, (state) => state === 5);
+    const job = await reach(JSON.parse(mixed.text).id, (state) => state === 5);
     expect(job.steps[0].logMessages[0].message).toContain('samples are not the same');
     const unknown = await submit({ ...base, refpanel: 'apps@nope@1' }, [await vcf()]);
     const failed = (await get(`/api/v2/jobs/${JSON.parse(unknown.text).id}`)).json();
@@ -154,7 +166,7 @@ describe('Michigan emulator', () => {
   });
 
   test('list paging, status, 404/403, cancel, restart, DELETE, retention', async () => {
-    emulator = await startMichiganEmulator({ maxJobsPerUser: 100, users: [{ username: 'alice' }, { username: 'bob' }], timing: { queuedMs: 60_000 } });
+    emulator = await startMichiganEmulator({ maxJobsPerUser: 100, users: [{ username: 'alice' }, { username: 'bob' }] });
     const file = await vcf();
     const ids: string[] = [];
     for (let i = 0; i < 17; i++) ids.push(JSON.parse((await submit(base, [file])).text).id);
@@ -184,7 +196,7 @@ describe('Michigan emulator', () => {
     emulator = await startMichiganEmulator({ downloadLimit: 2, chunked: false, redirectDownloads: true, retentionMs: 1500 });
     const { text } = await submit(base, [await vcf()]);
     const id = JSON.parse(text).id;
-    const job = await until(id, (state) => state === 4);
+    const job = await reach(id, (state) => state === 4);
     const [zip, report] = job.outputParams.flatMap((param: any) => param.files);
     const url = `${emulator.url}/share/results/${zip.hash}/${zip.name}`;
     const first = await fetch(url, { redirect: 'manual' });
@@ -197,7 +209,7 @@ describe('Michigan emulator', () => {
     expect([third.status, await third.text()]).toEqual([400, 'number of max downloads exceeded.']);
     emulator.deleteOutputFile(id, report.name);
     expect((await fetch(`${emulator.url}/share/results/${report.hash}/${report.name}`)).status).toBe(404);
-    await sleep(1600);
+    clock.advance(1600);
     expect((await get(`/api/v2/jobs/${id}`)).json().state).toBe(7);
   });
 
@@ -209,9 +221,9 @@ describe('Michigan emulator', () => {
     const failed = JSON.parse((await submit(base, [file])).text).id;
     const hung = JSON.parse((await submit(base, [file])).text).id;
     const aes = JSON.parse((await submit({ ...base, aesEncryption: 'no', meta: 'x' }, [file])).text).id;
-    const job = await until(failed, (state) => state === 5);
+    const job = await reach(failed, (state) => state === 5);
     expect(job.steps.at(-1).logMessages[0]).toMatchObject({ type: 1, message: expect.stringContaining('No chunks passed the QC step') });
-    const done = await until(aes, (state) => state === 4);
+    const done = await reach(aes, (state) => state === 4);
     expect((await get(`/api/v2/jobs/${hung}`)).json().state).toBe(2);
     const zip = done.outputParams[0].files[0];
     const bytes = new Uint8Array(await (await fetch(`${emulator.url}/share/results/${zip.hash}/${zip.name}`)).arrayBuffer());

@@ -58,14 +58,32 @@ function start(args: string[], cwd: string): Running {
   return running;
 }
 
-async function waitFor(running: Running, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  while (!pattern.test(running.stdout())) {
-    if (running.child.exitCode !== null) throw new Error(`sandbox exited ${running.child.exitCode}: ${running.stderr()}`);
-    if (Date.now() > until) throw new Error(`no ${pattern} within ${timeoutMs} ms; stdout: ${running.stdout()} stderr: ${running.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return running.stdout();
+/** stdout once it matches (checked as each chunk arrives); fails when the sandbox exits first, or after a generous deadline */
+function waitFor(running: Running, pattern: RegExp, timeoutMs = 45_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!pattern.test(running.stdout())) return;
+      done();
+      resolve(running.stdout());
+    };
+    const exited = () => {
+      done();
+      reject(new Error(`sandbox exited ${running.child.exitCode}: ${running.stderr()}`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no ${pattern} within ${timeoutMs} ms; stdout: ${running.stdout()} stderr: ${running.stderr()}`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      running.child.stdout!.off('data', check);
+      running.child.off('exit', exited);
+    };
+    running.child.stdout!.on('data', check);
+    running.child.once('exit', exited);
+    check();
+    if (running.child.exitCode !== null) exited();
+  });
 }
 
 function portOf(url: string): number {
@@ -83,8 +101,8 @@ function isOpen(port: number): Promise<boolean> {
   });
 }
 
-/** two consecutive free ports for --port N (Michigan on N, WES on N+1) */
-async function freePortPair(): Promise<number> {
+/** a port the OS just handed out, whose neighbour was free a moment ago: a candidate for --port N (N and N+1) */
+async function candidatePort(): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, '127.0.0.1', () => {
@@ -93,6 +111,28 @@ async function freePortPair(): Promise<number> {
       });
     });
     if (port < 65534 && !(await isOpen(port + 1))) return port;
+  }
+}
+
+/**
+ * `sandbox --port N` on a pair of ports nobody holds: another process may take a candidate between the check
+ * and the sandbox's listen (that happened under a loaded full run), so a sandbox that says its port is in use
+ * is started again on another pair; any other outcome is the test's.
+ */
+async function startOnFreePorts(args: string[], cwd: string): Promise<{ sandbox: Running; port: number; line: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await candidatePort();
+    const sandbox = start([...args, '--port', String(port)], cwd);
+    const outcome = await waitFor(sandbox, /\n/).then(
+      (text) => ({ text }),
+      async (error: unknown) => {
+        if (sandbox.child.exitCode === null) throw error;
+        return { exit: await sandbox.exit };
+      },
+    );
+    if ('text' in outcome) return { sandbox, port, line: outcome.text.split('\n')[0] };
+    if (attempt < 5 && outcome.exit.code === 2 && sandbox.stderr().includes('the port is in use')) continue;
+    throw new Error(`sandbox exited ${outcome.exit.code}: ${sandbox.stderr()}`);
   }
 }
 
@@ -178,9 +218,7 @@ describe.concurrent('fedimpute sandbox', () => {
   test('--json prints one ready line for scripts; --port N gives Michigan N and WES N+1; SIGTERM exits 0', async () => {
     const temp = tempDir('fedimpute-sandbox-');
     temps.push(temp);
-    const port = await freePortPair();
-    const sandbox = start(['sandbox', '--json', '--port', String(port), '--speed', 'realistic'], temp.path);
-    const line = (await waitFor(sandbox, /\n/)).split('\n')[0];
+    const { sandbox, port, line } = await startOnFreePorts(['sandbox', '--json', '--speed', 'realistic'], temp.path);
     const ready = JSON.parse(line);
     expect(Object.keys(ready)).toEqual(['michigan_url', 'wes_url', 'registry', 'token_files', 'study', 'truth']);
     expect(ready.study).toBe(join(temp.path, 'study.vcf.gz'));

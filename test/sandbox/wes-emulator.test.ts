@@ -4,14 +4,19 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWesEmulator, type WesEmulator, type WesEmulatorOptions } from '../../src/sandbox/wes/index.js';
+import { FakeClock } from '../helpers/harness.js';
+import { until } from '../helpers/until.js';
 
 const VCF = gzipSync('##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n20\t60343\t.\tG\tA\t.\tPASS\t.\n');
 const FAST = { queuedMs: 5, initializingMs: 5, runningMs: 20 };
 let emulator: WesEmulator;
+/** the server's time: its runs move on only when a test advances it (their workflows, real work, are waited for) */
+let clock: FakeClock;
 afterEach(() => emulator?.close());
 
 async function start(options: WesEmulatorOptions = {}) {
-  emulator = await startWesEmulator({ timing: FAST, ...options });
+  clock = new FakeClock();
+  emulator = await startWesEmulator({ timing: FAST, clock: clock.emulators, ...options });
   return emulator;
 }
 
@@ -32,7 +37,8 @@ const json = async (path: string, init?: RequestInit) => {
   const response = await fetch(emulator.apiRoot + path, init);
   return { status: response.status, type: response.headers.get('content-type'), body: (await response.text().then((text) => (text ? JSON.parse(text) : ''))) as any };
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** past a FAST run's timeline, what is left is the workflow's real work */
+const PAST_FAST = 30;
 
 describe('service-info', () => {
   it('1.0.0: type versions as objects, engine versions as strings, no GA4GH fields', async () => {
@@ -62,16 +68,13 @@ describe('service-info', () => {
 
 describe('runs (spec flavor)', () => {
   it('runs QUEUED → COMPLETE with File outputs whose contents match expectedOutputs', async () => {
-    // a queue long enough to be seen on a loaded machine; then wait for the end rather than guess its time
-    await start({ timing: { ...FAST, queuedMs: 400 } });
+    await start();
     const { run_id } = (await (await submit()).json()) as { run_id: string };
     expect((await json(`/runs/${run_id}/status`)).body.state).toBe('QUEUED');
+    clock.advance(PAST_FAST);
     let body = (await json(`/runs/${run_id}`)).body;
-    for (let waited = 0; body.state !== 'COMPLETE' && waited < 10_000; waited += 50) {
-      await sleep(50);
-      body = (await json(`/runs/${run_id}`)).body;
-    }
-    expect(body.state).toBe('COMPLETE');
+    expect(body.state).toBe('RUNNING');
+    await until(async () => (body = (await json(`/runs/${run_id}`)).body).state === 'COMPLETE', 'the run to complete');
     expect(body.request.tags).toEqual({ fedimpute_parent: 'P', fedimpute_child: 'C' });
     expect(Object.keys(body.outputs)).toEqual(['imputed_dose', 'imputed_info', 'log']);
     const dose = body.outputs.imputed_dose;
@@ -87,7 +90,8 @@ describe('runs (spec flavor)', () => {
   it('file outputs are file:// paths that exist', async () => {
     await start({ outputs: 'file' });
     const { run_id } = (await (await submit()).json()) as { run_id: string };
-    await sleep(60);
+    clock.advance(PAST_FAST);
+    await until(() => emulator.run(run_id)?.state === 'COMPLETE', 'the run to complete');
     const location = (await json(`/runs/${run_id}`)).body.outputs.imputed_info.location as string;
     expect(location.startsWith('file://')).toBe(true);
     expect(readFileSync(fileURLToPath(location))).toEqual(emulator.expectedOutputs(run_id).get('imputed/s1.info.gz'));
@@ -125,7 +129,9 @@ describe('runs (spec flavor)', () => {
     await start();
     const { run_id } = (await (await submit(CWL, [ATTACHED[0], { name: 's1.vcf.gz', content: 'plain text' }])).json()) as { run_id: string };
     const { run_id: empty } = (await (await submit(CWL, [ATTACHED[0], { name: 's1.vcf.gz', content: gzipSync('##only\n#CHROM\n') }])).json()) as { run_id: string };
-    await sleep(60);
+    clock.advance(PAST_FAST);
+    // the workflow finds out: the runs end once it has read the inputs
+    await until(() => [run_id, empty].every((id) => emulator.run(id)?.state !== 'RUNNING'), 'the workflows to read their inputs');
     expect(emulator.run(run_id)?.state).toBe('EXECUTOR_ERROR');
     expect(emulator.run(empty)?.state).toBe('EXECUTOR_ERROR');
   });
@@ -143,7 +149,7 @@ describe('runs (spec flavor)', () => {
     const { run_id } = (await (await submit()).json()) as { run_id: string };
     expect((await json(`/runs/${run_id}/cancel`, { method: 'POST' })).body).toEqual({ run_id });
     expect(emulator.run(run_id)?.state).toBe('CANCELING');
-    await sleep(20);
+    clock.advance(5);
     expect(emulator.run(run_id)?.state).toBe('CANCELED');
     emulator.scriptNext({ state: 'SYSTEM_ERROR' });
     emulator.scriptNext({ hang: true });
@@ -168,7 +174,7 @@ describe('runs (spec flavor)', () => {
     const { run_id } = (await (await submit({ ...CWL, workflow_engine: 'cwltool', workflow_engine_version: '3.1' })).json()) as { run_id: string };
     expect(emulator.run(run_id)?.request.workflow_engine).toBe('cwltool');
     expect((await submit({ ...CWL, workflow_engine: 'toil' })).status).toBe(400);
-    await sleep(60);
+    clock.advance(PAST_FAST);
     const tasks = (await json(`/runs/${run_id}/tasks`)).body;
     expect(tasks.task_logs).toHaveLength(4);
     expect(tasks.next_page_token).toBe('');
@@ -207,7 +213,7 @@ describe('reference flavor (workflow-service)', () => {
     emulator.scriptNext({ fail: 'imputation step crashed' });
     const { run_id } = (await (await submit()).json()) as { run_id: string };
     expect((await json(`/runs/${run_id}/cancel`, { method: 'POST' })).status).toBe(200);
-    await sleep(70);
+    clock.advance(40);
     const { body } = await json(`/runs/${run_id}`);
     expect(body.state).toBe('EXECUTOR_ERROR');
     expect(body.run_log.stderr).toMatch(/imputation step crashed/);
@@ -239,7 +245,9 @@ describe('starter-kit flavor', () => {
     expect((await json(`/runs/${run_id}/status`)).status).toBe(200);
     emulator.scriptNext({ hang: true });
     const { run_id: hanging } = (await (await submit(NF, [])).json()) as { run_id: string };
-    await sleep(60);
+    clock.advance(PAST_FAST);
+    // the first run ends when its workflow finds no attached VCF to read; the hanging one never ends
+    await until(() => emulator.run(run_id)?.state === 'EXECUTOR_ERROR', 'the first run to end');
     expect((await json('/runs')).body.runs.map((run: { run_id: string }) => run.run_id)).toEqual([run_id]);
     const cancel = await fetch(`${emulator.apiRoot}/runs/${hanging}/cancel`, { method: 'POST' });
     expect(cancel.status).toBe(200);

@@ -20,6 +20,10 @@ beforeAll(async () => {
 });
 afterAll(async () => fed?.close());
 
+/** a multi-chromosome hg19-named VCF, written once for whichever test needs it first */
+let wholeVcf: Promise<string> | undefined;
+const whole = () => (wholeVcf ??= fed.vcf('whole.vcf.gz', { chromosomes: ['20', '21'], chrPrefix: false, recordsPerChromosome: 30 }));
+
 describe('check', () => {
   test('a good file: exit 0, one row of facts, no findings', async () => {
     const good = await fed.vcf('good.chr20.vcf.gz');
@@ -111,7 +115,7 @@ describe('prepare', () => {
 
 describe('submit --prepare', () => {
   test('a multi-chromosome hg19-named VCF is split and renamed, then uploaded as one child with every file', async () => {
-    const multi = await fed.vcf('whole.vcf.gz', { chromosomes: ['20', '21'], chrPrefix: false, recordsPerChromosome: 30 });
+    const multi = await whole();
     const result = await fed.call(runSubmit, { files: [multi], services: '1', prepare: true, build: 'hg38' }, { json: true });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/prepared 2 files for hg38 in /);
@@ -126,7 +130,7 @@ describe('submit --prepare', () => {
   });
 
   test('--prepare without --build: the chromosome names say the build (no question asked); PLINK codes do not (exit 2, nothing recorded)', async () => {
-    const dry = await fed.call(runSubmit, { files: [join(fed.dir, 'whole.vcf.gz')], services: '1', prepare: true, dryRun: true });
+    const dry = await fed.call(runSubmit, { files: [await whole()], services: '1', prepare: true, dryRun: true });
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stderr).toContain("preparing for hg19 (the input's chromosome names say so; --build chooses another)");
     const before = dumpStore(fed.db);

@@ -6,9 +6,11 @@
  * The world simulates one chromosome (chr20). An input on another chromosome is imputed against no
  * sites: the Michigan files then hold the input's own sites as TYPED-only lines, the WES file no records.
  */
-import { mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { panelOf, withoutSites, type Panel, type PanelName } from '../world/panel.js';
+import { worldKey } from '../world/spec.js';
 import type { World } from '../world/world.js';
 import { writeBeagle } from './beagle-output.js';
 import { impute, type Imputation } from './engine.js';
@@ -29,8 +31,32 @@ export interface ImputeFileRequest {
   now?: Date;
 }
 
+/**
+ * Identical imputations share their work: the engine is deterministic, so the same input against the same
+ * panel of the same world gives the same dosages (the writers only read them). The last few are kept — the
+ * demo and the tests submit one study again and again — so a sandbox's memory stays bounded; only inputs
+ * small enough to hash at no cost are shared.
+ */
+const SHARED_IMPUTATIONS = 4;
+const SHAREABLE_BYTES = 16 << 20;
+const shared = new Map<string, Promise<Imputation>>();
+
 /** Reads the input and imputes it against the panel (on the input's chromosome). */
 export async function imputeInput(world: World, name: PanelName, input: string): Promise<Imputation> {
+  if ((await stat(input)).size > SHAREABLE_BYTES) return await computeImputation(world, name, input);
+  const key = `${worldKey(world.spec)} ${name} ${createHash('sha256').update(await readFile(input)).digest('hex')}`;
+  let imputation = shared.get(key);
+  if (imputation) shared.delete(key);
+  else {
+    imputation = computeImputation(world, name, input);
+    imputation.catch(() => shared.delete(key));
+  }
+  shared.set(key, imputation);
+  while (shared.size > SHARED_IMPUTATIONS) shared.delete(shared.keys().next().value!);
+  return await imputation;
+}
+
+async function computeImputation(world: World, name: PanelName, input: string): Promise<Imputation> {
   const panel = panelOf(world, name);
   const target = await readTarget(input, panel);
   const used: Panel = bareChromosome(target.chromosome) === bareChromosome(panel.chromosome) ? panel : withoutSites(panel);

@@ -3,6 +3,7 @@
  * expiry without a request. One token per user: issuing a new one revokes the old, as on real servers.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { EmulatorClock } from '../clock.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -21,10 +22,12 @@ export class TokenAuthority {
   private readonly current = new Map<string, string>();
   private readonly revoked = new Set<string>();
 
-  issue(username: string, expiresAt = Date.now() + 30 * DAY): string {
+  constructor(private readonly clock: EmulatorClock) {}
+
+  issue(username: string, expiresAt = this.clock.now() + 30 * DAY): string {
     const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
     const payload = base64url(
-      JSON.stringify({ username, api: true, iat: Math.floor(Date.now() / 1000), exp: Math.floor(expiresAt / 1000), jti: randomBytes(6).toString('hex') }),
+      JSON.stringify({ username, api: true, iat: Math.floor(this.clock.now() / 1000), exp: Math.floor(expiresAt / 1000), jti: randomBytes(6).toString('hex') }),
     );
     const token = `${header}.${payload}.${this.sign(`${header}.${payload}`)}`;
     const previous = this.current.get(username);
@@ -57,7 +60,7 @@ export class TokenAuthority {
     const username = String(payload.username ?? '');
     const expiresAt = Number(payload.exp ?? 0) * 1000;
     if (this.revoked.has(token)) return { kind: 'revoked', username, expiresAt };
-    if (expiresAt <= Date.now()) return { kind: 'expired', username, expiresAt };
+    if (expiresAt <= this.clock.now()) return { kind: 'expired', username, expiresAt };
     return { kind: 'valid', username, expiresAt };
   }
 

@@ -1,5 +1,6 @@
 /** What every route handler shares, and the reply helpers (Cloudgene envelopes, framework 401/403). */
 import type { IncomingMessage } from 'node:http';
+import type { EmulatorClock } from '../clock.js';
 import type { TokenAuthority } from './auth.js';
 import type { JobStore } from './jobs.js';
 import type { EmulatorPanel, MichiganEmulatorOptions } from './types.js';
@@ -30,6 +31,7 @@ export interface Context {
   options: MichiganEmulatorOptions;
   store: JobStore;
   auth: TokenAuthority;
+  clock: EmulatorClock;
   tmp: string;
   prefix: string;
 }

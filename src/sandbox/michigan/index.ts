@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { wallClock } from '../clock.js';
 import { createFaultInjector } from '../faults.js';
 import { worldFor } from '../world/cache.js';
 import { TINY_WORLD } from '../world/spec.js';
@@ -27,7 +28,8 @@ export async function startMichiganEmulator(options: MichiganEmulatorOptions = {
   const prefix = (options.pathPrefix ?? '').replace(/\/+$/, '');
   const panels = options.panels ?? DEFAULT_PANELS;
   const timing = { queuedMs: 30, runningMs: 150, exportingMs: 30, filesDelayMs: 0, ...options.timing };
-  const auth = new TokenAuthority();
+  const clock = options.clock ?? wallClock;
+  const auth = new TokenAuthority(clock);
   const users = options.users ?? [{ username: 'alice' }];
   for (const user of users) {
     if (!user.token) auth.issue(user.username, user.expiresAt);
@@ -39,8 +41,9 @@ export async function startMichiganEmulator(options: MichiganEmulatorOptions = {
     prefix,
     tmp,
     auth,
+    clock,
     store: new JobStore({
-      timing, panels, retentionMs: options.retentionMs ?? 7 * DAY, maxSamples: options.maxSamples ?? 50_000,
+      clock, timing, panels, retentionMs: options.retentionMs ?? 7 * DAY, maxSamples: options.maxSamples ?? 50_000,
       maxRecords: options.maxValidatedRecords ?? 100_000, downloadLimit: options.downloadLimit ?? 10,
       syntheticResultBytes: options.syntheticResultBytes,
       imputation: { world: options.world ?? worldFor(TINY_WORLD), worldPanel: options.worldPanel ?? 'A', panels, appVersion: options.appVersion ?? '2.0.12' },
@@ -55,7 +58,7 @@ export async function startMichiganEmulator(options: MichiganEmulatorOptions = {
   };
   // fixed tokens given in the options are accepted as they are
   const check = auth.check.bind(auth);
-  auth.check = (token) => (token && fixedTokens.has(token) ? { kind: 'valid', username: fixedTokens.get(token)!, expiresAt: Date.now() + 30 * DAY } : check(token));
+  auth.check = (token) => (token && fixedTokens.has(token) ? { kind: 'valid', username: fixedTokens.get(token)!, expiresAt: clock.now() + 30 * DAY } : check(token));
   const front: Front = { context, requests: [], faults: { injector: createFaultInjector(options.faults) } };
   const server: Server = createServer(front, options.tls);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -94,7 +97,7 @@ export async function startMichiganEmulator(options: MichiganEmulatorOptions = {
     async setState(jobId, state) {
       const job = need(jobId);
       job.pinned = job.state = state;
-      if (state >= 4 && !job.endTime) job.endTime = Date.now();
+      if (state >= 4 && !job.endTime) job.endTime = clock.now();
       if (state === 8 || state === 9) job.deletedOn = job.endTime + (options.retentionMs ?? 7 * DAY);
       if (state === 7 || state === 10) for (const output of job.outputs) output.gone = true;
       await store.refresh(job);

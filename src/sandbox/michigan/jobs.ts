@@ -1,9 +1,10 @@
 /**
- * Jobs and their lazy, wall-time progression: nothing runs on timers; every request first brings the jobs it
+ * Jobs and their lazy progression on the emulator's clock: nothing runs on timers; every request first brings the jobs it
  * reads up to date (refresh). 1 waiting → 2 running (deferred validation, (k/n) steps) → 3 exporting →
  * 4 success or 5 failed; after retention 8/9 (deletedOn set) then 7 (files gone). Scripts pin a state.
  */
 import { rm } from 'node:fs/promises';
+import type { EmulatorClock } from '../clock.js';
 import { imputeJob, type ImputationSettings } from './imputation.js';
 import { findPanel } from './panels.js';
 import { writeChromosomeZips, writeQcFiles, type ResultSettings } from './results.js';
@@ -12,6 +13,7 @@ import type { EmulatorJob, EmulatorPanel, EmulatorTiming, ImputedChromosome, Scr
 import { validateInput } from './validation.js';
 
 export interface JobSettings extends ResultSettings {
+  clock: EmulatorClock;
   timing: EmulatorTiming;
   retentionMs: number;
   panels: EmulatorPanel[];
@@ -33,7 +35,7 @@ export class JobStore {
   constructor(readonly settings: JobSettings) {}
 
   /** job-YYYYMMDD-HHMMSS-mmm, unique even for jobs submitted in the same millisecond */
-  newId(now = Date.now()): string {
+  newId(now = this.settings.clock.now()): string {
     for (let time = now; ; time++) {
       const iso = new Date(time).toISOString();
       const id = `job-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${iso.slice(20, 23)}`;
@@ -45,16 +47,18 @@ export class JobStore {
     return this.jobs.find((job) => job.id === id);
   }
 
+  /** 1-based place among the waiting jobs: by when each (re)entered the queue, then in submission order */
   positionInQueue(job: EmulatorJob): number {
     if (job.state !== 1) return -1;
-    return this.jobs.filter((other) => other.state === 1 && other.clock <= job.clock).length;
+    const order = this.jobs.indexOf(job);
+    return this.jobs.filter((other, index) => other.state === 1 && (other.clock < job.clock || (other.clock === job.clock && index <= order))).length;
   }
 
-  async refreshAll(now = Date.now()): Promise<void> {
+  async refreshAll(now = this.settings.clock.now()): Promise<void> {
     for (const job of this.jobs) await this.refresh(job, now);
   }
 
-  async refresh(job: EmulatorJob, now = Date.now()): Promise<void> {
+  async refresh(job: EmulatorJob, now = this.settings.clock.now()): Promise<void> {
     if (job.pinned === null) await this.progress(job, now);
     else await this.settlePinned(job);
     this.retire(job, now);
@@ -73,24 +77,24 @@ export class JobStore {
     });
     job.validated = await job.validation;
     if (job.pinned !== null) return; // canceled while validating
-    if (job.validated.errors.length) return this.fail(job, failedSteps(job, 'validation', job.validated.errors), now);
-    if (job.script && 'fail' in job.script) return this.fail(job, failedSteps(job, 'imputation', [job.script.fail]), now);
+    if (job.validated.errors.length) return this.fail(job, failedSteps(job, 'validation', job.validated.errors, now), now);
+    if (job.script && 'fail' in job.script) return this.fail(job, failedSteps(job, 'imputation', [job.script.fail], now), now);
     // imputation starts once the input is valid: it is the long part of a real run
     if (imputes(job)) job.imputed ??= this.startImputation(job);
-    if (job.imputationError) return this.fail(job, failedSteps(job, 'imputation', [job.imputationError]), now);
+    if (job.imputationError) return this.fail(job, failedSteps(job, 'imputation', [job.imputationError], now), now);
     const total = job.validated.chunks;
     if (elapsed < queuedMs + runningMs || (job.script && 'hang' in job.script)) {
       const fraction = Math.min(0.99, (elapsed - queuedMs) / runningMs);
-      job.steps = runningSteps(job, Math.min(total, Math.floor(fraction * total) + 1), total, false);
+      job.steps = runningSteps(job, Math.min(total, Math.floor(fraction * total) + 1), total, false, now);
       return;
     }
     job.state = 3;
-    job.steps = runningSteps(job, total, total, true);
+    job.steps = runningSteps(job, total, total, true, now);
     job.results ??= this.writeResults(job);
     if (elapsed < queuedMs + runningMs + exportingMs || !job.resultsReady) return;
     job.state = 4;
     job.endTime ||= Math.max(now - (elapsed - queuedMs - runningMs - exportingMs), job.startTime);
-    job.steps = doneSteps(job);
+    job.steps = doneSteps(job, now);
   }
 
   private startImputation(job: EmulatorJob): Promise<ImputedChromosome[]> {
@@ -122,7 +126,7 @@ export class JobStore {
     if (job.state === 4 || job.state === 8) {
       if (!job.validated && job.files.length) job.validated = await (job.validation ??= this.validation(job));
       await (job.results ??= this.writeResults(job));
-      if (job.steps.length === 0 || job.steps.length < 4) job.steps = doneSteps(job);
+      if (job.steps.length === 0 || job.steps.length < 4) job.steps = doneSteps(job, this.settings.clock.now());
     }
     if ((job.state === 5 || job.state === 9) && findPanel(this.settings.panels, job.params.refpanel ?? ''))
       await writeQcFiles(job, this.settings);

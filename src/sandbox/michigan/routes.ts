@@ -79,14 +79,14 @@ export async function jobRoute(context: Context, call: Call, username: string, i
   if (action === 'cancel') {
     if (ACTIVE.has(job.state) || job.state === -1) {
       job.pinned = job.state = 6;
-      job.endTime = Date.now();
+      job.endTime = context.clock.now();
     }
     return json(200, jobJson(context, job, true));
   }
   if (action === 'restart') {
     if (job.state !== -1) return failure(context, call, 400, `Job ${id} is not pending.`);
     job.pinned = null;
-    job.clock = Date.now();
+    job.clock = context.clock.now();
     job.startTime = 0;
     job.validation = undefined;
     job.steps = [];

@@ -44,7 +44,7 @@ async function route(front: Front, call: Call, response: ServerResponse): Promis
 
 async function handle(front: Front, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
-  const record: RequestRecord = { method: request.method ?? 'GET', path: url.pathname, status: 0, at: Date.now() };
+  const record: RequestRecord = { method: request.method ?? 'GET', path: url.pathname, status: 0, at: front.context.clock.now() };
   front.requests.push(record);
   response.on('finish', () => (record.status = response.statusCode));
   response.on('close', () => (record.status ||= -1));

@@ -29,8 +29,7 @@ function qcStep(job: EmulatorJob): Step {
   };
 }
 
-export function runningSteps(job: EmulatorJob, done: number, total: number, exporting: boolean): Step[] {
-  const now = Date.now();
+export function runningSteps(job: EmulatorJob, done: number, total: number, exporting: boolean, now: number): Step[] {
   const steps = [validationStep(job), qcStep(job)];
   if (job.params.mode && job.params.mode !== 'imputation') return steps;
   steps.push({ id: 3, name: 'Phasing and Imputation', logMessages: [message(`<b>Imputation (${done}/${total})</b>`, exporting ? 0 : 3, now)] });
@@ -38,17 +37,16 @@ export function runningSteps(job: EmulatorJob, done: number, total: number, expo
   return steps;
 }
 
-export function doneSteps(job: EmulatorJob): Step[] {
+export function doneSteps(job: EmulatorJob, now: number): Step[] {
   const total = job.validated?.chunks ?? 1;
-  const steps = runningSteps(job, total, total, true);
+  const steps = runningSteps(job, total, total, true, now);
   const summary = steps.find((step) => step.name === 'Summary') ?? { id: 4, name: 'Summary', logMessages: [] };
-  summary.logMessages = [message('Data have been exported successfully. We have sent a notification email to your address.', 0, job.endTime || Date.now())];
+  summary.logMessages = [message('Data have been exported successfully. We have sent a notification email to your address.', 0, job.endTime || now)];
   if (!steps.includes(summary)) steps.push(summary);
   return steps;
 }
 
-export function failedSteps(job: EmulatorJob, where: 'validation' | 'imputation', errors: string[]): Step[] {
-  const now = Date.now();
+export function failedSteps(job: EmulatorJob, where: 'validation' | 'imputation', errors: string[], now: number): Step[] {
   const errorMessages = errors.map((text) => message(escapeHtml(text), 1, now));
   if (where === 'validation') return [{ id: 1, name: 'Input Validation', logMessages: errorMessages }];
   return [validationStep(job), qcStep(job), { id: 3, name: 'Phasing and Imputation', logMessages: errorMessages }];

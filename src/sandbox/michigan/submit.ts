@@ -51,7 +51,7 @@ export async function submit(context: Context, call: Call, username: string): Pr
   if (running >= context.settings.maxJobsPerUser)
     return reject(`Only ${context.settings.maxJobsPerUser} jobs per user can be executed simultaneously.`);
 
-  const now = Date.now();
+  const now = context.clock.now();
   const { password, ...params } = fields;
   for (const key of Object.keys(params)) params[key] = escapeHtml(params[key]);
   const job: EmulatorJob = {

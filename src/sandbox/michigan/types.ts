@@ -1,4 +1,5 @@
 /** Options, handle and in-memory job model of the Michigan (Cloudgene 3 + imputationserver2) emulator. */
+import type { EmulatorClock } from '../clock.js';
 import type { FaultConfig } from '../faults.js';
 import type { MinimacFiles } from '../imputation/minimac-output.js';
 import type { PanelName } from '../world/panel.js';
@@ -64,6 +65,8 @@ export interface MichiganEmulatorOptions {
   world?: World;
   /** which of the world's panels every reference panel of this server is (default A) */
   worldPanel?: PanelName;
+  /** the time jobs and tokens move on (default the wall clock; tests pass one they advance themselves) */
+  clock?: EmulatorClock;
 }
 
 export type ScriptedOutcome = { fail: string } | { hang: true };
@@ -149,6 +152,7 @@ export interface ExpectedFile {
 export interface RequestRecord {
   method: string;
   path: string;
+  /** 0 while in flight; -1 when the connection closed without an answer */
   status: number;
   at: number;
 }

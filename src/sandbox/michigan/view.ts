@@ -12,7 +12,7 @@ const GROUPS: { name: OutputFile['group']; description: string }[] = [
 function visibleOutputs(context: Context, job: EmulatorJob): OutputFile[] {
   if (job.state === 7 || job.state === 10 || job.state === -1) return [];
   const filesAt = job.endTime + (context.options.timing?.filesDelayMs ?? 0);
-  if ((job.state === 4 || job.state === 8) && Date.now() < filesAt) return [];
+  if ((job.state === 4 || job.state === 8) && context.clock.now() < filesAt) return [];
   if (job.state === 4 || job.state === 8) return job.outputs;
   if (job.state < 5) return [];
   // failed or canceled: QC statistics only
@@ -31,7 +31,7 @@ export function jobJson(context: Context, job: EmulatorJob, detail: boolean): Re
     startTime: job.startTime,
     endTime: job.endTime,
     deletedOn: job.deletedOn,
-    currentTime: Date.now(),
+    currentTime: context.clock.now(),
     userAgent: 'fedimpute-sandbox',
     setupStartTime: job.submittedOn,
     setupEndTime: job.startTime,

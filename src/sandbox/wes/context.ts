@@ -1,4 +1,5 @@
 /** The state one WES emulator shares between its routes, its run log and its handle. */
+import type { EmulatorClock } from '../clock.js';
 import type { FaultInjector } from '../faults.js';
 import type { Settings } from './flavor.js';
 import type { Run } from './runs.js';
@@ -8,6 +9,7 @@ import type { WorkflowSettings } from './workflow.js';
 export interface EmulatorContext {
   settings: Settings;
   timing: WesTiming;
+  clock: EmulatorClock;
   apiPrefix: string;
   token?: string;
   outputs: 'http' | 'file';

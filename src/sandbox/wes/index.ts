@@ -1,7 +1,8 @@
 /**
  * An in-memory GA4GH WES server for tests and `fedimpute sandbox`, emulating the spec, the reference
  * server (common-workflow-language/workflow-service) and the GA4GH starter kit with their quirks
- * (protocols/wes.md). Loopback only; state advances lazily with wall time, no timers.
+ * (protocols/wes.md). Loopback only; state advances lazily with its clock (clock.ts: the wall clock unless a
+ * test gives its own); one timer per run starts its workflow.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
@@ -9,6 +10,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { wallClock } from '../clock.js';
 import { createFaultInjector } from '../faults.js';
 import { worldFor } from '../world/cache.js';
 import { TINY_WORLD } from '../world/spec.js';
@@ -39,6 +41,7 @@ export async function startWesEmulator(options: WesEmulatorOptions = {}): Promis
   const context: EmulatorContext = {
     settings,
     timing: { queuedMs: 30, initializingMs: 30, runningMs: 90, ...options.timing },
+    clock: options.clock ?? wallClock,
     apiPrefix,
     token: options.token,
     outputs: options.outputs ?? 'http',
@@ -67,7 +70,7 @@ export async function startWesEmulator(options: WesEmulatorOptions = {}): Promis
   };
   const info = (run: Run): RunInfo => ({
     run_id: run.id,
-    state: stateOf(run, context.timing, Date.now()),
+    state: stateOf(run, context.timing, context.clock.now()),
     request: run.request,
     attachments: run.attachments.map((file) => ({ ...file })),
     createdAt: run.createdAt,
@@ -90,7 +93,7 @@ export async function startWesEmulator(options: WesEmulatorOptions = {}): Promis
       context.faults = createFaultInjector(faults);
     },
     setState(runId, state) {
-      get(runId).forced = { state, at: Date.now() };
+      get(runId).forced = { state, at: context.clock.now() };
     },
     scriptNext(outcome) {
       context.scripts.push(outcome);
@@ -100,7 +103,7 @@ export async function startWesEmulator(options: WesEmulatorOptions = {}): Promis
     },
     async restartServer() {
       await stop(server);
-      const now = Date.now();
+      const now = context.clock.now();
       for (const run of context.runs.values()) {
         if (!TERMINAL_STATES.has(stateOf(run, context.timing, now))) {
           run.forced = { state: 'EXECUTOR_ERROR', at: now, message: 'workflow interrupted by a server restart' };
@@ -111,7 +114,7 @@ export async function startWesEmulator(options: WesEmulatorOptions = {}): Promis
     },
     expectedOutputs(runId) {
       const run = get(runId);
-      if (stateOf(run, context.timing, Date.now()) !== 'COMPLETE') throw new Error(`WES emulator: run ${runId} is not COMPLETE`);
+      if (stateOf(run, context.timing, context.clock.now()) !== 'COMPLETE') throw new Error(`WES emulator: run ${runId} is not COMPLETE`);
       return new Map(run.outputs);
     },
     deleteOutput(runId, name) {

@@ -1,5 +1,5 @@
 /**
- * The emulator's runs: state is computed lazily from wall time (no timers). The workflow (workflow.ts)
+ * The emulator's runs: state is computed lazily from the emulator's clock (no timers). The workflow (workflow.ts)
  * starts when the run is created; a run whose time is up stays RUNNING until its outputs exist, as a real
  * workflow takes as long as it takes.
  */

@@ -17,11 +17,10 @@ export function createHandler(context: EmulatorContext) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url ?? '/', 'http://emulator');
     const route = routeOf(context.apiPrefix, url.pathname);
-    const record: RecordedRequest = { method: request.method ?? '', path: url.pathname, route, query: url.search, status: 0, at: Date.now() };
-    response.on('close', () => {
-      record.status = response.headersSent ? response.statusCode : 0;
-      context.requests.push(record);
-    });
+    // recorded on arrival (status 0 while in flight), so that a test can wait for the requests it caused to end
+    const record: RecordedRequest = { method: request.method ?? '', path: url.pathname, route, query: url.search, status: 0, at: context.clock.now() };
+    context.requests.push(record);
+    response.on('close', () => (record.status = response.headersSent ? response.statusCode : -1));
     if (context.faults(request, response, 'before')) return;
     const reply: Reply = (status, body, type = 'application/json') => {
       if (context.faults(request, response, 'after')) return;
@@ -60,7 +59,7 @@ async function dispatch(
 ): Promise<void> {
   const method = request.method ?? 'GET';
   const { flavor, version } = context.settings;
-  const now = Date.now();
+  const now = context.clock.now();
   const files = /^\/(outputs|logs)\/([^/]+)\/(.+)$/.exec(url.pathname);
   if (files && method === 'GET') return serveFile(context, files[1], files[2], decodeURIComponent(files[3]), reply, fail);
   if (route === '/service-info' && method === 'GET') return reply(200, serviceInfo(context.settings, counts(context, now)));
@@ -72,7 +71,7 @@ async function dispatch(
     const script = context.scripts.shift();
     const run: Run = {
       id: submission.id,
-      createdAt: Date.now(),
+      createdAt: context.clock.now(),
       request: submission.request,
       attachments: submission.attachments,
       outcome: submission.inputProblem ? { kind: 'end', state: 'EXECUTOR_ERROR', message: submission.inputProblem } : outcomeOf(script),
@@ -117,10 +116,10 @@ function startWorkflow(context: EmulatorContext, run: Run): void {
   let stopped = false;
   let begin: () => void = () => undefined;
   const due = new Promise<void>((resolve) => (begin = resolve));
-  const timer = setTimeout(begin, context.timing.queuedMs + context.timing.initializingMs);
+  const cancelTimer = context.clock.schedule(context.timing.queuedMs + context.timing.initializingMs, begin);
   run.stopWorkflow = () => {
     stopped = true;
-    clearTimeout(timer);
+    cancelTimer();
     begin();
   };
   run.workflow = due
@@ -128,11 +127,11 @@ function startWorkflow(context: EmulatorContext, run: Run): void {
     .then(
       (outputs) => {
         if (outputs) run.outputs = outputs;
-        run.finishedAt = Date.now();
+        run.finishedAt = context.clock.now();
       },
       (error: unknown) => {
         run.outcome = { kind: 'end', state: 'EXECUTOR_ERROR', message: (error as Error).message };
-        run.finishedAt = Date.now();
+        run.finishedAt = context.clock.now();
       },
     );
   context.started.add(run);
@@ -142,7 +141,7 @@ function cancel(context: EmulatorContext, run: Run, state: EmulatorState, reply:
   const { flavor } = context.settings;
   // reference server: cancel answers 200 and does nothing
   if (flavor !== 'reference' && !TERMINAL_STATES.has(state) && state !== 'CANCELING') {
-    run.forced = { state: 'CANCELING', at: Date.now() };
+    run.forced = { state: 'CANCELING', at: context.clock.now() };
   }
   // starter kit: an empty 200 body
   if (flavor === 'starter-kit') return reply(200, '', 'text/plain');
@@ -193,9 +192,9 @@ function serveFile(
   const run = context.runs.get(id);
   if (!run) return fail(404, `run ${id} not found`);
   if (kind === 'logs') {
-    return reply(200, logText(run, context.timing, stateOf(run, context.timing, Date.now())), 'text/plain');
+    return reply(200, logText(run, context.timing, stateOf(run, context.timing, context.clock.now())), 'text/plain');
   }
-  if (stateOf(run, context.timing, Date.now()) !== 'COMPLETE') return fail(404, `run ${id} has no outputs`);
+  if (stateOf(run, context.timing, context.clock.now()) !== 'COMPLETE') return fail(404, `run ${id} has no outputs`);
   const path = outputPaths(run).get(name);
   if (!path || run.deleted.has(name)) return fail(404, `output ${name} not found`);
   reply(200, readFileSync(path), 'application/octet-stream');

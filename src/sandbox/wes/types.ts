@@ -1,4 +1,5 @@
 /** Options, handle and inspection types of the in-memory WES emulator. */
+import type { EmulatorClock } from '../clock.js';
 import type { FaultConfig } from '../faults.js';
 import type { PanelName } from '../world/panel.js';
 import type { World } from '../world/world.js';
@@ -60,6 +61,8 @@ export interface WesEmulatorOptions {
   world?: World;
   /** which of the world's panels the workflow imputes with (default B) */
   worldPanel?: PanelName;
+  /** the time runs move on (default the wall clock; tests pass one they advance themselves) */
+  clock?: EmulatorClock;
 }
 
 export type ScriptedOutcome =
@@ -74,6 +77,7 @@ export interface RecordedRequest {
   /** path relative to the API root, e.g. /runs or /runs/{id}/status ('' outside the API) */
   route: string;
   query: string;
+  /** 0 while in flight; -1 when the connection closed without an answer */
   status: number;
   at: number;
 }
