@@ -167,3 +167,38 @@ export function wrapText(text: string, width: number, indent = ''): string[] {
   if (line || lines.length === 0) lines.push(line);
   return lines.map((text, index) => (index === 0 ? text : indent + text));
 }
+
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/g;
+
+/**
+ * Prose for a terminal `width` columns wide: each line too wide for it is word-wrapped (wrapText), its
+ * continuation lines indented by the line's own indentation plus `indent`. A style a break would cut
+ * (a dimmed explanation) is closed at the end of the line and opened again on the next, so no colour
+ * bleeds into what follows. Lines that fit are left as they are.
+ */
+export function wrapProse(text: string, width: number, indent = '  '): string {
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      if (displayWidth(line) <= width) return [line];
+      const own = /^[ \t]*/.exec(line)![0];
+      const wrapped = wrapText(line.slice(own.length), width - own.length, indent).map((piece) => own + piece);
+      return carryStyles(wrapped);
+    })
+    .join('\n');
+}
+
+/** the SGR escapes in force at a break are replayed on the next line (their order is their effect) */
+function carryStyles(lines: string[]): string[] {
+  let open: string[] = [];
+  return lines.map((line, index) => {
+    const start = open.join('');
+    for (const escape of line.match(SGR) ?? []) {
+      if (escape === RESET || escape === '\u001b[m') open = [];
+      else open.push(escape);
+    }
+    // the last piece ends where the line did, in the state the line left
+    return `${start}${line}${open.length > 0 && index < lines.length - 1 ? RESET : ''}`;
+  });
+}
