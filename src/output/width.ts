@@ -149,8 +149,13 @@ export function wrapText(text: string, width: number, indent = ''): string[] {
   const lines: string[] = [];
   let line = '';
   const room = (first: boolean) => Math.max(8, width - (first ? 0 : displayWidth(indent)));
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const candidate = line ? `${line} ${word}` : word;
+  // the spaces between words on one line are kept (aligned labels stay aligned); a break takes their place
+  const tokens = text.trim().split(/(\s+)/);
+  for (let index = 0; index < tokens.length; index += 2) {
+    const word = tokens[index];
+    if (!word) continue;
+    const gap = /[\r\n]/.test(tokens[index - 1] ?? '') ? ' ' : tokens[index - 1];
+    const candidate = line ? `${line}${gap}${word}` : word;
     if (displayWidth(candidate) <= room(lines.length === 0)) {
       line = candidate;
       continue;

@@ -45,6 +45,9 @@ describe('cutting', () => {
   it('prose: each line too wide is wrapped under its own indentation; lines that fit are kept as they are', () => {
     expect(wrapProse('short line\n  → one two three four five', 14)).toBe('short line\n  → one two\n    three four\n    five');
     expect(wrapProse('a   b', 10)).toBe('a   b');
+    // spaces that align a label are kept; a line break in a server's message is one space
+    expect(wrapProse('  tokens    /tmp/a.token, /tmp/b.token', 30, '          ')).toBe('  tokens    /tmp/a.token,\n            /tmp/b.token');
+    expect(wrapText('one\n  two three', 20)).toEqual(['one two three']);
   });
   it('prose: a style cut by a break is closed at the end of the line and opened again on the next', () => {
     const dim = (text: string) => `\u001b[2m${text}\u001b[22m`;
