@@ -136,11 +136,6 @@ export class Context {
     this.chatter(`${this.errorStyle.red('error:')} ${redact(text)}`);
   }
 
-  /** a line of prose on stdout (a summary, an explanation): wrapped to a terminal, whole in a pipe */
-  say(text: string): void {
-    this.out(this.tty ? wrapProse(text, this.width) : text);
-  }
-
   /**
    * Chatter is prose: wrapped to the width of a terminal. In a pipe or a log the width is unknown and a
    * line is one event that grep and cron mail must find whole, so it is never wrapped there.
