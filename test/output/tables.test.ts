@@ -57,6 +57,12 @@ describe.each([80, 120])('at %i columns', (columns) => {
     expect(services.code).toBe(0);
     expectAllFit(services, columns);
     for (const slug of ['h3africa', 'michigan', 'mali', 'ilifu']) expect(services.stdout).toContain(slug);
+    // the token's state whole on every row; where it comes from when there is room (always in --json)
+    const tokenRows = services.stdout.replace(CONTROL, '').split('\n').filter((line) => /^\d /.test(line));
+    expect(tokenRows).toHaveLength(4);
+    for (const line of tokenRows) expect(line).toMatch(/ not set(  |$)/);
+    if (columns === 120) expect(services.stdout).toContain('$H3AFRICA_TOKEN');
+    expect((await fed.call(runServices, {}, { config: example, json: true })).stdout).toContain('$H3AFRICA_TOKEN');
     const panels = await fed.call(runPanels, {}, { ...tty, config: example });
     expectAllFit(panels, columns);
     const remote = await fed.call(runPanels, { service: '1', remote: true }, tty);
@@ -66,6 +72,9 @@ describe.each([80, 120])('at %i columns', (columns) => {
     const check = await fed.call(runServicesCheck, { ids: [] }, tty);
     expect(check.code, check.stdout).toBe(0);
     expectAllFit(check, columns);
+    // the expiry date is never cut; how far off it is shows when there is room
+    expect(check.stdout.replace(CONTROL, '')).toMatch(/valid until \d{4}-\d{2}-\d{2}/);
+    if (columns === 120) expect(check.stdout.replace(CONTROL, '')).toMatch(/valid until \d{4}-\d{2}-\d{2} +in \d+ days?/);
   });
 
   test('check: paths relative to the current folder, findings wrapped', async () => {
