@@ -64,11 +64,12 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
 
   /** the request body on to the server, held after `holdUploadAfter` bytes until released */
   async function passBody(incoming: IncomingMessage, forward: ReturnType<typeof request>): Promise<void> {
-    const hold = proxy.options.holdUploadAfter;
-    if (hold === undefined) return void incoming.pipe(forward);
+    if (proxy.options.holdUploadAfter === undefined) return void incoming.pipe(forward);
     let sent = 0;
     for await (const chunk of incoming as AsyncIterable<Buffer>) {
-      if (sent <= hold && sent + chunk.length > hold) {
+      // read at each chunk: a release that came before the body reached the hold leaves nothing to wait for
+      const hold = proxy.options.holdUploadAfter;
+      if (hold !== undefined && sent <= hold && sent + chunk.length > hold) {
         forward.write(chunk.subarray(0, hold - sent));
         await held;
         forward.write(chunk.subarray(hold - sent));
