@@ -7,6 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import type { ImputationAdapter } from './adapters/types.js';
 import { noSecrets, redact } from './secrets.js';
 import { createStyle, unicodeTerminal, type OutputStream, type Style } from './output/style.js';
+import { wrapProse } from './output/width.js';
 import type { Registry, Service } from './registry/types.js';
 import type { EmulatorClock } from './sandbox/clock.js';
 import type { Database } from './store/db.js';
@@ -122,22 +123,27 @@ export class Context {
 
   /** informational chatter on stderr, silenced by --quiet */
   info(text: string): void {
-    if (!this.globals.quiet) this.chatter(`${redact(text)}\n`);
+    if (!this.globals.quiet) this.chatter(redact(text));
   }
 
   /** something the user should know even from cron: --quiet never hides a warning (README "cron") */
   warn(text: string): void {
-    this.chatter(`${this.errorStyle.yellow('warning:')} ${redact(text)}\n`);
+    this.chatter(`${this.errorStyle.yellow('warning:')} ${redact(text)}`);
   }
 
   /** an error that does not end the command (a service that refused the token during a poll) */
   error(text: string): void {
-    this.chatter(`${this.errorStyle.red('error:')} ${redact(text)}\n`);
+    this.chatter(`${this.errorStyle.red('error:')} ${redact(text)}`);
   }
 
+  /**
+   * Chatter is prose: wrapped to the width of a terminal. In a pipe or a log the width is unknown and a
+   * line is one event that grep and cron mail must find whole, so it is never wrapped there.
+   */
   private chatter(text: string): void {
-    if (this.stderrLive) this.stderrLive.above(text);
-    else this.stderr.write(text);
+    const line = `${this.stderrTty ? wrapProse(text, this.errorWidth) : text}\n`;
+    if (this.stderrLive) this.stderrLive.above(line);
+    else this.stderr.write(line);
   }
 
   debug(text: string): void {

@@ -8,6 +8,7 @@ import { Context, type ContextOptions, type Globals } from './context.js';
 import { EXIT, isFedimputeError, type ExitCode } from './errors.js';
 import { fileFault, storeFault } from './faults.js';
 import type { OutputStream } from './output/style.js';
+import { wrapProse } from './output/width.js';
 import { redact } from './secrets.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -68,18 +69,20 @@ export async function execute(argv: string[], options: ExecuteOptions): Promise<
 /** an error as the user sees it: one line, a hint, a stack only with --verbose; its exit code */
 export function report(error: unknown, verbose: boolean, stderr: OutputStream, context?: Context): ExitCode {
   const color = context?.errorStyle ?? { red: (text: string) => text, dim: (text: string) => text };
+  // prose, wrapped on a terminal like every other line of chatter (Context.chatter); whole in a log
+  const line = (text: string) => `${stderr.isTTY ? wrapProse(text, stderr.columns || 80) : text}\n`;
   // the machine's refusals (a full disk, a locked store) under their real names, not as internal errors
   if (!isFedimputeError(error)) error = (context && storeFault(error, context.dbPath)) ?? fileFault(error) ?? error;
   if (isFedimputeError(error)) {
-    if (error.message) stderr.write(`${color.red('error:')} ${redact(error.message)}\n`);
-    if (error.hint && error.message) stderr.write(`${color.dim(`  → ${redact(error.hint)}`)}\n`);
+    if (error.message) stderr.write(line(`${color.red('error:')} ${redact(error.message)}`));
+    if (error.hint && error.message) stderr.write(line(`  ${color.dim(`→ ${redact(error.hint)}`)}`));
     if (verbose && error.stack && error.exitCode !== EXIT.jobFailed && error.exitCode !== EXIT.pending) {
       stderr.write(`${redact(error.stack)}\n`);
     }
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  stderr.write(`${color.red('error:')} internal error: ${redact(message)}\n`);
+  stderr.write(line(`${color.red('error:')} internal error: ${redact(message)}`));
   if (verbose && error instanceof Error && error.stack) stderr.write(`${redact(error.stack)}\n`);
   else stderr.write(`${color.dim('  → run again with --verbose for details, and report it if it persists')}\n`);
   return EXIT.runtime;

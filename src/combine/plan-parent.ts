@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { resolveParent } from '../lifecycle/resolve.js';
 import { shortId } from '../output/format.js';
+import { childFolder, COMBINED_FOLDER } from '../results/layout.js';
 import { optionsOf } from '../store/columns.js';
 import type { DownloadRow, JobRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
@@ -44,7 +45,7 @@ export async function planParent(context: Context, reference: string, out: strin
 
 /** `combined/` in the parent's results folder: where combine writes by default and compare looks */
 export function combinedFolder(results: ChildResults[]): string {
-  return join(dirname(results[0].folder), 'combined');
+  return join(dirname(results[0].folder), COMBINED_FOLDER);
 }
 
 /** the completed children's imputed VCFs by chromosome, downloading what is missing; at least two children's */
@@ -133,11 +134,4 @@ async function downloadMissing(context: Context, store: Store, parent: JobRow, c
   // download's defaults: a result set too odd for them is one to fetch with `download` and its --max-* options
   const report = await downloadParent(context, store, { parent, children: missing, outDir: outDir ?? '.', keepZips: false, concurrency: 4, limits: DEFAULT_LIMITS });
   for (const error of report.errors) context.warn(`${error.service_slug}: ${error.message}`);
-}
-
-/** the child's results folder (<out>/<parent folder>/<service folder>), from where a recorded file went */
-function childFolder(row: DownloadRow): string {
-  const zipped = row.name.indexOf('.zip/');
-  const relative = zipped >= 0 ? row.name.slice(zipped + '.zip/'.length) : row.name;
-  return row.path.slice(0, row.path.length - relative.length - 1);
 }

@@ -69,16 +69,15 @@ async function panelChoices(context: Context, options: CheckCommandOptions): Pro
 }
 
 async function printReport(context: Context, report: CheckReport): Promise<void> {
-  const [{ formatBytes }, { renderTable }, { tsvRow }, { relative }, { wrapText }] = await Promise.all([
+  const [{ formatBytes, shownPath }, { renderTable }, { tsvRow }, { wrapText }] = await Promise.all([
     import('../output/format.js'),
     import('../output/table.js'),
     import('../sanitize.js'),
-    import('node:path'),
     import('../output/width.js'),
   ]);
   const { style, width } = context;
-  // a terminal shows paths relative to the current folder (pipes get them whole)
-  const shown = (path: string) => (context.tty ? relative(context.cwd, path) || path : path);
+  // a terminal shows paths from the current folder (pipes get them whole)
+  const shown = (path: string) => (context.tty ? shownPath(path, context.cwd) : path);
   const rows = report.files.map((file) => [
     shown(file.path),
     file.compression,

@@ -7,10 +7,12 @@ import type { CombineRequest } from '../combine/run.js';
 import type { CombineSummary } from '../combine/summary.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
+import type { shownPath } from '../output/format.js';
 import type { renderTable } from '../output/table.js';
 import { count, examples, positiveInteger, text, type RawOptions, type Registration } from './options.js';
 
 type RenderTable = typeof renderTable;
+type ShownPath = typeof shownPath;
 
 /** a parent (id, unique prefix or `last`) or --from prefixes; the rest as `combine` takes them */
 export type CombineOptions = CombineRequest;
@@ -51,13 +53,15 @@ export async function runCombine(options: CombineOptions, context: Context): Pro
   const { combine } = await import('../combine/run.js');
   const { summary, summaryPath } = await combine(context, options);
   if (context.globals.json) context.json(summary);
-  else print(context, summary, summaryPath, (await import('../output/table.js')).renderTable);
+  else print(context, summary, summaryPath, (await import('../output/table.js')).renderTable, (await import('../output/format.js')).shownPath);
   return EXIT.ok;
 }
 
-function print(context: Context, summary: CombineSummary, summaryPath: string, renderTable: RenderTable): void {
+function print(context: Context, summary: CombineSummary, summaryPath: string, renderTable: RenderTable, shownPath: ShownPath): void {
   const number = (value: number) => value.toLocaleString('en-US');
-  const outputs = summary.outputs.map((output) => [output.chromosomes.join(',') || '-', number(output.variants), number(output.typed), output.path]);
+  // a terminal shows paths from the current folder; a pipe gets them whole
+  const path = (tty: boolean, value: string) => (tty ? shownPath(value, context.cwd) : value);
+  const outputs = summary.outputs.map((output) => [output.chromosomes.join(',') || '-', number(output.variants), number(output.typed), path(context.tty, output.path)]);
   const table = { tty: context.tty, style: context.style, width: context.width };
   context.out(renderTable([{ header: 'CHROMOSOME', shrink: 'end', min: 6 }, { header: 'VARIANTS', align: 'right', shrink: 'never' }, { header: 'TYPED', align: 'right', shrink: 'never' }, { header: 'FILE', shrink: 'middle', priority: 1, min: 16 }], outputs, table));
   const meta = summary.method === 'meta';
@@ -79,7 +83,7 @@ function print(context: Context, summary: CombineSummary, summaryPath: string, r
   for (const warning of summary.warnings) context.warn(warning);
   const shared = summary.overlap[summary.sources.map((source) => source.label).join('+')] ?? 0;
   const methods = Object.entries(summary.by_method).filter(([, count]) => count > 0).map(([method, count]) => `${number(count)} ${method === 'single' ? 'from a single source' : method}`);
-  context.info(`${number(summary.variants)} variants: ${methods.join(', ')}${meta ? ` (absent variants: ${summary.absent})` : ''}; ${number(shared)} carried by every source; summary: ${summaryPath}`);
+  context.info(`${number(summary.variants)} variants: ${methods.join(', ')}${meta ? ` (absent variants: ${summary.absent})` : ''}; ${number(shared)} carried by every source; summary: ${path(context.stderrTty, summaryPath)}`);
 }
 
 function weightText(weight: CombineSummary['sources'][number]['weight']): string {

@@ -99,12 +99,7 @@ function pendingExit(context: Context, parentId: string, children: JobRow[]): nu
 }
 
 async function summarize(context: Context, report: DownloadReport & { manifest: string }, outsideRoots: string): Promise<void> {
-  const [{ formatBytes }, { redact }, { relative }, { wrapText }] = await Promise.all([
-    import('../output/format.js'),
-    import('../secrets.js'),
-    import('node:path'),
-    import('../output/width.js'),
-  ]);
+  const { formatBytes, shownPath } = await import('../output/format.js');
   const count = (status: string) => report.files.filter((file) => file.status === status);
   const downloaded = count('downloaded');
   const skipped = count('skipped');
@@ -122,9 +117,8 @@ async function summarize(context: Context, report: DownloadReport & { manifest: 
   const parts = [`${downloaded.length} file${downloaded.length === 1 ? '' : 's'} downloaded (${formatBytes(bytes)})`];
   if (skipped.length) parts.push(`${skipped.length} already here`);
   if (report.errors.length) parts.push(`${report.errors.length} failed`);
-  // on a terminal: the manifest's path from the current folder, the line wrapped to the width
-  const manifest = context.stderrTty ? relative(context.cwd, report.manifest) || report.manifest : report.manifest;
-  const summary = `${parts.join(', ')}; manifest: ${manifest}`;
-  context.info(context.stderrTty ? wrapText(summary, context.errorWidth, '  ').join('\n') : summary);
-  for (const error of report.errors) context.stderr.write(`${context.errorStyle.red('error:')} ${redact(`${error.service_slug}: ${error.message}`)}\n`);
+  // on a terminal: the manifest's path from the current folder
+  const manifest = context.stderrTty ? shownPath(report.manifest, context.cwd) : report.manifest;
+  context.info(`${parts.join(', ')}; manifest: ${manifest}`);
+  for (const error of report.errors) context.error(`${error.service_slug}: ${error.message}`);
 }

@@ -9,6 +9,7 @@
  */
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
+import { wrapProse, wrapText } from '../output/width.js';
 import type { Sandbox, SandboxSpeed } from '../sandbox/index.js';
 import { examples, text, type RawOptions, type Registration } from './options.js';
 
@@ -99,6 +100,9 @@ function printUsage(context: Context, sandbox: Sandbox, settings: SandboxSetting
   const timing = settings.speed === 'fast' ? 'fast: a job takes seconds' : 'realistic: a job takes minutes, with queue positions';
   const faults = settings.faults > 0 ? `faults at rate ${settings.faults} before and after requests` : 'no faults';
   const { spec } = sandbox.world;
+  // a command is never broken (it is pasted); its comment goes above it when the two do not fit one line
+  const command = (text: string, comment?: string) =>
+    !comment ? [`  ${text}`] : !context.tty || 2 + text.length + 4 + comment.length + 2 <= context.width ? [`  ${text}    ${style.dim(`# ${comment}`)}`] : [...wrapText(comment, context.width - 4).map((line) => style.dim(`  # ${line}`)), `  ${text}`];
   const lines = [
     style.bold('fedimpute sandbox: two imputation services on this machine (no accounts, no network)'),
     `  1  sandbox-michigan  Michigan API (Cloudgene 3)  ${sandbox.michiganUrl}`,
@@ -110,19 +114,22 @@ function printUsage(context: Context, sandbox: Sandbox, settings: SandboxSetting
     `  study     ${sandbox.study} (${spec.studySamples} samples admixed from A and B, chip sites on ${spec.length / 1e6} Mb of chr20, phased)`,
     `  truth     ${sandbox.truth} (every true genotype: score results against it)`,
     `  speed     ${timing}; ${faults}`,
+  ].map((line) => (context.tty ? wrapProse(line, context.width, line.startsWith('  ') ? ' '.repeat(10) : '  ') : line));
+  lines.push(
     '',
     'From another terminal or a pipeline:',
-    `  export FEDIMPUTE_CONFIG=${shellQuote(sandbox.registry)}`,
-    `  export FEDIMPUTE_DB=${shellQuote(db)}    ${style.dim('# optional: keeps sandbox jobs out of your own store')}`,
-    '  fedimpute services check',
-    `  fedimpute submit --services 1,2 --meta --no-phasing ${shellQuote(sandbox.study)}    ${style.dim('# or your own bgzipped chr20 VCF, at least 20 samples')}`,
-    '  fedimpute watch last --interval 2s',
-    '  fedimpute download last --out results',
-    `  fedimpute combine last    ${style.dim('# meta-imputes both services\' results (--meta: leave-one-out dosages; the study is phased)')}`,
-    '  fedimpute compare last',
+    ...command(`export FEDIMPUTE_CONFIG=${shellQuote(sandbox.registry)}`),
+    ...command(`export FEDIMPUTE_DB=${shellQuote(db)}`, 'optional: keeps sandbox jobs out of your own store'),
+    ...command('fedimpute services check'),
+    ...command(`fedimpute submit --services 1,2 --meta --no-phasing ${shellQuote(sandbox.study)}`, 'or your own bgzipped chr20 VCF, at least 20 samples'),
+    ...command('fedimpute watch last --interval 2s'),
+    ...command('fedimpute download last --out results'),
+    ...command('fedimpute combine last', "meta-imputes both services' results (--meta: leave-one-out dosages; the study is phased)"),
+    ...command('fedimpute compare last'),
     '',
-    `${style.green('sandbox ready')} · Ctrl-C or kill ${process.pid} stops it and removes the registry and token files`,
-  ];
+  );
+  const ready = `${style.green('sandbox ready')} · Ctrl-C or kill ${process.pid} stops it and removes the registry and token files`;
+  lines.push(context.tty ? wrapProse(ready, context.width) : ready);
   context.out(lines.join('\n'));
 }
 

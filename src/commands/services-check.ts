@@ -59,7 +59,8 @@ function printTable(context: Context, results: { service: Service; check: Servic
     `${service.id} ${style.bold(service.slug)}`,
     `${check.protocol}${check.version ? ` ${style.dim(check.version)}` : ''}`,
     check.latencyMs !== undefined ? `${check.latencyMs} ms` : '',
-    tokenCell(check, style, now),
+    tokenCell(check, style),
+    check.tokenValid && check.tokenExpiresAt ? style.dim(relativeTime(check.tokenExpiresAt, now)) : '',
   ]);
   context.out(
     renderTable(
@@ -67,8 +68,10 @@ function printTable(context: Context, results: { service: Service; check: Servic
         { header: '', shrink: 'never' },
         { header: 'SERVICE', shrink: 'never' },
         { header: 'PROTOCOL', shrink: 'end', priority: 1, min: 8 },
-        { header: 'LATENCY', shrink: 'never', align: 'right', optional: true },
-        { header: 'TOKEN', shrink: 'end', priority: 0, min: 8 },
+        { header: 'LATENCY', shrink: 'never', align: 'right', optional: true, priority: 2 },
+        // the token's state and its expiry date are never cut; how far off that is goes first
+        { header: 'TOKEN', shrink: 'never' },
+        { header: 'EXPIRES', shrink: 'never', optional: true, priority: 0 },
       ],
       rows,
       { tty: true, style, width },
@@ -82,11 +85,11 @@ function printTable(context: Context, results: { service: Service; check: Servic
   }
 }
 
-function tokenCell(check: ServiceCheck & { tokenMissing?: boolean }, style: Context['style'], now: Date): string {
+function tokenCell(check: ServiceCheck & { tokenMissing?: boolean }, style: Context['style']): string {
   if (check.tokenMissing) return style.red('not set');
   if (check.tokenValid === undefined) return style.dim(style.symbols.none);
   if (!check.tokenValid) return style.red('rejected');
-  return `${style.green('valid')}${check.tokenExpiresAt ? style.dim(` until ${check.tokenExpiresAt.slice(0, 10)} (${relativeTime(check.tokenExpiresAt, now)})`) : ''}`;
+  return `${style.green('valid')}${check.tokenExpiresAt ? style.dim(` until ${check.tokenExpiresAt.slice(0, 10)}`) : ''}`;
 }
 
 function pick(registry: Registry, id: string): Service {

@@ -57,11 +57,12 @@ export function serviceJson(service: Service, env: NodeJS.ProcessEnv, { describe
 }
 
 export async function runServices(_options: ServicesOptions, context: Context): Promise<number> {
-  const [registry, tokens, { renderTable }, { capabilitiesOf }] = await Promise.all([
+  const [registry, tokens, { renderTable }, { capabilitiesOf }, { shownPath }] = await Promise.all([
     context.registry(),
     import('../registry/tokens.js'),
     import('../output/table.js'),
     import('../adapters/capabilities.js'),
+    import('../output/format.js'),
   ]);
   const services = registry.services.map((service) => serviceJson(service, context.env, tokens));
   if (context.globals.json) {
@@ -99,7 +100,9 @@ export async function runServices(_options: ServicesOptions, context: Context): 
     service.panels
       .map((panel) => `${panel.id === service.default_panel ? style.green(star) : ' '} ${panel.id} ${panel.name}${panel.name.includes(panel.build) ? '' : ` ${style.dim(`(${panel.build})`)}`}`)
       .join('\n'),
-    service.token.source === 'none' ? style.dim('none') : `${service.token.set ? style.green('set') : style.yellow('not set')} ${style.dim(service.token.source)}`,
+    service.token.source === 'none' ? style.dim('none') : service.token.set ? style.green('set') : style.yellow('not set'),
+    // a token file from the current folder when under it; an environment variable as `$NAME`
+    service.token.source === 'none' ? '' : style.dim(shownPath(service.token.source, context.cwd)),
     style.dim(service.base_url),
     style.dim(service.name),
   ]);
@@ -110,7 +113,9 @@ export async function runServices(_options: ServicesOptions, context: Context): 
         { header: 'SERVICE', shrink: 'never' },
         { header: 'PROTOCOL', shrink: 'never' },
         { header: `PANELS (${star} default)`, shrink: 'end', priority: 3, min: 16 },
-        { header: 'TOKEN', shrink: 'end', priority: 2, min: 7 },
+        // whether a token is there says most; where it comes from gives way first (whole in --json and pipes)
+        { header: 'TOKEN', shrink: 'never' },
+        { header: 'FROM', shrink: 'middle', priority: 2, min: 12, optional: true },
         { header: 'URL', shrink: 'end', priority: 1, min: 16, optional: true },
         { header: 'NAME', shrink: 'end', priority: 0, min: 12, optional: true },
       ],

@@ -65,18 +65,21 @@ export async function runStatus(options: StatusOptions, context: Context): Promi
     const { parentJson } = await import('../output/jobs.js');
     context.json(parentJson(parent, children));
   } else if (context.tty) {
-    const { childTable, childNotes, nextLines, parentBlock } = await import('../output/status.js');
+    const [{ childTable, childNotes, nextLines, parentBlock }, { resultsDone }, { shownPath }] = await Promise.all([import('../output/status.js'), import('../results/done.js'), import('../output/format.js')]);
     const { style, width } = context;
+    const done = resultsDone(jobs, children, (path) => shownPath(path, context.cwd));
     context.out(parentBlock(parent, children, style, context.now(), { width, asOf }));
     context.out(childTable(children, style, context.now(), true, width));
-    for (const line of [...childNotes(children, style, width), ...nextLines(parent, children, style, width)]) context.out(line);
+    for (const line of [...childNotes(children, style, width), ...nextLines(parent, children, style, width, done)]) context.out(line);
   } else {
     const [{ childTable }, { tsvRow }] = await Promise.all([import('../output/status.js'), import('../sanitize.js')]);
     context.out(tsvRow(['parent', parent.id, parent.name ?? '', parent.status, String(parent.progress), parent.settled ? 'settled' : 'unsettled', parent.created_at, parent.started_at ?? '', parent.completed_at ?? '', parent.message ?? '', asOf ?? '']));
     if (children.length > 0) context.out(childTable(children, context.style, context.now(), false).replace(/^/gm, 'child\t'));
     if (!context.globals.json) {
-      const { nextLines } = await import('../output/status.js');
-      for (const line of nextLines(parent, children, context.errorStyle, context.errorWidth)) context.info(line);
+      const [{ nextLines }, { resultsDone }] = await Promise.all([import('../output/status.js'), import('../results/done.js')]);
+      // a hint on a terminal's stderr is wrapped to it; in a log it stays whole, like every other line
+      const width = context.stderrTty ? context.errorWidth : Infinity;
+      for (const line of nextLines(parent, children, context.errorStyle, width, resultsDone(jobs, children))) context.info(line);
     }
   }
   return options.exitStatus ? settledExitCode(parent, children) : EXIT.ok;

@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import type { Change } from '../domain/change.js';
 import { EXIT } from '../errors.js';
 import type { LostChild, RefreshResult, StuckChild } from '../lifecycle/refresh.js';
+import { shownPath } from '../output/format.js';
 import type { LiveArea } from '../output/live.js';
 import { wrapText } from '../output/width.js';
 import type { Store } from '../store/store.js';
@@ -52,13 +53,14 @@ interface Seen {
 }
 
 export async function runWatch(options: WatchOptions, context: Context): Promise<number> {
-  const [{ parseDuration }, { refreshParents }, { resolveParent }, { snapshot }, { waitsForUser }, view] = await Promise.all([
+  const [{ parseDuration }, { refreshParents }, { resolveParent }, { snapshot }, { waitsForUser }, view, done] = await Promise.all([
     import('./duration.js'),
     import('../lifecycle/refresh.js'),
     import('../lifecycle/resolve.js'),
     import('../domain/change.js'),
     import('../domain/display.js'),
     import('../output/status.js'),
+    import('../results/done.js'),
   ]);
   const intervalMs = parseDuration(options.interval ?? '30s', '--interval');
   const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout, '--timeout');
@@ -66,7 +68,7 @@ export async function runWatch(options: WatchOptions, context: Context): Promise
   const parentId = resolveParent(store, options.parent).id;
   const started = context.now().getTime();
   const live = context.tty && !context.globals.json ? (await import('../output/live.js')).createLiveArea(context.stdout, context.style.symbols.ellipsis) : undefined;
-  const screen: Screen = { context, store, live, parentId, view };
+  const screen: Screen = { context, store, live, parentId, view, done };
   const name = store.get(parentId)!.name;
   if (!live) for (const child of store.children(parentId)) emit(context, view, snapshot(child), name);
   let failures = 0;
@@ -76,7 +78,11 @@ export async function runWatch(options: WatchOptions, context: Context): Promise
   const finish = (code: number, footer: string, next = true) => {
     draw(screen, seen, footer, next);
     live?.done();
-    if (next && !live && !context.globals.json) for (const line of view.nextLines(store.get(parentId)!, store.children(parentId), context.errorStyle, context.errorWidth)) context.info(line);
+    if (next && !live && !context.globals.json) {
+      const children = store.children(parentId);
+      const width = context.stderrTty ? context.errorWidth : Infinity;
+      for (const line of view.nextLines(store.get(parentId)!, children, context.errorStyle, width, done.resultsDone(store.jobs, children))) context.info(line);
+    }
     return code;
   };
 
@@ -133,6 +139,8 @@ interface Screen {
   live: LiveArea | undefined;
   parentId: string;
   view: View;
+  /** results/done.ts: what has been done with the results, for the last frame's next steps */
+  done: typeof import('../results/done.js');
 }
 
 async function countdown(screen: Screen, seen: Seen, wait: number): Promise<void> {
@@ -148,7 +156,7 @@ async function countdown(screen: Screen, seen: Seen, wait: number): Promise<void
 }
 
 /** one frame of the live table; synchronous, so that the last frame is drawn before the area is closed */
-function draw({ context, store, live, parentId, view }: Screen, seen: Seen, footer: string, final = false): void {
+function draw({ context, store, live, parentId, view, done }: Screen, seen: Seen, footer: string, final = false): void {
   if (!live) return;
   const parent = store.get(parentId)!;
   const children = store.children(parentId);
@@ -163,6 +171,6 @@ function draw({ context, store, live, parentId, view }: Screen, seen: Seen, foot
   for (const problem of seen.problems) warn(`${problem.service}: ${problem.message}${problem.auth || problem.registry ? '' : ' (will retry)'}`);
   for (const stuck of seen.stuck) warn(view.stuckLine(stuck));
   lines.push(style.dim(footer));
-  if (final) lines.push(...view.nextLines(parent, children, style, width));
+  if (final) lines.push(...view.nextLines(parent, children, style, width, done.resultsDone(store.jobs, children, (path) => shownPath(path, context.cwd))));
   live.update(lines.join('\n'));
 }

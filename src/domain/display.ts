@@ -69,18 +69,37 @@ export interface NextStep {
   why: string;
 }
 
+/** what has been done with a parent's results (results/done.ts finds it out) */
+export interface ResultsDone {
+  /** completed children whose results have been downloaded */
+  downloaded: ReadonlySet<string>;
+  /** the folder `combine` wrote into, as the user reads it; null when it has not run */
+  combined: string | null;
+}
+
+const NOTHING_DONE: ResultsDone = { downloaded: new Set(), combined: null };
+
 /**
  * The commands to run next, pasteable: results to fetch, children to retry or give up, a parent to follow.
+ * Results already home lead on: to `combine` when two or more services completed (and nothing is left to
+ * wait for), then to `compare`, which, once combined, sets the combination beside the services.
  * `parent` is the short id the user typed or saw.
  */
-export function nextSteps(parent: string, children: readonly (Child & { id: string; service_slug: string | null })[]): NextStep[] {
+export function nextSteps(parent: string, children: readonly (Child & { id: string; service_slug: string | null })[], results: ResultsDone = NOTHING_DONE): NextStep[] {
   const steps: NextStep[] = [];
-  if (children.some((child) => !TERMINAL.has(child.status) && !isLost(child))) steps.push({ command: `fedimpute watch ${parent}`, why: 'follow it until every child has finished' });
+  const waiting = children.some((child) => !TERMINAL.has(child.status) && !isLost(child));
+  if (waiting) steps.push({ command: `fedimpute watch ${parent}`, why: 'follow it until every child has finished' });
   for (const child of children.filter(isLost)) {
     const which = ` --child ${childReference(child, children)}`;
     steps.push({ command: `fedimpute retry ${parent}${which}`, why: 'the service lost it: submit it again' }, { command: `fedimpute cancel ${parent}${which}`, why: 'or give it up' });
   }
-  if (children.some((child) => child.status === 'completed')) steps.push({ command: `fedimpute download ${parent}`, why: 'bring the results home' });
+  const completed = children.filter((child) => child.status === 'completed');
+  if (completed.some((child) => !results.downloaded.has(child.id))) steps.push({ command: `fedimpute download ${parent}`, why: 'bring the results home' });
+  else if (completed.length >= 2 && !waiting && results.combined === null) {
+    steps.push({ command: `fedimpute combine ${parent}`, why: "meta-impute the services' results into one VCF per chromosome" }, { command: `fedimpute compare ${parent}`, why: 'how the services agree, by allele frequency' });
+  } else if (completed.length >= 2 && !waiting) {
+    steps.push({ command: `fedimpute compare ${parent}`, why: `the services and their combination side by side; combined results in ${results.combined}` });
+  }
   if (children.some((child) => child.status === 'failed' || child.status === 'canceled')) steps.push({ command: `fedimpute retry ${parent}`, why: 'submit the failed or canceled children again' });
   return steps;
 }

@@ -1,5 +1,16 @@
 /** Small pure formatters shared by every command's output. */
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Style } from './style.js';
+
+/**
+ * A path as a terminal shows it: from the current folder when it lies under it (`results/…/chr20.dose.vcf.gz`),
+ * else whole: `../../../tmp/x` says less than `/tmp/x` and is longer. Pipes and --json get paths whole.
+ */
+export function shownPath(path: string, cwd: string): string {
+  const from = relative(cwd, path);
+  const outside = from === '..' || from.startsWith(`..${sep}`) || isAbsolute(from);
+  return from && !outside ? from : path;
+}
 
 export function shortId(id: string | null | undefined): string {
   return id ? id.slice(0, 8) : '';

@@ -1,6 +1,6 @@
 /** The parent block, child table, notes and next steps of `status`, `watch` and `submit`. */
 import type { Change } from '../domain/change.js';
-import { nextSteps, progressWords, shownMessage } from '../domain/display.js';
+import { nextSteps, progressWords, shownMessage, type ResultsDone } from '../domain/display.js';
 import { isLost } from '../domain/status.js';
 import { tsvRow } from '../sanitize.js';
 import type { JobRow } from '../store/rows.js';
@@ -8,7 +8,7 @@ import { childDetail, expiryNote, progressCells } from './jobs.js';
 import { formatDuration, relativeTime, shortId, statusLabel } from './format.js';
 import type { Style } from './style.js';
 import { fit, fitLine, renderTable, type Column } from './table.js';
-import { blockWidth, stripEscapes, truncateEnd, wrapText } from './width.js';
+import { blockWidth, stripEscapes, wrapProse, wrapText } from './width.js';
 
 export interface BlockOptions {
   width: number;
@@ -116,10 +116,14 @@ export function childNotes(children: JobRow[], style: Style, width: number): str
   return lines;
 }
 
-/** "next: fedimpute download 3f2a9c1d" and the other commands that apply, one per line, or none */
-export function nextLines(parent: JobRow, children: JobRow[], style: Style, width = 80): string[] {
-  const steps = nextSteps(shortId(parent.id), children);
-  return steps.map((step, index) => style.dim(truncateEnd(`${index === 0 ? 'next:' : '     '} ${step.command}  # ${step.why}`, width, style.symbols.ellipsis)));
+/**
+ * "next: fedimpute download 3f2a9c1d  # bring the results home" and the other commands that apply, or none.
+ * A comment too long for the width goes on under a `#` (the lines stay pasteable); off a terminal, width
+ * Infinity: whole lines.
+ */
+export function nextLines(parent: JobRow, children: JobRow[], style: Style, width = 80, results?: ResultsDone): string[] {
+  const steps = nextSteps(shortId(parent.id), children, results);
+  return steps.flatMap((step, index) => wrapProse(`${index === 0 ? 'next:' : '     '} ${step.command}  # ${step.why}`, width, index === 0 ? '      # ' : ' # ').split('\n').map((line) => style.dim(line)));
 }
 
 /** the warning for a child stuck in one state longer than its service's max_run_seconds */

@@ -97,7 +97,12 @@ export function fit(columns: readonly Column[], rows: readonly (readonly string[
   const levels = [...new Set(columns.map((column) => column.priority ?? 0))].sort((a, b) => a - b);
   // one long note must not take the room of every other column: none is wider than 45 % of the width
   const share = Math.floor(width * 0.45);
-  if (!fits()) for (const index of columns.keys()) if (shrinking(index) && widths[index] > share) widths[index] = Math.max(share, minimum(index));
+  if (!fits()) {
+    const capped = [...columns.keys()].filter((index) => shrinking(index) && widths[index] > share);
+    for (const index of capped) widths[index] = Math.max(share, minimum(index));
+    // room the cap left over goes back to the capped columns (a path need not be cut when there is space)
+    for (const index of capped) widths[index] += Math.max(0, Math.min(width - total(), Math.max(content[index], headers[index]) - widths[index]));
+  }
   for (const level of levels) {
     if (fits()) return widths;
     const group = columns.map((_, index) => index).filter((index) => (columns[index].priority ?? 0) === level);

@@ -149,8 +149,13 @@ export function wrapText(text: string, width: number, indent = ''): string[] {
   const lines: string[] = [];
   let line = '';
   const room = (first: boolean) => Math.max(8, width - (first ? 0 : displayWidth(indent)));
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const candidate = line ? `${line} ${word}` : word;
+  // the spaces between words on one line are kept (aligned labels stay aligned); a break takes their place
+  const tokens = text.trim().split(/(\s+)/);
+  for (let index = 0; index < tokens.length; index += 2) {
+    const word = tokens[index];
+    if (!word) continue;
+    const gap = /[\r\n]/.test(tokens[index - 1] ?? '') ? ' ' : tokens[index - 1];
+    const candidate = line ? `${line}${gap}${word}` : word;
     if (displayWidth(candidate) <= room(lines.length === 0)) {
       line = candidate;
       continue;
@@ -166,4 +171,39 @@ export function wrapText(text: string, width: number, indent = ''): string[] {
   }
   if (line || lines.length === 0) lines.push(line);
   return lines.map((text, index) => (index === 0 ? text : indent + text));
+}
+
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/g;
+
+/**
+ * Prose for a terminal `width` columns wide: each line too wide for it is word-wrapped (wrapText), its
+ * continuation lines indented by the line's own indentation plus `indent`. A style a break would cut
+ * (a dimmed explanation) is closed at the end of the line and opened again on the next, so no colour
+ * bleeds into what follows. Lines that fit are left as they are.
+ */
+export function wrapProse(text: string, width: number, indent = '  '): string {
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      if (displayWidth(line) <= width) return [line];
+      const own = /^[ \t]*/.exec(line)![0];
+      const wrapped = wrapText(line.slice(own.length), width - own.length, indent).map((piece) => own + piece);
+      return carryStyles(wrapped);
+    })
+    .join('\n');
+}
+
+/** the SGR escapes in force at a break are replayed on the next line (their order is their effect) */
+function carryStyles(lines: string[]): string[] {
+  let open: string[] = [];
+  return lines.map((line, index) => {
+    const start = open.join('');
+    for (const escape of line.match(SGR) ?? []) {
+      if (escape === RESET || escape === '\u001b[m') open = [];
+      else open.push(escape);
+    }
+    // the last piece ends where the line did, in the state the line left
+    return `${start}${line}${open.length > 0 && index < lines.length - 1 ? RESET : ''}`;
+  });
 }

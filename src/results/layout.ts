@@ -5,7 +5,17 @@
 import { createHash } from 'node:crypto';
 import { dirname, join, normalize, sep } from 'node:path';
 import { hasControl } from '../sanitize.js';
-import type { JobRow } from '../store/rows.js';
+import type { DownloadRow, JobRow } from '../store/rows.js';
+
+/** where `combine` writes by default, in the parent's folder beside the services' folders */
+export const COMBINED_FOLDER = 'combined';
+
+/** the child's results folder (<out>/<parent folder>/<service folder>), from where a recorded file went */
+export function childFolder(row: Pick<DownloadRow, 'name' | 'path'>): string {
+  const zipped = row.name.indexOf('.zip/');
+  const relative = zipped >= 0 ? row.name.slice(zipped + '.zip/'.length) : row.name;
+  return row.path.slice(0, row.path.length - relative.length - 1);
+}
 
 /** "a1b2c3d4-study_chr20" — the parent's folder, stable across runs */
 export function parentFolderName(parent: JobRow): string {

@@ -3,7 +3,7 @@
  * from the writes (jobs.ts) so that those read-only commands load no more than this on their start-up
  * budget (DESIGN §7).
  */
-import type { AttemptRow, EventRow, JobRow } from './rows.js';
+import type { AttemptRow, DownloadRow, EventRow, JobRow } from './rows.js';
 import type { Statements } from './statements.js';
 
 export class JobReader {
@@ -44,6 +44,13 @@ export class JobReader {
 
   unsettledParents(): JobRow[] {
     return this.statements.get('SELECT * FROM jobs WHERE parent_job_id IS NULL AND settled = 0 ORDER BY created_at, rowid').all() as JobRow[];
+  }
+
+  /** the files `download` recorded for these jobs */
+  downloadsOf(jobIds: readonly string[]): DownloadRow[] {
+    return this.statements
+      .get('SELECT * FROM downloads WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY job_id, name')
+      .all(JSON.stringify(jobIds)) as DownloadRow[];
   }
 
   attempts(id: string): AttemptRow[] {

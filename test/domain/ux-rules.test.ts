@@ -43,6 +43,20 @@ describe('next steps', () => {
       expect(step.command).toMatch(/^fedimpute (watch|retry|cancel|download) /);
     }
   });
+  it('results already home lead on to combine and compare, and once combined to compare and where the combination is', () => {
+    const both = [child('completed', 'submitted', 'c1', 'mich1'), child('completed', 'submitted', 'c2', 'wes1')];
+    const steps = (children: Parameters<typeof nextSteps>[1], downloaded: string[], combined: string | null = null) =>
+      nextSteps('3f2a9c1d', children, { downloaded: new Set(downloaded), combined }).map((step) => step.command);
+    // one of them still to fetch: download first
+    expect(steps(both, ['c1'])).toEqual(['fedimpute download 3f2a9c1d']);
+    expect(steps(both, ['c1', 'c2'])).toEqual(['fedimpute combine 3f2a9c1d', 'fedimpute compare 3f2a9c1d']);
+    const combined = nextSteps('3f2a9c1d', both, { downloaded: new Set(['c1', 'c2']), combined: 'results/3f2a9c1d-study/combined' });
+    expect(combined).toEqual([{ command: 'fedimpute compare 3f2a9c1d', why: 'the services and their combination side by side; combined results in results/3f2a9c1d-study/combined' }]);
+    // one completed service has nothing to combine with; a child still running is waited for; a failed one is still retried
+    expect(steps([child('completed', 'submitted', 'c1'), child('failed')], ['c1'])).toEqual(['fedimpute retry 3f2a9c1d']);
+    expect(steps([...both, child('running', 'submitted', 'c3')], ['c1', 'c2'])).toEqual(['fedimpute watch 3f2a9c1d']);
+    expect(steps([...both, child('canceled', 'submitted', 'c3')], ['c1', 'c2'])).toEqual(['fedimpute combine 3f2a9c1d', 'fedimpute compare 3f2a9c1d', 'fedimpute retry 3f2a9c1d']);
+  });
 });
 
 describe('a running job is never 100 %', () => {

@@ -34,6 +34,12 @@ function expectFits(text: string, columns: number): void {
   for (const line of lines) expect(displayWidth(line), `${displayWidth(line)} > ${columns}: ${line}`).toBeLessThanOrEqual(columns);
 }
 
+/** a command's table on stdout and its prose on stderr (hints, summaries, warnings) */
+function expectAllFit(result: { stdout: string; stderr: string }, columns: number): void {
+  expectFits(result.stdout, columns);
+  if (screenLines(result.stderr).length > 0) expectFits(result.stderr, columns);
+}
+
 let fed: Federation;
 let example: string;
 beforeAll(async () => {
@@ -49,24 +55,33 @@ describe.each([80, 120])('at %i columns', (columns) => {
   test('services, panels (registry and --remote), services check', async () => {
     const services = await fed.call(runServices, {}, { ...tty, config: example });
     expect(services.code).toBe(0);
-    expectFits(services.stdout, columns);
+    expectAllFit(services, columns);
     for (const slug of ['h3africa', 'michigan', 'mali', 'ilifu']) expect(services.stdout).toContain(slug);
+    // the token's state whole on every row; where it comes from when there is room (always in --json)
+    const tokenRows = services.stdout.replace(CONTROL, '').split('\n').filter((line) => /^\d /.test(line));
+    expect(tokenRows).toHaveLength(4);
+    for (const line of tokenRows) expect(line).toMatch(/ not set(  |$)/);
+    if (columns === 120) expect(services.stdout).toContain('$H3AFRICA_TOKEN');
+    expect((await fed.call(runServices, {}, { config: example, json: true })).stdout).toContain('$H3AFRICA_TOKEN');
     const panels = await fed.call(runPanels, {}, { ...tty, config: example });
-    expectFits(panels.stdout, columns);
+    expectAllFit(panels, columns);
     const remote = await fed.call(runPanels, { service: '1', remote: true }, tty);
     expect(remote.code).toBe(0);
-    expectFits(remote.stdout, columns);
+    expectAllFit(remote, columns);
     expect(remote.stdout).toContain('apps@h3africa-v6hc-s@1.0.0');
     const check = await fed.call(runServicesCheck, { ids: [] }, tty);
     expect(check.code, check.stdout).toBe(0);
-    expectFits(check.stdout, columns);
+    expectAllFit(check, columns);
+    // the expiry date is never cut; how far off it is shows when there is room
+    expect(check.stdout.replace(CONTROL, '')).toMatch(/valid until \d{4}-\d{2}-\d{2}/);
+    if (columns === 120) expect(check.stdout.replace(CONTROL, '')).toMatch(/valid until \d{4}-\d{2}-\d{2} +in \d+ days?/);
   });
 
   test('check: paths relative to the current folder, findings wrapped', async () => {
     const vcf = await fed.vcf(`a-study-file-with-a-rather-long-name-for-chromosome-20-at-${columns}.vcf.gz`, { samples: 12 });
     const result = await fed.call(runCheck, { files: [vcf], build: 'hg38' }, tty);
     expect(result.code).toBe(2);
-    expectFits(result.stdout, columns);
+    expectAllFit(result, columns);
     expect(result.stdout).not.toContain(fed.dir);
     expect(result.stdout.replace(/\s+/g, ' ')).toContain('At least 20 samples');
   });
@@ -74,28 +89,27 @@ describe.each([80, 120])('at %i columns', (columns) => {
   test('submit (dry run and result), watch (every frame), status, jobs, download', async () => {
     const vcf = await fed.vcf(`study-${columns}.vcf.gz`);
     const dry = await fed.call(runSubmit, { files: [vcf], services: '1,11', dryRun: true }, tty);
-    expectFits(dry.stdout, columns);
+    expectAllFit(dry, columns);
     const submitted = await fed.call(runSubmit, { files: [vcf], services: '1,11', name: 'a study with a long name to be shortened on narrow terminals' }, tty);
     expect(submitted.code, submitted.stderr).toBe(0);
-    expectFits(submitted.stdout, columns);
+    expectAllFit(submitted, columns);
     const parent = jobRows(fed.db).filter((row) => row.parent_job_id === null).at(-1)!;
     const remoteIds = () => jobRows(fed.db).filter((row) => row.parent_job_id === parent.id).map((row) => String(row.remote_job_id));
     for (const id of remoteIds()) expect(submitted.stdout).toContain(id);
 
     const watch = await fed.call(runWatch, { parent: String(parent.id), interval: '0.2' }, tty);
     expect(watch.code, watch.stderr).toBe(0);
-    expectFits(watch.stdout, columns);
+    expectAllFit(watch, columns);
     for (const id of remoteIds()) expect(watch.stdout).toContain(id);
     expect(watch.stdout).toContain(String(parent.id).slice(0, 8));
 
     for (const result of [await fed.call(runStatus, { parent: 'last' }, tty), await fed.call(runJobs, {}, tty)]) {
       expect(result.code).toBe(0);
-      expectFits(result.stdout, columns);
+      expectAllFit(result, columns);
     }
     const downloaded = await fed.call(runDownload, { parent: 'last', out: join(fed.dir, `results-${columns}`) }, tty);
     expect(downloaded.code, downloaded.stderr).toBe(0);
-    expectFits(downloaded.stdout, columns);
-    expectFits(downloaded.stderr, columns);
+    expectAllFit(downloaded, columns);
     expect(downloaded.stdout).toContain('mich1/chr20.dose.vcf.gz');
   });
 
@@ -105,7 +119,7 @@ describe.each([80, 120])('at %i columns', (columns) => {
     const local = session({ cwd: fed.dir, clock: new FakeClock(now.getTime()) });
     const status = await local.cli(['status', WIDE_PARENT.slice(0, 8), '--no-refresh', '--db', db], tty);
     expect(status.code).toBe(0);
-    expectFits(status.stdout, columns);
+    expectAllFit(status, columns);
     const text = status.stdout.replace(CONTROL, '');
     for (const id of ['job-20250601-080102-866', 'job-20250601-080230-117', 'job-20250601-080301-004', '0f8e2d0c-56b7-4a1e-9f3c-7d2b1a0e9c44', '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d']) {
       expect(text).toContain(id);
@@ -118,7 +132,7 @@ describe.each([80, 120])('at %i columns', (columns) => {
     expect(text).not.toMatch(/running .*100%/);
     expect(text).toMatch(/next: fedimpute watch 7a11c0de/);
     const jobs = await local.cli(['jobs', '--db', db], tty);
-    expectFits(jobs.stdout, columns);
+    expectAllFit(jobs, columns);
     expect(jobs.stdout.replace(CONTROL, '')).toContain('7a11c0de');
     // a pipe: full values, tab-separated, whatever the width
     const piped = await local.cli(['status', WIDE_PARENT.slice(0, 8), '--db', db]);

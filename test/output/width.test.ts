@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createLiveArea } from '../../src/output/live.js';
 import { createStyle } from '../../src/output/style.js';
 import { fit, renderTable, type Column } from '../../src/output/table.js';
-import { displayWidth, stripEscapes, truncateEnd, truncateMiddle, wrapText } from '../../src/output/width.js';
+import { displayWidth, stripEscapes, truncateEnd, truncateMiddle, wrapProse, wrapText } from '../../src/output/width.js';
 import { memoryStream } from '../helpers/harness.js';
 
 describe('displayWidth', () => {
@@ -41,6 +41,22 @@ describe('cutting', () => {
   it('wraps words, cuts a word longer than a line, indents the rest', () => {
     expect(wrapText('one two three four', 9, '  ')).toEqual(['one two', '  three', '  four']);
     expect(wrapText('0f8e2d0c56b74a1e9f3c7d2b1a0e9c44', 12)).toEqual(['0f8e2d0c56b7', '4a1e9f3c7d2b', '1a0e9c44']);
+  });
+  it('prose: each line too wide is wrapped under its own indentation; lines that fit are kept as they are', () => {
+    expect(wrapProse('short line\n  → one two three four five', 14)).toBe('short line\n  → one two\n    three four\n    five');
+    expect(wrapProse('a   b', 10)).toBe('a   b');
+    // spaces that align a label are kept; a line break in a server's message is one space
+    expect(wrapProse('  tokens    /tmp/a.token, /tmp/b.token', 30, '          ')).toBe('  tokens    /tmp/a.token,\n            /tmp/b.token');
+    expect(wrapText('one\n  two three', 20)).toEqual(['one two three']);
+  });
+  it('prose: a style cut by a break is closed at the end of the line and opened again on the next', () => {
+    const dim = (text: string) => `\u001b[2m${text}\u001b[22m`;
+    const wrapped = wrapProse(`\u001b[1m── input\u001b[22m ${dim('250 samples admixed from A and B')}`, 19).split('\n');
+    expect(wrapped.map(stripEscapes)).toEqual(['── input 250', '  samples admixed', '  from A and B']);
+    expect(wrapped[0]).toBe('\u001b[1m── input\u001b[22m \u001b[2m250\u001b[0m');
+    expect(wrapped[1]).toBe('\u001b[1m\u001b[22m\u001b[2m  samples admixed\u001b[0m');
+    expect(wrapped[2]).toBe('\u001b[1m\u001b[22m\u001b[2m  from A and B\u001b[22m');
+    for (const line of wrapped) expect(displayWidth(line)).toBeLessThanOrEqual(19);
   });
 });
 

@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runDemo } from '../../src/commands/demo.js';
 import { loadWorld, worldFile } from '../../src/sandbox/world/cache.js';
+import { displayWidth } from '../../src/output/width.js';
 import { DEFAULT_WORLD } from '../../src/sandbox/world/spec.js';
 import { tempDir } from '../helpers/cli.js';
 import { session } from '../helpers/harness.js';
@@ -33,6 +34,8 @@ function files(dir: string): string[] {
 }
 
 const gzipMagic = Buffer.from([0x1f, 0x8b]);
+// eslint-disable-next-line no-control-regex
+const CONTROL = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
 // the sandbox's jobs move on the test's clock (the watch's sleeps): what is left is CPU, so the demos run one
 // after the other (side by side they only shared the CPU, and under load all three ran into the time limit)
@@ -45,11 +48,16 @@ describe('fedimpute demo', () => {
     cpSync(cache.path, join(home.path, 'fedimpute', 'sandbox'), { recursive: true });
     const work = join(temp.path, 'work');
     cpSync(cache.path, join(temp.path, 'unused'), { recursive: true });
-    const result = await session({ cwd: temp.path, env: { XDG_CACHE_HOME: home.path } }).call(runDemo, {});
+    // on a terminal of 80 columns: its tables fit, and so do its headings and explanations (wrapped)
+    const result = await session({ cwd: temp.path, env: { XDG_CACHE_HOME: home.path } }).call(runDemo, {}, { tty: true, columns: 80 });
     expect(result.stderr).not.toMatch(/error|warning/);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^sandbox-michigan\tpopulation A(\t(0\.\d{3}|1\.000|-)){5}\t\d+\/\d+$/m);
-    expect(result.stderr).toContain('✔ demo complete; the results were in a temporary folder, now removed (fedimpute demo --keep DIR keeps them)\n');
+    const screen = (text: string) => text.split(/\r|\n/).map((line) => line.replace(CONTROL, '')).filter((line) => line.length > 0);
+    for (const line of [...screen(result.stdout), ...screen(result.stderr)]) expect(displayWidth(line), line).toBeLessThanOrEqual(80);
+    expect(result.stdout.replace(CONTROL, '')).toMatch(/^sandbox-michigan( +(0\.\d{3}|1\.000|-)){5} +\d+\/\d+$/m);
+    const prose = result.stderr.replace(CONTROL, '').replace(/\s+/g, ' ');
+    expect(prose).toContain('── accuracy mean r² between imputed dosage and the true genotypes, by minor allele frequency (variants not on the chip)');
+    expect(prose).toContain('✔ demo complete; the results were in a temporary folder, now removed (fedimpute demo --keep DIR keeps them)');
     // the current folder holds only what the test put there; the cache was used, not simulated again
     expect(readdirSync(temp.path)).toEqual(['unused']);
     expect(existsSync(work)).toBe(false);
