@@ -97,7 +97,7 @@ function accuracyTable(context: Context, scores: ServiceAccuracy[], renderTable:
   const columns = [
     { header: 'SERVICE', shrink: 'never' as const },
     { header: 'PANEL', shrink: 'end' as const, optional: true },
-    ...bins.map((bin) => ({ header: `MAF ${bin.label}`, align: 'right' as const, shrink: 'never' as const })),
+    ...bins.map((bin) => ({ header: bin.label, align: 'right' as const, shrink: 'never' as const })),
     { header: 'VARIANTS', align: 'right' as const, shrink: 'never' as const },
   ];
   return renderTable(columns, rows, { tty: context.tty, style: context.style, width: context.width });

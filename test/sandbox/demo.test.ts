@@ -54,7 +54,7 @@ describe('fedimpute demo', () => {
     expect(result.code).toBe(0);
     const screen = (text: string) => text.split(/\r|\n/).map((line) => line.replace(CONTROL, '')).filter((line) => line.length > 0);
     for (const line of [...screen(result.stdout), ...screen(result.stderr)]) expect(displayWidth(line), line).toBeLessThanOrEqual(80);
-    expect(result.stdout.replace(CONTROL, '')).toMatch(/^sandbox-michigan( +(0\.\d{3}|1\.000|-)){5} +\d+\/\d+$/m);
+    expect(result.stdout.replace(CONTROL, '')).toMatch(/^sandbox-michigan( +population A)?( +(0\.\d{3}|1\.000|-)){5} +\d+\/\d+$/m);
     const prose = result.stderr.replace(CONTROL, '').replace(/\s+/g, ' ');
     expect(prose).toContain('── accuracy mean r² between imputed dosage and the true genotypes, by minor allele frequency (variants not on the chip)');
     expect(prose).toContain('✔ demo complete; the results were in a temporary folder, now removed (fedimpute demo --keep DIR keeps them)');
