@@ -151,15 +151,16 @@ const MIGRATION_6 = `CREATE TABLE job_checks (job_id TEXT PRIMARY KEY, checked_a
 /**
  * migration 7: what an older fedimpute stored before texts were scrubbed at write time (store/scrub.ts).
  * Tokens are swept by the commands that resolve them (store/sweep.ts), once per token: sweep_salt is the
- * store's own random salt and swept_tokens the salted SHA-256 of each token swept, never the token. Result
+ * store's own random salt and swept_tokens the salted SHA-256 of each token swept, never the token; `legacy`
+ * says the store held jobs before this migration (an idle `poll` sweeps only such a store). Result
  * passwords are in the store: a job's own, echoed into its messages, is masked here as redact() masks it.
  * The password column itself stays (the user needs it to open the results). Rows of `jobs` rewritten here
  * rewrite their parent's document (migration 4's triggers). Passwords are [A-Za-z0-9] (domain/password.ts):
  * their URL encoding is themselves.
  */
-const MIGRATION_7 = `CREATE TABLE sweep_salt (salt BLOB NOT NULL);
-   INSERT INTO sweep_salt (salt) VALUES (randomblob(32));
-   CREATE TABLE swept_tokens (fingerprint BLOB PRIMARY KEY) WITHOUT ROWID;
+const MIGRATION_7 = `CREATE TABLE sweep_salt (salt BLOB NOT NULL, legacy INTEGER NOT NULL);
+   INSERT INTO sweep_salt (salt, legacy) SELECT randomblob(32), EXISTS (SELECT 1 FROM jobs);
+   CREATE TABLE swept_tokens (fingerprint BLOB PRIMARY KEY);
    UPDATE jobs SET remote_state = replace(remote_state, result_password, '***'), step = replace(step, result_password, '***'),
        message = replace(message, result_password, '***'), last_error = replace(last_error, result_password, '***')
      WHERE length(result_password) >= 6 AND (instr(remote_state, result_password) > 0 OR instr(step, result_password) > 0
