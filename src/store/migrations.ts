@@ -152,7 +152,7 @@ const MIGRATION_6 = `CREATE TABLE job_checks (job_id TEXT PRIMARY KEY, checked_a
  * migration 7: what an older fedimpute stored before texts were scrubbed at write time (store/scrub.ts).
  * Tokens are swept by the commands that resolve them (store/sweep.ts), once per token: sweep_salt is the
  * store's own random salt and swept_tokens the salted SHA-256 of each token swept, never the token; `legacy`
- * says the store held jobs before this migration (an idle `poll` sweeps only such a store). Result
+ * says the store held jobs before this migration (only such a store is swept: later writes are scrubbed). Result
  * passwords are in the store: a job's own, echoed into its messages, is masked here as redact() masks it.
  * The password column itself stays (the user needs it to open the results). Rows of `jobs` rewritten here
  * rewrite their parent's document (migration 4's triggers). Passwords are [A-Za-z0-9] (domain/password.ts):

@@ -2,11 +2,12 @@
  * Echoed tokens left by an older fedimpute. Since the trust-boundary work every text is scrubbed before it
  * is written (scrub.ts), but a store written before it may still hold a token a server echoed into a
  * message, an event or a cached `jobs --json` document, and `jobs` and `status` print stored text without
- * ever loading tokens. So once a command has resolved the registry's tokens and opened the store, every
- * column that holds server text is swept of each token not swept before: one transaction, one UPDATE per
- * table finding rows by instr(), the token replaced as redact() replaces it (itself and its URL encoding).
+ * ever loading tokens. So once a command has resolved the registry's tokens and opened such a store (one
+ * that held jobs when migration 7 ran), every column that holds server text is swept of each token not
+ * swept before: one transaction, one UPDATE per table finding rows by instr(), the token replaced as
+ * redact() replaces it (itself and its URL encoding). A store created since is never swept.
  *
- * Once per token per store, not on every run: scanning a 1,000-parent store costs ~20 ms when nothing
+ * Once per token per store, not on every run: scanning a 1,000-parent store costs ~15–20 ms when nothing
  * matches (bench/sweep), most of a `status`'s start-up budget, and grows with the store. What was swept is
  * remembered as a salted SHA-256 (HMAC keyed by a random salt of the store's own, migration 7): never the
  * token, and no fingerprint matches another store's. The salt sits in the same file, so this hides nothing
@@ -28,15 +29,17 @@ const SERVER_TEXT = [
 ] as const;
 
 /**
- * Remove every token not swept before from the store's server text and remember it as swept. Tokens under
- * 6 characters are not secrets (registerSecret). Rows of `jobs` rewritten here rewrite their parent's
- * `jobs --json` document (migration 4's triggers); job_docs is swept after them all the same, for a token
- * that reads differently inside JSON. Returns the number of rows changed (0 when every token was swept).
+ * Remove every token not swept before from the server text of a store that held jobs before migration 7
+ * (`legacy`), and remember it as swept. Tokens under 6 characters are not secrets (registerSecret). Rows of
+ * `jobs` rewritten here rewrite their parent's `jobs --json` document (migration 4's triggers); job_docs is
+ * swept after them all the same, for a token that reads differently inside JSON. Returns the number of
+ * rows changed (0, and nothing written, when every token was swept or the store is not an old one).
  */
 export function sweepTokens(db: Database, tokens: readonly string[]): number {
   const candidates = [...new Set(tokens.filter((token) => token.length >= 6))];
-  if (candidates.length === 0) return 0;
-  const salt = db.prepare('SELECT salt FROM sweep_salt').pluck().get() as Buffer;
+  const { salt, legacy } = db.prepare('SELECT salt, legacy FROM sweep_salt').get() as { salt: Buffer; legacy: number };
+  // a store this fedimpute created was scrubbed at every write: nothing to sweep, nothing to remember
+  if (candidates.length === 0 || legacy !== 1) return 0;
   const swept = db.prepare('SELECT 1 FROM swept_tokens WHERE fingerprint = ?').pluck();
   const unswept = () => candidates.filter((token) => !swept.get(fingerprint(salt, token)));
   // looked for before the transaction: the usual case, nothing new, takes no write lock

@@ -34,6 +34,12 @@ function texts(db: Database): { where: string; text: string }[] {
   );
 }
 
+/** a store made here, taken for one an older fedimpute wrote (migration 7 found jobs in it) */
+function legacy(db: Database): Database {
+  db.prepare('UPDATE sweep_salt SET legacy = 1').run();
+  return db;
+}
+
 const holding = (db: Database, secret: string) => texts(db).filter(({ text }) => text.includes(secret)).map(({ where }) => where);
 
 describe('migration 7', () => {
@@ -92,7 +98,7 @@ describe('sweepTokens', () => {
   });
 
   it('sweeps a document that holds a token its rows do not', () => {
-    const db = openDatabase(fresh());
+    const db = legacy(openDatabase(fresh()));
     const store = new Store(db);
     store.jobs.insertParent({ id: 'p', name: 'doc only' }, []);
     db.prepare("UPDATE job_docs SET doc = json_set(doc, '$.summary', ?)").run(`echo ${SECRETS.wes}`);
@@ -122,8 +128,25 @@ describe('sweepTokens', () => {
     db.close();
   });
 
+  it('leaves a store this fedimpute created alone: its writes were scrubbed, and nothing is remembered', () => {
+    const path = fresh();
+    const db = openDatabase(path);
+    const store = new Store(db);
+    store.jobs.insertParent({ id: 'p', name: null }, [{ id: 'c', name: null, service_id: 1 }]);
+    // written with SQL, as no write of this fedimpute can: still not swept, the store is not an old one
+    db.prepare('UPDATE jobs SET message = ? WHERE id = ?').run(`echo ${SECRETS.michigan}`, 'c');
+    const watcher = openDatabase(path);
+    const version = watcher.pragma('data_version', { simple: true });
+    expect(sweepTokens(db, [SECRETS.michigan])).toBe(0);
+    expect(watcher.pragma('data_version', { simple: true })).toBe(version);
+    expect(db.prepare('SELECT count(*) FROM swept_tokens').pluck().get()).toBe(0);
+    expect(store.awaitsSweep()).toBe(false);
+    watcher.close();
+    db.close();
+  });
+
   it('a swept file name that meets the same file recorded since replaces it', () => {
-    const db = openDatabase(fresh());
+    const db = legacy(openDatabase(fresh()));
     const store = new Store(db);
     store.jobs.insertParent({ id: 'p', name: null }, [{ id: 'c', name: null, service_id: 1 }]);
     const insert = db.prepare("INSERT INTO downloads (job_id, name, path, size, sha256, completed_at) VALUES ('c', ?, ?, 1, 'ab', 't')");
@@ -139,7 +162,7 @@ describe('fingerprints', () => {
   it('hold no token, differ from store to store, and confirm a guess only with the store’s own salt', () => {
     const token = SECRETS.michigan;
     const stores = [fresh(), fresh()].map((path) => {
-      const db = openDatabase(path);
+      const db = legacy(openDatabase(path));
       sweepTokens(db, [token]);
       const found = { salt: db.prepare('SELECT salt FROM sweep_salt').pluck().get() as Buffer, prints: db.prepare('SELECT fingerprint FROM swept_tokens').pluck().all() as Buffer[] };
       db.close();
