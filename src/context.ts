@@ -72,6 +72,9 @@ export class Context {
   private openedStore?: Store;
   private openedDatabase?: Database;
   private loadedRegistry?: Promise<Registry>;
+  /** the registry's tokens, once it is loaded; swept from the store once both are there */
+  private registryTokens?: string[];
+  private sweep?: Promise<void>;
   private readonly adapters = new Map<number, Promise<ImputationAdapter>>();
 
   constructor(options: ContextOptions) {
@@ -164,6 +167,7 @@ export class Context {
       const [database, { Store }] = await Promise.all([this.database(), import('./store/store.js')]);
       this.openedStore = new Store(database, this.now);
     }
+    await this.sweepTokens();
     return this.openedStore;
   }
 
@@ -187,10 +191,23 @@ export class Context {
   registry(): Promise<Registry> {
     this.loadedRegistry ??= Promise.all([import('./registry/load.js'), import('./registry/tokens.js')]).then(async ([{ loadRegistry }, { registerRegistryTokens }]) => {
       const registry = await loadRegistry({ flag: this.globals.config, env: this.env, cwd: this.cwd });
-      registerRegistryTokens(registry, this.env);
+      this.registryTokens = registerRegistryTokens(registry, this.env);
+      await this.sweepTokens();
       return registry;
     });
     return this.loadedRegistry;
+  }
+
+  /** an older fedimpute's store may hold echoed tokens that `jobs` would print: swept once tokens and store are both open */
+  private sweepTokens(): Promise<void> {
+    const store = this.openedStore;
+    const tokens = this.registryTokens;
+    if (!store || !tokens) return Promise.resolve();
+    this.sweep ??= import('./store/sweep.js').then(({ sweepTokens }) => {
+      const rows = sweepTokens(store.db, tokens);
+      if (rows > 0) this.info(`removed an API token a server had echoed from ${rows} stored ${rows === 1 ? 'text' : 'texts'} (written by an older fedimpute)`);
+    });
+    return this.sweep;
   }
 
   adapter(service: Service): Promise<ImputationAdapter> {
@@ -212,6 +229,7 @@ export class Context {
     this.openedDatabase?.close();
     this.openedDatabase = undefined;
     this.openedStore = undefined;
+    this.sweep = undefined;
   }
 }
 

@@ -10,6 +10,7 @@
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import type { RefreshResult } from '../lifecycle/refresh.js';
+import type { Store } from '../store/store.js';
 import { examples, type Registration } from './options.js';
 
 /** poll takes no options of its own */
@@ -29,6 +30,7 @@ export async function runPoll(_options: PollOptions, context: Context): Promise<
   const store = await context.store();
   const parents = store.jobs.unsettledParents();
   if (parents.length === 0) {
+    await sweepOldStore(context, store);
     if (context.globals.json) context.json({ parents: 0, changes: [], problems: [], stuck: [], lost: [] });
     context.info('nothing to poll: every job has finished');
     return EXIT.ok;
@@ -52,6 +54,21 @@ export async function runPoll(_options: PollOptions, context: Context): Promise<
   for (const lost of result.lost) context.warn(view.lostLine(lost, names.get(lost.parent_id)));
   if (result.changes.length === 0 && result.problems.length === 0) context.info(`nothing changed (${parents.length} unfinished job${parents.length === 1 ? '' : 's'})`);
   return pollExitCode(result);
+}
+
+/**
+ * An idle poll resolves no token, yet it is what cron runs after an upgrade: a store an older fedimpute wrote
+ * and no command has swept yet is swept of echoed tokens here (Context.sweepTokens, once the registry's tokens
+ * are loaded for it). Once a token is swept, idle polls stay as light as before; a registry that cannot be
+ * loaded is left to the commands that need it.
+ */
+async function sweepOldStore(context: Context, store: Store): Promise<void> {
+  if (!store.awaitsSweep()) return;
+  try {
+    await context.registry();
+  } catch (error) {
+    context.debug(`the job store was not swept of echoed tokens: ${(error as Error).message}`);
+  }
 }
 
 /**

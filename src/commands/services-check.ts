@@ -2,6 +2,7 @@
  * `fedimpute services check [ids]`: per service, reachability, latency, protocol version, token validity
  * and expiry, and problems (workflow not advertised, maintenance). Services are asked in parallel.
  */
+import { existsSync } from 'node:fs';
 import type { Context } from '../context.js';
 import { AuthError, ConfigError, EXIT, FedimputeError, MissingTokenError } from '../errors.js';
 import type { ServiceCheck } from '../adapters/types.js';
@@ -18,6 +19,7 @@ export interface ServicesCheckOptions {
 
 export async function runServicesCheck({ ids }: ServicesCheckOptions, context: Context): Promise<number> {
   const registry = await context.registry();
+  await sweepExistingStore(context);
   const services = ids.length ? ids.map((id) => pick(registry, id)) : registry.services;
   const results = await Promise.all(services.map(async (service) => ({ service, check: await checkOne(context, service) })));
   if (context.globals.json) {
@@ -47,6 +49,20 @@ export async function runServicesCheck({ ids }: ServicesCheckOptions, context: C
   // a registry mistake (a token_file readable by others, a bad entry) is exit 2, as everywhere
   if (results.some(({ check }) => REGISTRY_PROBLEMS.has(check))) return EXIT.usage;
   return results.every(({ check }) => isOk(check)) ? EXIT.ok : EXIT.runtime;
+}
+
+/**
+ * `services check` resolves every token without needing the store: an existing one is opened all the same,
+ * so that the tokens an older fedimpute let a server echo into it are swept (Context.sweepTokens). It never
+ * creates a store, and one it cannot open is left to the commands that need it.
+ */
+async function sweepExistingStore(context: Context): Promise<void> {
+  if (!existsSync(context.dbPath)) return;
+  try {
+    await context.store();
+  } catch (error) {
+    context.debug(`the job store was not swept of echoed tokens: ${(error as Error).message}`);
+  }
 }
 
 /** a table that fits the terminal; each problem in full under it, wrapped */

@@ -64,14 +64,18 @@ export function resolveToken(service: Service, env: NodeJS.ProcessEnv): string |
 /**
  * Register every token the registry can resolve as a secret, ignoring the ones it cannot (an unset
  * variable is reported when a command needs that service). The store redacts with them at write time, so
- * a server echoing another service's token cannot slip it into a message either.
+ * a server echoing another service's token cannot slip it into a message either; the tokens returned are
+ * swept from what an older fedimpute stored (store/sweep.ts).
  */
-export function registerRegistryTokens(registry: Registry, env: NodeJS.ProcessEnv): void {
+export function registerRegistryTokens(registry: Registry, env: NodeJS.ProcessEnv): string[] {
+  const tokens: string[] = [];
   for (const service of registry.services) {
     try {
-      resolveToken(service, env);
+      const token = resolveToken(service, env);
+      if (token) tokens.push(token);
     } catch {
       // reported by the command that talks to this service
     }
   }
+  return tokens;
 }

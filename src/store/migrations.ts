@@ -148,6 +148,29 @@ const MIGRATION_5 = `ALTER TABLE job_events ADD COLUMN reason TEXT;
  */
 const MIGRATION_6 = `CREATE TABLE job_checks (job_id TEXT PRIMARY KEY, checked_at TEXT NOT NULL);`;
 
-export const MIGRATIONS: readonly string[] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5, MIGRATION_6];
+/**
+ * migration 7: what an older fedimpute stored before texts were scrubbed at write time (store/scrub.ts).
+ * Tokens are swept by the commands that resolve them (store/sweep.ts), once per token: sweep_salt is the
+ * store's own random salt and swept_tokens the salted SHA-256 of each token swept, never the token; `legacy`
+ * says the store held jobs before this migration (only such a store is swept: later writes are scrubbed). Result
+ * passwords are in the store: a job's own, echoed into its messages, is masked here as redact() masks it.
+ * The password column itself stays (the user needs it to open the results). Rows of `jobs` rewritten here
+ * rewrite their parent's document (migration 4's triggers). Passwords are [A-Za-z0-9] (domain/password.ts):
+ * their URL encoding is themselves.
+ */
+const MIGRATION_7 = `CREATE TABLE sweep_salt (salt BLOB NOT NULL, legacy INTEGER NOT NULL);
+   INSERT INTO sweep_salt (salt, legacy) SELECT randomblob(32), EXISTS (SELECT 1 FROM jobs);
+   CREATE TABLE swept_tokens (fingerprint BLOB PRIMARY KEY);
+   UPDATE jobs SET remote_state = replace(remote_state, result_password, '***'), step = replace(step, result_password, '***'),
+       message = replace(message, result_password, '***'), last_error = replace(last_error, result_password, '***')
+     WHERE length(result_password) >= 6 AND (instr(remote_state, result_password) > 0 OR instr(step, result_password) > 0
+       OR instr(message, result_password) > 0 OR instr(last_error, result_password) > 0);
+   UPDATE job_events SET message = replace(job_events.message, jobs.result_password, '***'), reason = replace(job_events.reason, jobs.result_password, '***')
+     FROM jobs WHERE jobs.id = job_events.job_id AND length(jobs.result_password) >= 6
+       AND (instr(job_events.message, jobs.result_password) > 0 OR instr(job_events.reason, jobs.result_password) > 0);
+   UPDATE job_attempts SET message = replace(job_attempts.message, jobs.result_password, '***')
+     FROM jobs WHERE jobs.id = job_attempts.job_id AND length(jobs.result_password) >= 6 AND instr(job_attempts.message, jobs.result_password) > 0;`;
+
+export const MIGRATIONS: readonly string[] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5, MIGRATION_6, MIGRATION_7];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

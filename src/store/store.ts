@@ -35,6 +35,11 @@ export class Store {
     this.db.close();
   }
 
+  /** jobs were written here by a fedimpute older than migration 7, and no token has been swept since (sweep.ts) */
+  awaitsSweep(): boolean {
+    return this.db.prepare('SELECT legacy AND NOT EXISTS (SELECT 1 FROM swept_tokens) FROM sweep_salt').pluck().get() === 1;
+  }
+
   /** claims on result files, for concurrent `download` runs */
   get claims(): DownloadClaims {
     this.fileClaims ??= new DownloadClaims(this.db, this.clock);

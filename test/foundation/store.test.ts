@@ -51,7 +51,7 @@ describe('opening', () => {
   it('creates a fresh store: tables, user_version, WAL, mode 0600', () => {
     const { path, store } = openStore();
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['download_claims', 'downloads', 'job_attempts', 'job_checks', 'job_docs', 'job_events', 'jobs', 'sqlite_sequence']);
+    expect(tables).toEqual(['download_claims', 'downloads', 'job_attempts', 'job_checks', 'job_docs', 'job_events', 'jobs', 'sqlite_sequence', 'sweep_salt', 'swept_tokens']);
     expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
