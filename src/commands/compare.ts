@@ -57,7 +57,9 @@ function print(context: Context, report: CompareReport, renderTable: typeof rend
     value(row.mean_r2),
     ...row.r2_by_maf.map(value),
   ]);
-  const bins = report.maf_bins.map((bin) => ({ header: `R² ${bin}`, align: 'right' as const, shrink: 'never' as const }));
+  // the bins headed by their range alone ("R² " on each cut the source names at 80 columns): the line above says what they are
+  const bins = report.maf_bins.map((bin) => ({ header: bin, align: 'right' as const, shrink: 'never' as const }));
+  context.info('mean estimated R² per source, overall and by minor allele frequency');
   const table = { tty: context.tty, style: context.style, width: context.width };
   const name = { shrink: 'end' as const, min: 10 };
   context.out(renderTable([{ header: 'SOURCE', ...name }, { header: 'VARIANTS', align: 'right', shrink: 'never' }, { header: 'MEAN R²', align: 'right', shrink: 'never' }, ...bins], rows, table));
