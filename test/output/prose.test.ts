@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runCombine } from '../../src/commands/combine.js';
+import { runCompare } from '../../src/commands/compare.js';
 import { displayWidth } from '../../src/output/width.js';
 import { combineSession } from '../combine/fixtures.js';
 import { rows, setupParent } from '../combine/parent-setup.js';
@@ -31,6 +32,20 @@ const children = () =>
   ]);
 
 describe.each([80, 120])('at %i columns', (columns) => {
+  test('compare: service names whole (sixteen characters, as the sandbox names them) and the table within the width', async () => {
+    const db = await setupParent(dir, results, [
+      { slug: 'sandbox-michigan', files: { '20': rows(10, 20, 30, 40) }, empirical: true, options: { meta: true } },
+      { slug: 'ilifu', files: { '20': rows(10, 20, 35, 40) }, empirical: true, options: { meta: true } },
+    ]);
+    expect((await combineSession(dir, db).call(runCombine, { parent: '0bad' })).code).toBe(0);
+    const result = await combineSession(dir, db).call(runCompare, { parent: '0bad' }, { tty: true, columns });
+    expect(result.code, result.stderr).toBe(0);
+    for (const line of [...lines(result.stdout), ...lines(result.stderr)]) expect(displayWidth(line), line).toBeLessThanOrEqual(columns);
+    expect(lines(result.stdout)[0]).toMatch(/^SOURCE +VARIANTS +MEAN R² +<0\.5% +0\.5–1% +1–5% +5–20% +>20%$/);
+    expect(result.stdout.replace(CONTROL, '')).toMatch(/^sandbox-michigan +4 /m);
+    expect(result.stderr).toContain('mean estimated R² per source, overall and by minor allele frequency');
+  });
+
   test('combine: every line of its table and its prose within the width, paths from the current folder', async () => {
     const db = await children();
     const result = await combineSession(dir, db).call(runCombine, { parent: '0bad' }, { tty: true, columns });
