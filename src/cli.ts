@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import type { Register, Registration } from './commands/options.js';
 import { globalsFrom, type Context, type Globals, type OutputStream } from './context.js';
 import { EXIT } from './errors.js';
+import { wrapProse } from './output/width.js';
 
 const require = createRequire(import.meta.url);
 
@@ -68,7 +69,12 @@ function baseProgram(io: { stdout: OutputStream; stderr: OutputStream }): Comman
     .option('-v, --verbose', 'request log and stack traces on stderr')
     .showHelpAfterError('(run `fedimpute --help` for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(fitHelp(text, helpWidth(io.stdout))),
+      writeErr: (text) => io.stderr.write(fitHelp(text, helpWidth(io.stderr))),
+      getOutHelpWidth: () => helpWidth(io.stdout),
+      getErrHelpWidth: () => helpWidth(io.stderr),
+    })
     .addHelpText(
       'after',
       [
@@ -82,11 +88,27 @@ function baseProgram(io: { stdout: OutputStream; stderr: OutputStream }): Comman
         '  $ fedimpute watch last',
         '  $ fedimpute download last --out results/',
         '',
-        'Exit codes: 0 ok, 1 runtime error, 2 usage or input error, 3 a child failed or was canceled,',
-        '4 token rejected or missing, 8 still pending, 130 interrupted. Shell completion: fedimpute completion --help',
+        'Exit codes: 0 ok, 1 runtime error, 2 usage or input error, 3 a child failed or was canceled, 4 token rejected or missing, 8 still pending, 130 interrupted.',
+        'Shell completion: fedimpute completion --help',
         '',
       ].join('\n'),
     );
+}
+
+/** the terminal's width, else 80 (commander's own default, and what a pipe or a man-like reader expects) */
+function helpWidth(stream: OutputStream): number {
+  return stream.isTTY && stream.columns ? stream.columns : 80;
+}
+
+/**
+ * commander wraps its option and command lists; the prose we add after them (notes, example comments) is wrapped
+ * here. A command line (`$ fedimpute …`) is never broken: it is meant to be pasted.
+ */
+function fitHelp(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => (/^\s*\$ /.test(line) ? line : wrapProse(line, width, /^\s*# /.test(line) ? '# ' : '')))
+    .join('\n');
 }
 
 export async function runCli(argv: string[], makeContext: MakeContext, io: { stdout: OutputStream; stderr: OutputStream }): Promise<number> {

@@ -44,7 +44,7 @@ export const registerCombine: Registration = (program, register) => {
   examples(command, [
     ['fedimpute combine last', "the newest job's downloaded results, meta-imputed into one VCF per chromosome"],
     ['fedimpute combine 3f2a --method best-r2 --region chr20:1-10000000', 'best-R² per variant, one slice of a chromosome'],
-    ['fedimpute combine --from h3africa/chr20 --from ilifu/chr20 --out chr20.combined.vcf.gz', 'results from elsewhere, by prefix'],
+    ['fedimpute combine --from h3africa/chr20 --from ilifu/chr20 --out meta.vcf.gz', 'results from elsewhere, by prefix'],
   ]);
   command.action(register(combineOptions, async () => runCombine));
 };

@@ -69,7 +69,7 @@ export const registerSubmit: Registration = (program, register) => {
     .option('--dry-run', 'validate and print the plan; upload nothing');
   examples(command, [
     ['fedimpute submit --services 1,4 study.chr20.vcf.gz', "one parent job, one child per service, each on its default panel"],
-    ['fedimpute submit --services h3africa:37,ilifu:39 --population afr chr*.vcf.gz', 'chosen panels and population, every chromosome file at once'],
+    ['fedimpute submit --services 1:37,4:39 --population afr chr*.vcf.gz', 'chosen panels and population, every chromosome file at once'],
     ['fedimpute submit --services 1,4 --prepare --dry-run study.vcf', 'split, name and bgzip a plain VCF first; show the plan, upload nothing'],
   ]);
   command.addHelpText('after', '\nCtrl-C stops: uploads are aborted, jobs already created are canceled, the rest is marked canceled (exit 130).\n');

@@ -25,7 +25,7 @@ const cli = (args: string[], io: { env?: Record<string, string | undefined>; tty
 
 const COMMANDS = [
   ['services'], ['services', 'list'], ['services', 'check'], ['panels'], ['check'], ['prepare'], ['jobs'], ['status'], ['submit'], ['watch'],
-  ['poll'], ['cancel'], ['retry'], ['sandbox'], ['demo'], ['download'], ['completion'],
+  ['poll'], ['cancel'], ['retry'], ['sandbox'], ['demo'], ['download'], ['combine'], ['compare'], ['completion'],
 ];
 
 describe('--help', () => {
@@ -38,6 +38,19 @@ describe('--help', () => {
     const lines = [...examples.matchAll(/^ {2}\$ (fedimpute .+|echo .+)$/gm)];
     expect(lines.length, stdout).toBeGreaterThanOrEqual(2);
     expect(lines.length).toBeLessThanOrEqual(3);
+  });
+
+  it.each([[''], ...COMMANDS.map((words) => [words.join(' ')])])('%s at 80 columns: every line fits, prose wrapped, commands whole', async (command) => {
+    const args = [...command.split(' ').filter(Boolean), '--help'];
+    const wide = await cli(args, { tty: true, columns: 200 });
+    const { code, stdout } = await cli(args, { tty: true, columns: 80 });
+    expect(code).toBe(0);
+    // eslint-disable-next-line no-control-regex
+    const lines = stdout.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    // the same example commands as on a wide terminal, each on one line
+    const commands = (text: string) => [...text.matchAll(/^ {2}\$ .+$/gm)].map((match) => match[0]);
+    expect(commands(stdout.replace(/\u001b\[[0-9;]*m/g, ''))).toEqual(commands(wide.stdout.replace(/\u001b\[[0-9;]*m/g, '')));
   });
 });
 
