@@ -4,6 +4,7 @@
  * enough to reproduce and cite the run. Rewritten after each download run; mode 0600 (it names remote
  * job ids, which are not public). Never the result password.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chmod, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -49,7 +50,8 @@ export async function writeManifest(store: Store, parent: JobRow, parentDir: str
         size: row.size,
         sha256: row.sha256,
         downloaded_at: row.completed_at,
-        ...(row.name.endsWith('.zip') ? { archive: true } : {}),
+        // an archive is a means to its entries: gone after extraction unless --keep-zips (its digest stays, as what was received)
+        ...(row.name.endsWith('.zip') ? { archive: true, kept: existsSync(row.path) } : {}),
       })),
       not_fetched: listed.filter((file) => file.child_id === child.id).map((file) => ({ name: file.name, note: file.note })),
     })),

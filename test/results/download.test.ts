@@ -61,6 +61,8 @@ describe('download', { shuffle: false }, () => {
     });
     const dose = child.files.find((file: { name: string }) => file.name === 'chr_20.zip/chr20.dose.vcf.gz');
     expect(dose).toMatchObject({ path: 'mich1/chr20.dose.vcf.gz', sha256: sha256(join(job.folder(join(fed.dir, 'results')), 'mich1/chr20.dose.vcf.gz')) });
+    // the zip was extracted and removed: listed with what was received, and said not to be on disk
+    expect(child.files.find((file: { name: string }) => file.name === 'chr_20.zip')).toMatchObject({ archive: true, kept: false, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(readFileSync(path, 'utf8')).not.toContain(job.children.mich1.password);
   });
 
@@ -97,6 +99,8 @@ describe('download', { shuffle: false }, () => {
     const folder = join(job.folder(out), 'mich1');
     const zip = join(folder, 'chr_20.zip');
     expect(existsSync(zip)).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(job.folder(out), 'manifest.json'), 'utf8'));
+    expect(manifest.children[0].files.find((file: { name: string }) => file.name === 'chr_20.zip')).toMatchObject({ path: 'mich1/chr_20.zip', archive: true, kept: true });
     const bytes = execFileSync('/usr/bin/unzip', ['-p', '-P', job.children.mich1.password, zip, 'chr20.dose.vcf.gz'], { maxBuffer: 256 << 20 });
     expect(bytes.equals(readFileSync(join(folder, 'chr20.dose.vcf.gz')))).toBe(true);
   });
