@@ -114,7 +114,9 @@ function printUsage(context: Context, sandbox: Sandbox, settings: SandboxSetting
     `  study     ${sandbox.study} (${spec.studySamples} samples admixed from A and B, chip sites on ${spec.length / 1e6} Mb of chr20, phased)`,
     `  truth     ${sandbox.truth} (every true genotype: score results against it)`,
     `  speed     ${timing}; ${faults}`,
-  ].map((line) => (context.tty ? wrapProse(line, context.width, line.startsWith('  ') ? ' '.repeat(10) : '  ') : line));
+  ]
+    // continuation lines under the text after their label: `panels ` (7) on the service lines, the 10-column labels below
+    .map((line) => (context.tty ? wrapProse(line, context.width, /^ {5}panels /.test(line) ? ' '.repeat(7) : line.startsWith('  ') ? ' '.repeat(10) : '  ') : line));
   lines.push(
     '',
     'From another terminal or a pipeline:',
