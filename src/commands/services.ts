@@ -123,6 +123,6 @@ export async function runServices(_options: ServicesOptions, context: Context): 
       { tty: true, style, width: context.width },
     ),
   );
-  context.info(style.dim(`registry: ${registry.file}`));
+  context.info(style.dim(`registry: ${shownPath(registry.file, context.cwd)}`));
   return 0;
 }

@@ -57,6 +57,8 @@ describe.each([80, 120])('at %i columns', (columns) => {
     expect(services.code).toBe(0);
     expectAllFit(services, columns);
     for (const slug of ['h3africa', 'michigan', 'mali', 'ilifu']) expect(services.stdout).toContain(slug);
+    // the registry's path from the current folder (the federation's), as every path a table or line shows
+    expect(services.stderr.replace(CONTROL, '')).toContain('registry: example.yaml\n');
     // the token's state whole on every row; where it comes from when there is room (always in --json)
     const tokenRows = services.stdout.replace(CONTROL, '').split('\n').filter((line) => /^\d /.test(line));
     expect(tokenRows).toHaveLength(4);
