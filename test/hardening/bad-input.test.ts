@@ -392,8 +392,8 @@ const cases: Case[] = [
       expect(differing.sort()).toEqual(['message', 'remote_state', 'updated_at']);
     },
   },
-  { name: 'server: 401 garbage token (services check)', env: () => ({ MICH1_TOKEN: 'not.a.token' }), args: () => ['services', 'check', '1'], message: '', stdout: `1\tmich1\tproblem\tmichigan\timputationserver2 2.0.12\t${LATENCY}\tfalse\t\ttoken rejected: Invalid API Token.; create a new API token in the Michigan emulator 1 web UI profile page`, code: 4 },
-  { name: 'server: 401 garbage token (submit)', env: () => ({ MICH1_TOKEN: 'not.a.token' }), args: submit('good'), message: 'error: cannot submit: mich1: token rejected: Invalid API Token.; create a new API token in the Michigan emulator 1 web UI profile page', code: 4 },
+  { name: 'server: 401 garbage token (services check)', env: () => ({ MICH1_TOKEN: 'not.a.token' }), args: () => ['services', 'check', '1'], message: '', stdout: `1\tmich1\tproblem\tmichigan\timputationserver2 2.0.12\t${LATENCY}\tfalse\t\ttoken rejected: Invalid API Token; create a new API token in the Michigan emulator 1 web UI profile page`, code: 4 },
+  { name: 'server: 401 garbage token (submit)', env: () => ({ MICH1_TOKEN: 'not.a.token' }), args: submit('good'), message: 'error: cannot submit: mich1: token rejected: Invalid API Token; create a new API token in the Michigan emulator 1 web UI profile page', code: 4 },
   { name: 'server: 401 garbage token (poll)', env: () => ({ MICH1_TOKEN: 'not.a.token' }), args: () => ['poll'], message: () => `error: mich1: Michigan emulator 1 rejected the API token (HTTP 401) ${polled()}`, code: 4 },
   { name: 'server: 403 revoked token (poll)', env: () => ({ MICH1_TOKEN: bobOld }), args: () => ['poll'], message: () => `error: mich1: Michigan emulator 1 rejected the API token (HTTP 403) ${polled()}`, code: 4 },
   { name: 'server: 403 revoked token (cancel)', env: () => ({ MICH1_TOKEN: bobOld }), args: () => ['cancel', 'last'], message: '', stdout: () => `mich1\t${lastChild()}\tauth-error\tMichigan emulator 1 rejected the API token (HTTP 403)`, code: 4 },

@@ -78,7 +78,7 @@ export async function checkService(service: MichiganService, token: string | und
       if (!Number.isNaN(when.getTime())) result.tokenExpiresAt = when.toISOString();
     }
     if (!verify.valid)
-      result.problems.push(`token rejected: ${cleanLine(verify.message ?? '') || 'invalid'}; create a new API token in the ${service.name} web UI profile page`);
+      result.problems.push(`token rejected: ${cleanLine(verify.message ?? '').replace(/[.\s]+$/, '') || 'invalid'}; create a new API token in the ${service.name} web UI profile page`);
   } catch (error) {
     if (error instanceof RemoteError) result.unavailable = true;
     result.problems.push(describe(error));
