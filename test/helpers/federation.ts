@@ -5,6 +5,7 @@
  * `bin/fedimpute` (`spawn`) only for what only the binary shows.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { join } from 'node:path';
 import { startMichiganEmulator, type MichiganEmulator, type MichiganEmulatorOptions } from '../../src/sandbox/michigan/index.js';
 import { generateVcf, type GenerateOptions } from '../../src/vcf/generate.js';
@@ -138,5 +139,21 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       await Promise.all([...proxies.map((proxy) => proxy.close()), ...michigan.map((emulator) => emulator.close()), ...wes.map((emulator) => emulator.close())]);
       temp.cleanup();
     },
+  };
+}
+
+/**
+ * For a test file whose tests each start their own federation: the starter, and every federation it started
+ * closed after the file's last test.
+ */
+export function federations(): (options: FederationOptions) => Promise<Federation> {
+  const opened: Federation[] = [];
+  afterAll(async () => {
+    for (const federation of opened) await federation.close();
+  });
+  return async (options) => {
+    const federation = await startFederation(options);
+    opened.push(federation);
+    return federation;
   };
 }

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { runCancel } from '../../src/commands/cancel.js';
 import { runPoll } from '../../src/commands/poll.js';
 import { runRetry } from '../../src/commands/retry.js';
@@ -13,21 +13,13 @@ import { runStatus } from '../../src/commands/status.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { runWatch } from '../../src/commands/watch.js';
 import { spawnCli } from '../helpers/cli.js';
-import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
+import { federations, type Federation } from '../helpers/federation.js';
 import { dumpStore, withDb } from '../helpers/store.js';
 import { until } from '../helpers/until.js';
 import { childRows, expectConsistentEvents, parentRow } from './support.js';
 
 // each test has its own federation: they run side by side (the emulators' jobs take wall time)
-const opened: Federation[] = [];
-afterAll(async () => {
-  for (const federation of opened) await federation.close();
-});
-async function federationWith(options: FederationOptions): Promise<Federation> {
-  const federation = await startFederation(options);
-  opened.push(federation);
-  return federation;
-}
+const federationWith = federations();
 
 /** the emulators advance lazily: poll until every child runs */
 async function untilRunning(federation: Federation): Promise<void> {

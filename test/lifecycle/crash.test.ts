@@ -5,25 +5,17 @@
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { runPoll } from '../../src/commands/poll.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { UPLOAD_GRACE_MS } from '../../src/domain/resubmit.js';
 import { spawnCli } from '../helpers/cli.js';
-import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
+import { federations } from '../helpers/federation.js';
 import { serversSettled, until } from '../helpers/until.js';
 import { childRows, expectConsistentEvents, parentRow } from './support.js';
 
 // each test has its own federation: they run side by side (the emulators' jobs take wall time)
-const opened: Federation[] = [];
-afterAll(async () => {
-  for (const federation of opened) await federation.close();
-});
-async function federationWith(options: FederationOptions): Promise<Federation> {
-  const federation = await startFederation(options);
-  opened.push(federation);
-  return federation;
-}
+const federationWith = federations();
 
 const SUBMIT = /\/api\/v2\/jobs\/submit\/imputationserver2$/;
 

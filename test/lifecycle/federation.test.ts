@@ -2,25 +2,17 @@
  * End to end in this process (runX with a test Context against the emulators): submit to several services,
  * watch until settled, and check what the store and the emulators saw (DESIGN §3, §4, §6).
  */
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { runJobs } from '../../src/commands/jobs.js';
 import { runPoll } from '../../src/commands/poll.js';
 import { runStatus } from '../../src/commands/status.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { runWatch } from '../../src/commands/watch.js';
-import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
+import { federations } from '../helpers/federation.js';
 import { childRows, expectConsistentEvents, parentRow, sha256 } from './support.js';
 
 // each test has its own federation: they run side by side (the emulators' jobs take wall time)
-const opened: Federation[] = [];
-afterAll(async () => {
-  for (const federation of opened) await federation.close();
-});
-async function federationWith(options: FederationOptions): Promise<Federation> {
-  const federation = await startFederation(options);
-  opened.push(federation);
-  return federation;
-}
+const federationWith = federations();
 
 describe.concurrent('a federated run', () => {
   test('submit to three services (two Michigan, one WES), watch until settled: completed, passwords, job names, tags', async () => {

@@ -4,25 +4,17 @@
  * dead job back) but are flagged with the exact commands; `retry` resubmits them, `cancel` settles them here,
  * `watch` stops waiting for them (exit 3), and they hold none of the user's slots.
  */
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { runCancel } from '../../src/commands/cancel.js';
 import { runPoll } from '../../src/commands/poll.js';
 import { runRetry } from '../../src/commands/retry.js';
 import { runStatus } from '../../src/commands/status.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { runWatch } from '../../src/commands/watch.js';
-import { startFederation, type Federation, type FederationOptions } from '../helpers/federation.js';
+import { federations } from '../helpers/federation.js';
 import { childRows, expectConsistentEvents, parentRow } from './support.js';
 
-const opened: Federation[] = [];
-afterAll(async () => {
-  for (const federation of opened) await federation.close();
-});
-async function federationWith(options: FederationOptions): Promise<Federation> {
-  const federation = await startFederation(options);
-  opened.push(federation);
-  return federation;
-}
+const federationWith = federations();
 const long = { timing: { queuedMs: 0, runningMs: 600_000 } };
 
 describe.concurrent('a job the service lost', () => {
