@@ -2,9 +2,6 @@
  * Crash safety (DESIGN §6): a submit killed mid-upload, or one whose POST was answered but the answer was
  * lost, leaves a state that `poll` repairs with exactly one remote job per child.
  */
-import { openSync, writeSync, closeSync } from 'node:fs';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { runPoll } from '../../src/commands/poll.js';
 import { runSubmit } from '../../src/commands/submit.js';
@@ -12,21 +9,10 @@ import { UPLOAD_GRACE_MS } from '../../src/domain/resubmit.js';
 import { spawnCli } from '../helpers/cli.js';
 import { federations } from '../helpers/federation.js';
 import { serversSettled, until } from '../helpers/until.js';
-import { childRows, expectConsistentEvents, parentRow } from './support.js';
+import { bigFile, childRows, expectConsistentEvents, parentRow, SUBMIT } from './support.js';
 
 // each test has its own federation: they run side by side (the emulators' jobs take wall time)
 const federationWith = federations();
-
-const SUBMIT = /\/api\/v2\/jobs\/submit\/imputationserver2$/;
-
-function bigFile(dir: string, megabytes: number): string {
-  const path = join(dir, 'big.vcf.gz');
-  const fd = openSync(path, 'w');
-  const chunk = randomBytes(1 << 20);
-  for (let index = 0; index < megabytes; index++) writeSync(fd, chunk);
-  closeSync(fd);
-  return path;
-}
 
 describe.concurrent('crash safety', () => {
   test('submit SIGKILLed mid-upload: poll looks, then resubmits after the grace; one remote job per child, parent consistent', async () => {

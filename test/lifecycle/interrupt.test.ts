@@ -4,39 +4,20 @@
  * second one exits at once, and the next `poll` finishes the canceling — it never uploads or completes what
  * the user interrupted. Through the binary (only a process gets SIGINT), then in this process for `retry`.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { runPoll } from '../../src/commands/poll.js';
 import { runRetry } from '../../src/commands/retry.js';
 import { runSubmit } from '../../src/commands/submit.js';
 import { spawnCli } from '../helpers/cli.js';
-import { startFederation, type Federation } from '../helpers/federation.js';
+import { federations, type Federation } from '../helpers/federation.js';
 import { until } from '../helpers/until.js';
-import { childRows, expectConsistentEvents, parentRow } from './support.js';
+import { bigFile, childRows, expectConsistentEvents, parentRow, SUBMIT } from './support.js';
 
-const opened: Federation[] = [];
-afterAll(async () => {
-  for (const federation of opened) await federation.close();
-});
+const started = federations();
 /** three Michigan services whose jobs stay queued (a canceled job must be seen canceled, not failed or done) */
-async function federation(): Promise<Federation> {
+function federation(): Promise<Federation> {
   const queued = { timing: { queuedMs: 600_000 } };
-  const started = await startFederation({ michigan: [queued, queued, queued] });
-  opened.push(started);
-  return started;
-}
-
-const SUBMIT = /\/api\/v2\/jobs\/submit\/imputationserver2$/;
-
-function bigFile(dir: string, megabytes: number): string {
-  const path = join(dir, 'big.vcf.gz');
-  const fd = openSync(path, 'w');
-  const chunk = randomBytes(1 << 20);
-  for (let index = 0; index < megabytes; index++) writeSync(fd, chunk);
-  closeSync(fd);
-  return path;
+  return started({ michigan: [queued, queued, queued] });
 }
 
 /** no remote job running, queued or completed anywhere; every child canceled */

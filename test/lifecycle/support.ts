@@ -1,6 +1,7 @@
 /** Store assertions shared by the lifecycle end-to-end tests (they read the SQLite file the binary wrote). */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { withDb } from '../helpers/store.js';
 
@@ -65,4 +66,17 @@ export function expectConsistentEvents(db: string): void {
 
 export function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** Michigan's submit route (the upload), as the emulator records it */
+export const SUBMIT = /\/api\/v2\/jobs\/submit\/imputationserver2$/;
+
+/** `megabytes` MiB of random bytes as dir/big.vcf.gz: an upload that `--no-check` sends as it is */
+export function bigFile(dir: string, megabytes: number): string {
+  const path = join(dir, 'big.vcf.gz');
+  const fd = openSync(path, 'w');
+  const chunk = randomBytes(1 << 20);
+  for (let index = 0; index < megabytes; index++) writeSync(fd, chunk);
+  closeSync(fd);
+  return path;
 }
