@@ -70,7 +70,7 @@ const subjects: Record<string, () => Promise<Subject>> = {
         workflow: { url: 'impute.cwl', type: 'CWL', version: 'v1.2', attachments: [cwl], engine_parameters: {} },
         input: { mode: 'attachment' },
         params: { target_vcf: { class: 'File', path: '{{input}}' }, job: '{{job_id}}' },
-        outputs: { include: ['**/*.dose.vcf.gz', '**/*.info.gz'] },
+        outputs: { include: ['**/*.dose.vcf.gz', '**/*.info.gz'], local_roots: [] },
         panels: [{ id: 39, name: '1000G', build: 'hg38', populations: [], params: {} }],
       },
       { token: 'wes-contract-token', http: HTTP },

@@ -31,7 +31,7 @@ function cwlService(url: string, extra: Partial<WesService> = {}): WesService {
     workflow: { url: 'impute.cwl', type: 'CWL', version: 'v1.2', attachments: [cwl], engine_parameters: {}, engine: 'cwltool', engine_version: '3.1' },
     input: { mode: 'attachment' },
     params: { target_vcf: { class: 'File', path: '{{input}}' }, panel: '{{panel.path}}', job: '{{job_id}}' },
-    outputs: { include: ['**/*.dose.vcf.gz', '**/*.info.gz'] },
+    outputs: { include: ['**/*.dose.vcf.gz', '**/*.info.gz'], local_roots: [] },
     panels: [{ id: 39, name: '1000G', build: 'hg38', populations: [], params: { path: '/refs/1kg.vcf.gz' } }],
     ...extra,
   };

@@ -426,7 +426,7 @@ const cases: Case[] = [
     args: () => ['poll'],
     message: '',
     stdout: () =>
-      `${'*'}\t${(childOf(deletedJob) as { parent_job_id: string }).parent_job_id.slice(0, 8)}\tdeleted\tmich1\t${childOf(deletedJob).id.slice(0, 8)}\tqueued->failed\t0\t${deletedJob}\t${M} no longer knows job ${deletedJob} — the job was deleted on the server before it was seen to finish`,
+      `${'*'}\t${(childOf(deletedJob) as unknown as { parent_job_id: string }).parent_job_id.slice(0, 8)}\tdeleted\tmich1\t${childOf(deletedJob).id.slice(0, 8)}\tqueued->failed\t0\t${deletedJob}\t${M} no longer knows job ${deletedJob} — the job was deleted on the server before it was seen to finish`,
     code: 0,
     store: (before, after) => {
       // the deleted job's child failed (its results are gone), with the reason; its parent follows

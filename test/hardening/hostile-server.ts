@@ -9,7 +9,7 @@
  * (localhost:A: the same socket under another host name) and `other-port` (127.0.0.1:B). Every request is
  * recorded with the origin it reached, so a test can tell whether a credential ever left home.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Origin = 'home' | 'other-host' | 'other-port';

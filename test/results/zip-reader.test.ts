@@ -107,7 +107,7 @@ describe('zip.js', () => {
     const { ZipWriter, Uint8ArrayReader, Uint8ArrayWriter, configure } = await import('@zip.js/zip.js');
     configure({ useWebWorkers: false });
     const writer = new ZipWriter(new Uint8ArrayWriter());
-    for (const [name, content] of Object.entries(files)) await writer.add(name, new Uint8ArrayReader(content), { password: PASSWORD, ...options });
+    for (const [name, content] of Object.entries(files)) await writer.add(name, new Uint8ArrayReader(content), { password: PASSWORD, ...options } as Parameters<typeof writer.add>[2]);
     const zip = join(temp.path, `zipjs-${counter++}.zip`);
     writeFileSync(zip, await writer.close());
     await extractAndCompare(zip, 'password' in options ? null : PASSWORD);

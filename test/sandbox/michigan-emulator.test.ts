@@ -67,7 +67,7 @@ describe('Michigan emulator', () => {
     expect((await get('/api/v2/jobs', expired)).status).toBe(401);
     const token = emulator.tokenFor('alice');
     const verify = async (value: string) =>
-      (await fetch(`${emulator.url}/api/v2/tokens/verify`, { method: 'POST', body: new URLSearchParams({ token: value }) })).json();
+      (await fetch(`${emulator.url}/api/v2/tokens/verify`, { method: 'POST', body: new URLSearchParams({ token: value }) })).json() as Promise<{ valid: boolean; expire: string }>;
     const valid = await verify(token);
     expect(valid).toMatchObject({ valid: true, username: 'alice', message: 'API Token was created by alice and is valid.' });
     expect(new Date(valid.expire).getTime()).toBeGreaterThan(Date.now());
@@ -134,8 +134,8 @@ describe('Michigan emulator', () => {
     expect((await get(`/api/v2/jobs/${id}`)).json().outputParams[0].files[0].count).toBe(9);
   });
 
-  test.each([
-    [{ compression: 'gzip' } as VcfFixtureOptions, {}, 'compressed with gzip, not bgzip'],
+  test.each<[VcfFixtureOptions, Record<string, string>, string]>([
+    [{ compression: 'gzip' }, {}, 'compressed with gzip, not bgzip'],
     [{ secondChromosome: '21' }, {}, 'contains more than one chromosome'],
     [{ samples: 5 }, {}, 'At least 20 samples must be uploaded.'],
     [{ build: 'hg38' }, { build: 'hg19' }, 'This is not a valid hg19 encoding'],

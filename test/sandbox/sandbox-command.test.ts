@@ -86,10 +86,6 @@ function waitFor(running: Running, pattern: RegExp, timeoutMs = 45_000): Promise
   });
 }
 
-function portOf(url: string): number {
-  return Number(new URL(url).port);
-}
-
 function isOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');

@@ -30,7 +30,7 @@ function form(fields: Record<string, string>, files: { name: string; content: Bu
 const CWL = { workflow_url: 'impute.cwl', workflow_type: 'CWL', workflow_type_version: 'v1.2', workflow_params: '{"vcf":{"class":"File","path":"s1.vcf.gz"}}', tags: '{"fedimpute_parent":"P","fedimpute_child":"C"}' };
 const ATTACHED = [{ name: 'impute.cwl', content: 'cwlVersion: v1.2' }, { name: 's1.vcf.gz', content: VCF }];
 
-async function submit(fields = CWL, files = ATTACHED, headers: Record<string, string> = {}) {
+async function submit(fields: Record<string, string> = CWL, files = ATTACHED, headers: Record<string, string> = {}) {
   return fetch(`${emulator.apiRoot}/runs`, { method: 'POST', body: form(fields, files), headers });
 }
 const json = async (path: string, init?: RequestInit) => {

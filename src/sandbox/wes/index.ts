@@ -81,6 +81,7 @@ export async function startWesEmulator(options: WesEmulatorOptions = {}): Promis
     apiRoot: url + apiPrefix,
     flavor,
     version,
+    token: options.token,
     requests: context.requests,
     get runs() {
       return [...context.runs.values()].map(info);

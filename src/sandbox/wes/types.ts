@@ -115,6 +115,8 @@ export interface WesEmulator {
   readonly apiRoot: string;
   readonly flavor: WesFlavor;
   readonly version: WesVersion;
+  /** the bearer token it requires, when started with one */
+  readonly token?: string;
   readonly requests: RecordedRequest[];
   /** a snapshot of every run (state computed now) */
   readonly runs: RunInfo[];
