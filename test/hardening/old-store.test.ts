@@ -26,8 +26,7 @@ let counter = 0;
 const freshPath = () => join(fed.dir, `old-${++counter}.db`);
 
 beforeAll(async () => {
-  fed = await startFederation({ michigan: [{}], wes: [{ token: WES_TOKEN }], extra: { wes1: '    token: ${OLD_WES_TOKEN}' } });
-  fed.env.OLD_WES_TOKEN = WES_TOKEN;
+  fed = await startFederation({ michigan: [{}], wes: [{ token: WES_TOKEN }] });
   secrets = { michigan: fed.michigan[0].tokenFor('alice'), wes: WES_TOKEN, password: `Pw${randomUUID().replace(/-/g, '')}` };
 }, 60_000);
 afterAll(async () => fed?.close());

@@ -24,13 +24,12 @@ beforeAll(async () => {
   fed = await startFederation({
     michigan: [{ echoRequestsInErrors: true }],
     wes: [{ echoRequestsInErrors: true, token: WES_TOKEN }],
-    extra: { wes1: '    token: ${AUDIT_WES_TOKEN}' },
   });
 }, 60_000);
 afterAll(async () => fed?.close());
 
 async function run(args: string[]) {
-  const result = await fed.cli([...args, '--verbose'], { env: { AUDIT_WES_TOKEN: WES_TOKEN } });
+  const result = await fed.cli([...args, '--verbose']);
   outputs.push({ command: args.join(' '), stdout: result.stdout, stderr: result.stderr });
   return result;
 }
