@@ -3,38 +3,15 @@
  * services check). Expected remote outcomes are values; only the unexpected throws (RemoteError,
  * AuthError). A network error is never a job failure.
  */
-import type { ChildStatus } from '../domain/status.js';
+import type { RemoteReport } from '../domain/remote.js';
 import type { Build, Service } from '../registry/types.js';
 import type { StreamedBody } from './http-body.js';
 
-/** What a service says about one remote job. */
-export interface RemoteJobState {
+/** What a service says about one remote job: what decides the child's state (domain), and when it ran. */
+export interface RemoteJobState extends RemoteReport {
   remoteId: string;
-  /** null: the service's state does not map (WES UNKNOWN) — keep the previous status */
-  status: ChildStatus | null;
-  /** the service's own state word/code, e.g. "4" or "COMPLETE" */
-  rawState: string;
-  /** 0..100 when the protocol gives a signal ((k/n) steps, WES tasks) */
-  progress?: number;
-  /** Michigan positionInQueue (when >= 0) */
-  queuePosition?: number;
-  /** current step, e.g. "Imputation (3/22)" */
-  step?: string;
-  /** the service's error text for failed jobs (HTML stripped), else the latest message */
-  message?: string;
-  /** extra advice about the state, e.g. for Michigan state -1 why it is lost */
-  hint?: string;
   startedAt?: string;
   endedAt?: string;
-  /** when the server deletes the results (Michigan: deletedOn, else end + 7 days) */
-  resultsExpireAt?: string;
-  /** results are gone for good (Michigan 7, 10) */
-  retired?: boolean;
-  /**
-   * the service has lost the job (Michigan -1, a WES run the server no longer knows): status is null
-   * (keep the child's), and the user is told to retry or cancel it
-   */
-  lost?: boolean;
 }
 
 export interface InputFile {

@@ -7,13 +7,21 @@ import type { ChildStatus, SubmitState } from './status.js';
 
 /** the part of an adapter's RemoteJobState that decides the child's state */
 export interface RemoteReport {
+  /** null: the service's state does not map (WES UNKNOWN) — keep the previous status */
   status: ChildStatus | null;
+  /** the service's own state word/code, e.g. "4" or "COMPLETE" */
   rawState: string;
+  /** 0..100 when the protocol gives a signal ((k/n) steps, WES tasks) */
   progress?: number;
+  /** Michigan positionInQueue (when >= 0) */
   queuePosition?: number;
+  /** current step, e.g. "Imputation (3/22)" */
   step?: string;
+  /** the service's error text for failed jobs (HTML stripped), else the latest message */
   message?: string;
+  /** extra advice about the state, e.g. for Michigan state -1 why it is lost */
   hint?: string;
+  /** when the server deletes the results (Michigan: deletedOn, else end + 7 days) */
   resultsExpireAt?: string;
   /** results are gone for good (Michigan 7, 10, or a job the server no longer knows) */
   retired?: boolean;
