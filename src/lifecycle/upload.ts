@@ -80,14 +80,10 @@ const DONE_WORDS: Record<string, string> = {
 };
 
 async function startDisplay(context: Context, store: Store, transfers: Map<string, Transfer>) {
-  const [{ createLiveArea, spinnerFrame }, { renderTable }] = await Promise.all([import('../output/live.js'), import('../output/table.js')]);
+  const [{ spinnerFrame }, { animate }, { renderTable }] = await Promise.all([import('../output/live.js'), import('../output/spinner.js'), import('../output/table.js')]);
   const style = context.errorStyle;
-  const area = createLiveArea(context.stderr, style.symbols.ellipsis);
-  context.stderrLive = area;
   const labels = new Map([...transfers.keys()].map((id) => [id, store.get(id)?.service_slug ?? id.slice(0, 8)]));
-  let tick = 0;
-  const draw = () => {
-    tick++;
+  const frame = (tick: number) => {
     const now = context.now().getTime();
     const rows = [...transfers].map(([id, transfer]) => {
       const label = labels.get(id) ?? '';
@@ -117,16 +113,8 @@ async function startDisplay(context: Context, store: Store, transfers: Map<strin
       { header: '', shrink: 'never' as const, align: 'right' as const, optional: true },
       { header: '', shrink: 'end' as const },
     ];
-    area.update(renderTable(columns, rows, { tty: true, style, width: context.errorWidth, header: false }));
+    return renderTable(columns, rows, { tty: true, style, width: context.errorWidth, header: false });
   };
-  const timer = setInterval(draw, 100);
-  draw();
-  // Ctrl-C: the interrupt line is printed next, not under a frame that goes on redrawing
-  const stop = () => {
-    clearInterval(timer);
-    area.clear();
-    if (context.stderrLive === area) context.stderrLive = undefined;
-  };
-  context.signal.addEventListener('abort', stop, { once: true });
-  return { stop, draw };
+  const live = animate(context, frame, 100);
+  return { stop: live.stop, draw: live.redraw };
 }

@@ -13,25 +13,34 @@ export interface Spinner {
 export function startSpinner(context: Context, text: string): Spinner {
   if (!context.stderrTty || context.globals.quiet || context.globals.json) return { update: () => undefined, stop: () => undefined };
   const style = context.errorStyle;
-  const area = createLiveArea(context.stderr, style.symbols.ellipsis);
+  let label = text;
+  const live = animate(context, (tick) => `${style.cyan(spinnerFrame(tick, style.symbols.spinner))} ${label}`, 80);
+  return {
+    update: (next) => {
+      label = next;
+      live.redraw();
+    },
+    stop: live.stop,
+  };
+}
+
+/**
+ * A frame on stderr redrawn every `everyMs` (and on `redraw`) until `stop`, or until the command is
+ * interrupted: the interrupt's lines are then printed under no frame that goes on redrawing.
+ */
+export function animate(context: Context, frame: (tick: number) => string, everyMs: number): { redraw(): void; stop(): void } {
+  const area = createLiveArea(context.stderr, context.errorStyle.symbols.ellipsis);
   context.stderrLive = area;
   let tick = 0;
-  let label = text;
-  const draw = () => area.update(`${style.cyan(spinnerFrame(tick++, style.symbols.spinner))} ${label}`);
-  const timer = setInterval(draw, 80);
+  const redraw = () => area.update(frame(tick++));
+  const timer = setInterval(redraw, everyMs);
   timer.unref();
-  draw();
+  redraw();
   const stop = () => {
     clearInterval(timer);
     area.clear();
     if (context.stderrLive === area) context.stderrLive = undefined;
   };
   context.signal.addEventListener('abort', stop, { once: true });
-  return {
-    update: (next) => {
-      label = next;
-      draw();
-    },
-    stop,
-  };
+  return { redraw, stop };
 }
