@@ -3,7 +3,7 @@
  * panels with realistic LD (decaying with distance) that differ between the two populations, and a cache
  * that gives back the same world.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -160,5 +160,17 @@ describe('cache', () => {
     expect(await readWorldFile(worldFile(dir, spec), { ...spec, seed: 22 })).toBeUndefined();
     writeFileSync(worldFile(dir, spec), 'FIWORLD1 not really');
     expect(await readWorldFile(worldFile(dir, spec), spec)).toBeUndefined();
+  });
+
+  it('a world this process already has is saved in every folder it is asked from', async () => {
+    const spec = { ...SMALL, seed: 23 };
+    const first = join(dir, 'first');
+    const second = join(dir, 'second');
+    const world = await loadWorld(spec, first);
+    expect(existsSync(worldFile(first, spec))).toBe(true);
+    // from memory, and still written here: the folder is a cache whatever ran before in this process
+    expect(await loadWorld(spec, second)).toBe(world);
+    const read = await readWorldFile(worldFile(second, spec), spec);
+    expect(read && same(world, read)).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
  * header followed by the typed arrays, each 8-byte aligned; it is written to a temporary name and renamed,
  * so a reader never sees half a file, and an unreadable file is simply simulated again.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BitMatrix } from './bits.js';
 import { WORLD_FORMAT, worldKey, type WorldSpec } from './spec.js';
@@ -25,16 +25,27 @@ export function worldFile(dir: string, spec: WorldSpec): string {
   return join(dir, `world-${worldKey(spec)}.bin`);
 }
 
-/** The world of `spec` from the cache folder, simulated and saved there when missing. */
+/** paths known to hold their world's file (read or written by this process) */
+const onDisk = new Set<string>();
+
+/**
+ * The world of `spec` from the cache folder, simulated and saved there when missing. A world this process
+ * already has (from another folder) is saved in this one too, so the folder is a cache whatever ran before.
+ */
 export async function loadWorld(spec: WorldSpec, dir: string): Promise<World> {
   const key = worldKey(spec);
-  const known = memory.get(key);
-  if (known) return known;
   const path = worldFile(dir, spec);
-  const world = (await readWorldFile(path, spec)) ?? simulateWorld(spec);
-  if (!memory.has(key)) {
+  let world = memory.get(key);
+  if (!world) {
+    const read = await readWorldFile(path, spec);
+    if (read) onDisk.add(path);
+    world = memory.get(key) ?? read ?? simulateWorld(spec);
     memory.set(key, world);
-    await saveWorld(world, path).catch(() => undefined); // a read-only folder only costs the next start a simulation
+  }
+  if (!onDisk.has(path)) {
+    onDisk.add(path);
+    const present = await access(path).then(() => true, () => false);
+    if (!present) await saveWorld(world, path).catch(() => undefined); // a read-only folder only costs the next start a simulation
   }
   return world;
 }
