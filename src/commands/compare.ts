@@ -63,6 +63,10 @@ function print(context: Context, report: CompareReport, renderTable: typeof rend
   const table = { tty: context.tty, style: context.style, width: context.width };
   const name = { shrink: 'end' as const, min: 10 };
   context.out(renderTable([{ header: 'SOURCE', ...name }, { header: 'VARIANTS', align: 'right', shrink: 'never' }, { header: 'MEAN R²', align: 'right', shrink: 'never' }, ...bins], rows, table));
+  // the combined set holds every source's variants, the rare ones only one panel carries among them: its overall
+  // mean can sit below a source's while it is ahead in every bin (the sandbox's demo shows exactly that)
+  if (report.combined && report.sources.every((source) => source.variants < report.combined!.variants))
+    context.info("each mean is over that row's own variants, and the combined set holds all of them, rare ones included: compare the rows bin by bin");
   const overlap = Object.entries(report.overlap).map(([pattern, count]) => [pattern, count.toLocaleString('en-US')]);
   context.out(renderTable([{ header: 'CARRIED BY', ...name }, { header: 'VARIANTS', align: 'right', shrink: 'never' }], overlap, table));
   const agreement = report.agreement.map((pair) => [`${pair.a} · ${pair.b}`, pair.shared.toLocaleString('en-US'), value(pair.mean_dosage_r2)]);
