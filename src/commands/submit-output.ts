@@ -39,7 +39,7 @@ export async function printPlan(context: Context, name: string, plans: ChildPlan
 }
 
 export async function printResult(context: Context, parent: JobRow, children: JobRow[], total: number): Promise<void> {
-  const [{ childDetail }, { shortId }, { childTable }, { errorOf }, { truncateEnd }] = await Promise.all([
+  const [{ childDetail }, { shortId }, { childTable }, { errorOf }, { displayWidth, truncateEnd, wrapProse }] = await Promise.all([
     import('../output/jobs.js'),
     import('../output/format.js'),
     import('../output/status.js'),
@@ -80,7 +80,11 @@ export async function printResult(context: Context, parent: JobRow, children: Jo
     return;
   }
   const { style, width } = context;
-  context.out(truncateEnd(`${style.green(style.symbols.completed)} ${style.bold(shortId(parent.id))} ${parent.name ?? ''} ${style.symbols.none} ${message}`, width, style.symbols.ellipsis));
+  // the name gives way, never what happened: on a narrow terminal it is shortened, and a long outcome wraps
+  const head = `${style.green(style.symbols.completed)} ${style.bold(shortId(parent.id))} `;
+  const tail = ` ${style.symbols.none} ${message}`;
+  const room = Math.max(12, width - displayWidth(head) - displayWidth(tail));
+  context.out(wrapProse(`${head}${truncateEnd(parent.name ?? '', room, style.symbols.ellipsis)}${tail}`, width));
   context.out(childTable(children, style, context.now(), true, width));
   context.out(style.dim(`parent ${parent.id}`));
   context.out(style.dim(`follow it with: fedimpute watch ${shortId(parent.id)}`));

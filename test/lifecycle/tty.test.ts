@@ -1,7 +1,7 @@
 /**
- * The binary on a real pseudo-terminal (util-linux `script`): submit's result table, watch's live table,
- * status fitted to the terminal width, download's list. The countdown between polls depends on how fast
- * the jobs finish, so it is checked where time is the test's (terminal.test.ts).
+ * The binary on a real pseudo-terminal (util-linux `script`) at 80 and 120 columns: it finds its terminal
+ * (colour, live tables), and every table and frame fits. The same flow in this process, with the countdown
+ * between polls, is terminal.test.ts (time is the test's there).
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -21,37 +21,6 @@ beforeAll(async () => {
 afterAll(async () => fed?.close());
 
 describe.runIf(existsSync('/usr/bin/script'))('on a terminal', () => {
-  test('submit → watch → status → download, as a person sees them', async () => {
-    const vcf = await fed.vcf('tty.vcf.gz');
-    const submitted = await tty(['submit', '--services', '1,11', vcf]);
-    expect(submitted.code, submitted.stdout).toBe(0);
-    const submitText = plain(submitted.stdout);
-    expect(submitText).toMatch(/✔ [0-9a-f]{8} tty — all 2 child jobs submitted/);
-    expect(submitText).toMatch(/SERVICE.*PANEL.*REMOTE JOB.*STATUS/);
-    expect(submitText).toContain('follow it with: fedimpute watch');
-    expect(submitted.stdout).toMatch(/\u001b\[3\dm/); // colour on a terminal
-
-    const watched = await tty(['watch', 'last', '--interval', '0.2']);
-    expect(watched.code, watched.stdout).toBe(0);
-    const watchText = plain(watched.stdout);
-    expect(watchText).toContain('all children finished');
-    expect(watchText).toMatch(/✔ completed/);
-    expect(watchText).toMatch(/2 of 2 completed/);
-
-    const narrow = await tty(['status', 'last'], 100);
-    expect(narrow.code).toBe(0);
-    const lines = plain(narrow.stdout).trimEnd().split('\n');
-    expect(lines.some((line) => /^SERVICE +(PANEL +)?REMOTE JOB +STATUS/.test(line)), narrow.stdout).toBe(true);
-    for (const line of lines) expect(displayWidth(line), line).toBeLessThanOrEqual(100);
-
-    const downloaded = await tty(['download', 'last', '--out', 'tty-results']);
-    expect(downloaded.code, downloaded.stdout).toBe(0);
-    const downloadText = plain(downloaded.stdout);
-    expect(downloadText).toContain('✔ mich1/chr20.dose.vcf.gz');
-    expect(downloadText).toContain('✔ wes1/');
-    expect(downloadText).toMatch(/files downloaded .*manifest: /);
-  });
-
   test.each([80, 120])('at %i columns: the binary\'s tables and live frames fit (no line wider, no wrapped row, ids whole)', async (columns) => {
     const vcf = await fed.vcf(`tty-${columns}.vcf.gz`);
     const runs = [
@@ -61,8 +30,16 @@ describe.runIf(existsSync('/usr/bin/script'))('on a terminal', () => {
       await tty(['jobs', '--limit', '3'], columns),
       await tty(['services'], columns),
       await tty(['services', 'check'], columns),
+      await tty(['download', 'last', '--out', `tty-results-${columns}`], columns),
     ];
     for (const run of runs) expect(run.code, run.stdout).toBe(0);
+    // the binary finds its terminal: colour, the result table, the live table to its end, download's list
+    expect(runs[0].stdout).toMatch(/\u001b\[3\dm/);
+    expect(plain(runs[0].stdout).replace(/\s+/g, ' ')).toMatch(/✔ [0-9a-f]{8} a study whose name .* all 2 child jobs submitted/);
+    expect(plain(runs[1].stdout)).toContain('all children finished');
+    expect(plain(runs[1].stdout)).toMatch(/2 of 2 completed/);
+    expect(plain(runs[6].stdout)).toContain('✔ mich1/chr20.dose.vcf.gz');
+    expect(plain(runs[6].stdout)).toMatch(/files downloaded/);
     const remoteIds = fed.michigan[0].jobs.map((job) => job.id).concat(fed.wes[0].runs.map((run) => run.run_id));
     for (const run of runs) {
       // every line a terminal shows, frames of the live table split at their carriage returns
