@@ -8,7 +8,7 @@ import { Command, CommanderError } from 'commander';
 import type { Register, Registration } from './commands/options.js';
 import { globalsFrom, type Context, type Globals, type OutputStream } from './context.js';
 import { EXIT } from './errors.js';
-import { wrapProse } from './output/width.js';
+import { streamWidth, wrapProse } from './output/width.js';
 
 const require = createRequire(import.meta.url);
 
@@ -97,7 +97,7 @@ function baseProgram(io: { stdout: OutputStream; stderr: OutputStream }): Comman
 
 /** the terminal's width, else 80 (commander's own default, and what a pipe or a man-like reader expects) */
 function helpWidth(stream: OutputStream): number {
-  return stream.isTTY && stream.columns ? stream.columns : 80;
+  return stream.isTTY ? streamWidth(stream) : 80;
 }
 
 /**

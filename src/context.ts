@@ -7,7 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import type { ImputationAdapter } from './adapters/types.js';
 import { noSecrets, redact } from './secrets.js';
 import { createStyle, unicodeTerminal, type OutputStream, type Style } from './output/style.js';
-import { wrapProse } from './output/width.js';
+import { streamWidth, wrapProse } from './output/width.js';
 import type { Registry, Service } from './registry/types.js';
 import type { EmulatorClock } from './sandbox/clock.js';
 import type { Database } from './store/db.js';
@@ -116,12 +116,12 @@ export class Context {
 
   /** the terminal's width for stdout's tables (80 when it does not say) */
   get width(): number {
-    return this.stdout.columns && this.stdout.columns > 0 ? this.stdout.columns : 80;
+    return streamWidth(this.stdout);
   }
 
   /** the same for stderr's live areas and notes */
   get errorWidth(): number {
-    return this.stderr.columns && this.stderr.columns > 0 ? this.stderr.columns : 80;
+    return streamWidth(this.stderr);
   }
 
   /** informational chatter on stderr, silenced by --quiet */

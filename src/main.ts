@@ -8,7 +8,7 @@ import { Context, type ContextOptions, type Globals } from './context.js';
 import { EXIT, isFedimputeError, type ExitCode } from './errors.js';
 import { fileFault, storeFault } from './faults.js';
 import type { OutputStream } from './output/style.js';
-import { wrapProse } from './output/width.js';
+import { streamWidth, wrapProse } from './output/width.js';
 import { redact } from './secrets.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -70,7 +70,7 @@ export async function execute(argv: string[], options: ExecuteOptions): Promise<
 export function report(error: unknown, verbose: boolean, stderr: OutputStream, context?: Context): ExitCode {
   const color = context?.errorStyle ?? { red: (text: string) => text, dim: (text: string) => text };
   // prose, wrapped on a terminal like every other line of chatter (Context.chatter); whole in a log
-  const line = (text: string) => `${stderr.isTTY ? wrapProse(text, stderr.columns || 80) : text}\n`;
+  const line = (text: string) => `${stderr.isTTY ? wrapProse(text, streamWidth(stderr)) : text}\n`;
   // the machine's refusals (a full disk, a locked store) under their real names, not as internal errors
   if (!isFedimputeError(error)) error = (context && storeFault(error, context.dbPath)) ?? fileFault(error) ?? error;
   if (isFedimputeError(error)) {

@@ -6,7 +6,7 @@
  * terminal draws them and left broken rows behind).
  */
 import type { OutputStream } from './style.js';
-import { truncateEnd } from './width.js';
+import { streamWidth, truncateEnd } from './width.js';
 
 export interface LiveArea {
   update(text: string): void;
@@ -21,11 +21,6 @@ export interface LiveArea {
 const HIDE_CURSOR = '\u001b[?25l';
 const SHOW_CURSOR = '\u001b[?25h';
 const ERASE_DOWN = '\u001b[J';
-
-/** the width of a terminal stream (80 when it does not say) */
-export function streamWidth(stream: OutputStream): number {
-  return stream.columns && stream.columns > 0 ? stream.columns : 80;
-}
 
 export function createLiveArea(stream: OutputStream, ellipsis = '…'): LiveArea {
   let height = 0;

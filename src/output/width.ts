@@ -71,6 +71,11 @@ function* pieces(text: string): Generator<{ text: string; width: number }> {
 }
 
 /** columns the text takes on a terminal (one line; escapes excluded) */
+/** the width of a terminal stream (80 when it does not say) */
+export function streamWidth(stream: { columns?: number }): number {
+  return stream.columns && stream.columns > 0 ? stream.columns : 80;
+}
+
 export function displayWidth(text: string): number {
   let width = 0;
   for (const piece of pieces(text)) width += piece.width;
